@@ -1,0 +1,204 @@
+"""Reading client tables: find the file, sniff encoding and delimiter, number the rows.
+
+CSV files may be UTF-8 (with or without a byte-order mark) or Windows-1252,
+and comma-, semicolon-, tab- or pipe-delimited (European exports use ``;``
+with a decimal comma). XLSX workbooks are read from a named sheet when
+present, else the first sheet; the header is row 1.
+
+Every table comes back as text-or-native cells with the **spreadsheet row
+number as the index** (header = row 1, first data row = 2, plus any skipped
+header rows), so every later problem can name the row a person sees. Input
+files are only ever opened for reading.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import logging
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit.intake.problems import ProblemLog
+
+log = logging.getLogger("toolkit")
+
+TABLE_SUFFIXES = (".csv", ".xlsx")
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table read from one client file.
+
+    Attributes
+    ----------
+    frame
+        Cells as read (text, or numbers/dates from XLSX), NaN when empty;
+        index = spreadsheet row number; column names stripped of whitespace.
+    file
+        Display path of the file (relative to the client folder's parent).
+    path
+        The file itself.
+    delimiter
+        The CSV delimiter found (``""`` for XLSX).
+    """
+
+    frame: pd.DataFrame
+    file: str
+    path: Path
+    delimiter: str = ""
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Return ``path`` relative to the parent of the client folder ``root`` (as posix text)."""
+    try:
+        return path.resolve().relative_to(root.resolve().parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def find_table(folder: Path, stem: str) -> list[Path]:
+    """Return the existing ``<stem>.csv`` / ``<stem>.xlsx`` files in ``folder``."""
+    return [folder / f"{stem}{s}" for s in TABLE_SUFFIXES if (folder / f"{stem}{s}").is_file()]
+
+
+def sniff_encoding(raw: bytes) -> str:
+    """Return the codec of CSV bytes: ``utf-8-sig`` (BOM), ``utf-8`` or ``cp1252``.
+
+    Examples
+    --------
+    >>> sniff_encoding(b"\\xef\\xbb\\xbfa,b"), sniff_encoding(b"caf\\xc3\\xa9"), sniff_encoding(b"caf\\xe9")
+    ('utf-8-sig', 'utf-8', 'cp1252')
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """Return the delimiter that splits the header line into the most fields (``,`` on a tie).
+
+    Examples
+    --------
+    >>> sniff_delimiter("kpi_id;department;period;value"), sniff_delimiter("a,b")
+    (';', ',')
+    """
+    best, best_n = ",", 0
+    for d in DELIMITERS:
+        n = len(next(csv.reader([header_line], delimiter=d), []))
+        if n > best_n:
+            best, best_n = d, n
+    return best
+
+
+def read_table(path: Path, root: Path, log_: ProblemLog, *, skip_rows: int = 0,
+               sheet: str | None = None, default_sheet: str | None = None) -> Table | None:
+    """Read one CSV or XLSX table; on failure record a problem and return None.
+
+    Parameters
+    ----------
+    path
+        The file.
+    root
+        The client folder (for display paths).
+    log_
+        Where problems go (``empty_file``, ``unreadable_file``).
+    skip_rows
+        Extra header rows directly under the header to skip (e.g. 2 for Qualtrics).
+    sheet, default_sheet
+        XLSX sheet to read; ``sheet`` must exist, ``default_sheet`` is used
+        when present, else the first sheet.
+    """
+    file = display_path(path, root)
+    try:
+        if path.suffix.lower() == ".xlsx":
+            frame, delim = _read_xlsx(path, skip_rows, sheet, default_sheet), ""
+        else:
+            frame, delim = _read_csv(path, skip_rows)
+    except _Empty:
+        log_.add(file, "empty_file", "the file is empty; expected a header row and data")
+        return None
+    except KeyError as exc:  # missing sheet
+        log_.add(file, "unreadable_file", str(exc.args[0]), found=sheet, expected="an existing sheet")
+        return None
+    except (pd.errors.ParserError, UnicodeDecodeError, zipfile.BadZipFile, OSError, ValueError) as exc:
+        log_.add(file, "unreadable_file", f"cannot read the file: {exc}".strip())
+        return None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = pd.RangeIndex(2 + skip_rows, 2 + skip_rows + len(frame))
+    frame = frame.loc[frame.notna().any(axis=1)]  # blank lines keep their numbers, then go
+    log.debug("read %s: %d rows x %d columns", file, len(frame), frame.shape[1])
+    return Table(frame=frame, file=file, path=path, delimiter=delim)
+
+
+class _Empty(Exception):
+    pass
+
+
+def _read_csv(path: Path, skip_rows: int) -> tuple[pd.DataFrame, str]:
+    raw = path.read_bytes()
+    encoding = sniff_encoding(raw)
+    text_head = raw[:65536].decode(encoding, errors="replace")
+    if not text_head.strip():
+        raise _Empty
+    delim = sniff_delimiter(text_head.splitlines()[0])
+    del raw
+    try:
+        frame = pd.read_csv(path, sep=delim, encoding=encoding, dtype=str, keep_default_na=False,
+                            na_values=[""], skip_blank_lines=False,
+                            skiprows=range(1, 1 + skip_rows) if skip_rows else None)
+    except pd.errors.EmptyDataError as exc:
+        raise _Empty from exc
+    return frame, delim
+
+
+def _read_xlsx(path: Path, skip_rows: int, sheet: str | None, default_sheet: str | None) -> pd.DataFrame:
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        names = book.sheet_names
+        if sheet is not None and sheet not in names:
+            raise KeyError(f"the workbook has no sheet {sheet!r}; sheets are {names}")
+        name = sheet or (default_sheet if default_sheet in names else names[0])
+        frame = book.parse(name, header=0, dtype=object,
+                           skiprows=range(1, 1 + skip_rows) if skip_rows else None)
+    if frame.shape[1] == 0:
+        raise _Empty
+    return frame
+
+
+def cell_text(value: object) -> str | None:
+    """Return a cell as text: integral numbers without ``.0``, dates ISO, blanks None.
+
+    Examples
+    --------
+    >>> cell_text(7.0), cell_text(" Sales "), cell_text(float("nan")), cell_text(dt.datetime(2026, 3, 1))
+    ('7', 'Sales', None, '2026-03-01')
+    """
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        ts = pd.Timestamp(value)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def text_column(series: pd.Series) -> pd.Series:
+    """Return a column as stripped text (object, None for blanks), converting each distinct value once."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.array([cell_text(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=series.index, dtype=object)

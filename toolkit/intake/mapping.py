@@ -1,0 +1,286 @@
+"""``mapping.yaml``: how a survey tool's export maps onto the client folder contract.
+
+A new survey tool is onboarded by writing a mapping file, not code. Every key
+is optional; a folder without ``mapping.yaml`` must already follow the
+contract (DESIGN 3). Identifying columns (e-mail, IP address, names, phone,
+location; see `IDENTIFYING`) are dropped from every table at intake even
+without a mapping, so they never reach `ClientData`.
+
+Full example (a Qualtrics export with a job-title column)::
+
+    interviews:
+      sheet: Responses            # XLSX sheet (default "Interviews", else the first)
+      skip_rows: 2                # extra header rows under the header (Qualtrics: 2)
+      drop: [StartDate, EndDate, Status, Progress, "Duration*", Finished,
+             RecordedDate, DistributionChannel, UserLanguage]   # fnmatch, any case
+      rename:                     # export column (or long-export question) -> contract name
+        ResponseId: respondent_id
+        Dept: department
+        Q1_1: CX01
+        Q1_2: CX02
+      scale:
+        preset: agreement         # "Strongly agree".."Strongly disagree" and SA/A/N/D/SD
+        labels: {"Tend to agree": 4}   # more labels, straight onto 1-5
+        min: 0                    # numeric answers min..max mapped linearly onto 1-5
+        max: 4
+      not_applicable: ["N/A", "Don't know", 9]   # become missing, never a rating
+      levels:
+        column: JobTitle          # where the level comes from (default: level)
+        values: {"Chief Executive": executive, "Team Lead": manager}
+        patterns: {"chief|director|vp": executive, "manager|lead": manager}  # regex, in order
+        flags: {IsExecutive: executive, IsManager: manager}  # role-flag columns (1/yes/true/x)
+        default: frontline        # when no value, pattern or flag matched
+      long:                       # one row per answer: pivoted onto respondents
+        respondent: ResponseId
+        question: Item
+        answer: Answer
+        attributes: {Dept: department, Role: JobTitle}   # question rows holding respondent facts
+    operations:
+      sheet: KPIs
+      skip_rows: 0
+      rename: {Metric: kpi_id, Unit: department, Month: period, Actual: value}
+      drop: [Comment]
+    excerpts:
+      rename: {Respondent: respondent_id, Note: text}
+
+Label matching ignores case and surrounding or repeated whitespace.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from toolkit.intake.config import read_yaml, validate_model
+from toolkit.intake.files import display_path, text_column
+from toolkit.intake.problems import ProblemLog
+from toolkit.model import DEPARTMENT, LEVEL, LEVELS, QUESTION, RATING, RESPONDENT, SCALE_MAX, SCALE_MIN
+
+Level = Literal["executive", "manager", "frontline"]
+
+# normalised (lower case, no blanks/_/-) names of columns that identify a person
+IDENTIFYING = frozenset({
+    "email", "emailaddress", "ipaddress", "name", "fullname", "firstname", "lastname",
+    "recipientfirstname", "recipientlastname", "recipientemail", "phone", "phonenumber",
+    "locationlatitude", "locationlongitude",
+})
+TRUTHY = frozenset({"1", "true", "yes", "y", "x", "ja", "oui", "si", "✓"})
+PRESETS: dict[str, dict[str, float]] = {
+    "agreement": {
+        "strongly agree": 5, "agree": 4, "neither agree nor disagree": 3, "neutral": 3,
+        "disagree": 2, "strongly disagree": 1,
+        "sa": 5, "a": 4, "n": 3, "d": 2, "sd": 1,
+    },
+}
+
+
+def normalise_label(text: str) -> str:
+    """Return a label folded for matching: lower case, single inner spaces, stripped.
+
+    Examples
+    --------
+    >>> normalise_label("  Strongly   AGREE ")
+    'strongly agree'
+    """
+    return " ".join(str(text).split()).casefold()
+
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[\s_\-]", "", name).casefold()
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(_Strict):
+    """How answers become ratings on 1-5."""
+
+    preset: Literal["agreement"] | None = None
+    labels: dict[str, float] = Field(default_factory=dict)
+    min: float = SCALE_MIN
+    max: float = SCALE_MAX
+
+    @field_validator("labels")
+    @classmethod
+    def _labels_on_scale(cls, labels: dict[str, float]) -> dict[str, float]:
+        for k, v in labels.items():
+            if not SCALE_MIN <= v <= SCALE_MAX:
+                raise ValueError(f"label {k!r} maps to {v:g}; labels map straight onto 1-5")
+        return labels
+
+    @model_validator(mode="after")
+    def _range(self) -> "Scale":
+        if self.max <= self.min:
+            raise ValueError(f"scale max ({self.max:g}) must be above min ({self.min:g})")
+        return self
+
+    def label_values(self) -> dict[str, float]:
+        """Return ``{normalised label: rating}``, preset first then own labels."""
+        out = dict(PRESETS.get(self.preset or "", {}))
+        out.update({normalise_label(k): float(v) for k, v in self.labels.items()})
+        return out
+
+    def rescale(self, values: np.ndarray) -> np.ndarray:
+        """Map numbers on ``min..max`` linearly onto 1-5 (``0..4``: 2 -> 3)."""
+        if (self.min, self.max) == (SCALE_MIN, SCALE_MAX):
+            return values
+        return SCALE_MIN + (values - self.min) * (SCALE_MAX - SCALE_MIN) / (self.max - self.min)
+
+
+class Levels(_Strict):
+    """Where each respondent's level comes from."""
+
+    column: str | None = None
+    values: dict[str, Level] = Field(default_factory=dict)
+    patterns: dict[str, Level] = Field(default_factory=dict)
+    flags: dict[str, Level] = Field(default_factory=dict)
+    default: Level | None = None
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: dict[str, str]) -> dict[str, str]:
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from exc
+        return patterns
+
+
+class Long(_Strict):
+    """A one-row-per-answer export: which columns hold respondent, question and answer."""
+
+    respondent: str = Field(min_length=1)
+    question: str = Field(min_length=1)
+    answer: str = Field(min_length=1)
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+
+class TableMapping(_Strict):
+    """Options shared by every table."""
+
+    sheet: str | None = None
+    skip_rows: int = Field(default=0, ge=0)
+    rename: dict[str, str] = Field(default_factory=dict)
+    drop: list[str] = Field(default_factory=list)
+
+
+class InterviewsMapping(TableMapping):
+    """Options of the interviews export."""
+
+    scale: Scale = Field(default_factory=Scale)
+    not_applicable: list[str | float] = Field(default_factory=list)
+    levels: Levels = Field(default_factory=Levels)
+    long: Long | None = None
+
+
+class Mapping(_Strict):
+    """The whole ``mapping.yaml``."""
+
+    interviews: InterviewsMapping = Field(default_factory=InterviewsMapping)
+    operations: TableMapping = Field(default_factory=TableMapping)
+    excerpts: TableMapping = Field(default_factory=TableMapping)
+
+
+def load_mapping(folder: Path, root: Path, log_: ProblemLog) -> Mapping | None:
+    """Read ``<folder>/mapping.yaml``: the default `Mapping` when absent, None when invalid."""
+    path = folder / "mapping.yaml"
+    if not path.is_file():
+        return Mapping()
+    data, lines = read_yaml(path, root, log_, reason="bad_mapping")
+    if data is None:
+        return None
+    return validate_model(Mapping, data, display_path(path, root), log_, lines, reason="bad_mapping")
+
+
+def drop_columns(frame: pd.DataFrame, patterns: list[str] = (), *, identifying: bool = True) -> pd.DataFrame:
+    """Drop identifying columns (always) and those matching the ``drop`` patterns (any case)."""
+    pats = [p.casefold() for p in patterns]
+    gone = [c for c in frame.columns
+            if (identifying and _header_key(c) in IDENTIFYING)
+            or any(fnmatch.fnmatchcase(c.casefold(), p) for p in pats)]
+    return frame.drop(columns=gone)
+
+
+def rename_columns(frame: pd.DataFrame, rename: dict[str, str], canonical: list[str]) -> pd.DataFrame:
+    """Apply the mapping's renames, then spell contract columns canonically (``Respondent_ID``)."""
+    frame = frame.rename(columns={k.strip(): v for k, v in rename.items()})
+    lookup = {_header_key(c): c for c in canonical}
+    return frame.rename(columns={c: lookup[_header_key(c)] for c in frame.columns
+                                 if _header_key(c) in lookup and c not in canonical})
+
+
+def pivot_long(frame: pd.DataFrame, long: Long, rename: dict[str, str]) -> pd.DataFrame:
+    """Turn a one-row-per-answer export into tidy rows, keeping each answer's row number.
+
+    Question rows named in ``long.attributes`` (e.g. ``Dept``) become respondent
+    columns (first answer wins) joined onto every rating row.
+    """
+    frame = frame.rename(columns={long.respondent: RESPONDENT, long.question: QUESTION,
+                                  long.answer: RATING})
+    if not {RESPONDENT, QUESTION, RATING} <= set(frame.columns):
+        return frame  # the missing columns are reported by the ratings check
+    question = text_column(frame[QUESTION])
+    is_attr = question.isin(list(long.attributes))
+    attrs = frame.loc[is_attr, [RESPONDENT, RATING]].assign(_attr=question[is_attr].map(long.attributes))
+    wide = (attrs.drop_duplicates([RESPONDENT, "_attr"]).pivot(index=RESPONDENT, columns="_attr", values=RATING)
+            if len(attrs) else pd.DataFrame(index=pd.Index([], name=RESPONDENT)))
+    ratings = frame.loc[~is_attr].assign(**{QUESTION: question[~is_attr].map(lambda q: rename.get(q, q))})
+    ratings = ratings.drop(columns=[c for c in wide.columns if c in ratings.columns])
+    rows = ratings.index
+    out = ratings.merge(wide, left_on=RESPONDENT, right_index=True, how="left")
+    out.index = rows
+    return out
+
+
+def assign_levels(frame: pd.DataFrame, levels: Levels) -> pd.DataFrame:
+    """Derive the ``level`` column from role flags and/or a title column (see `Levels`).
+
+    Unmatched values are kept as found so validation can report them.
+    """
+    source = levels.column or LEVEL
+    out = frame
+    flag_level = None
+    if levels.flags:
+        present = [c for c in levels.flags if c in frame.columns]
+        masks = [text_column(frame[c]).map(lambda v: v is not None and v.casefold() in TRUTHY)
+                 .to_numpy(dtype=bool) for c in present]
+        flag_level = pd.Series(np.select(masks, [levels.flags[c] for c in present], default=None)
+                               if masks else None, index=frame.index, dtype=object)
+        out = out.drop(columns=present)
+    if source in out.columns:
+        values = {normalise_label(k): v for k, v in levels.values.items()}
+        patterns = [(re.compile(p, re.IGNORECASE), v) for p, v in levels.patterns.items()]
+
+        def to_level(text: str | None) -> str | None:
+            if text is None:
+                return levels.default
+            norm = normalise_label(text)
+            if norm in values:
+                return values[norm]
+            for pat, v in patterns:
+                if pat.search(text):
+                    return v
+            squashed = re.sub(r"[^a-z]", "", norm)
+            if squashed in LEVELS:
+                return squashed
+            return levels.default or text
+
+        col = text_column(out[source])
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        mapped = np.array([to_level(u) for u in uniques] + [to_level(None)], dtype=object)
+        level = pd.Series(mapped[codes], index=out.index, dtype=object)
+        if source != LEVEL:
+            out = out.drop(columns=[source])
+        if flag_level is not None:
+            level = flag_level.where(flag_level.notna(), level)
+        out = out.assign(**{LEVEL: level})
+    elif flag_level is not None:
+        out = out.assign(**{LEVEL: flag_level.fillna(levels.default) if levels.default else flag_level})
+    return out

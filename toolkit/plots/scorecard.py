@@ -1,0 +1,212 @@
+"""Area charts: the alignment scorecard and the strategic weight vs alignment matrix."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
+
+from toolkit.plots.base import (
+    as_frame, categorical_ticks, check_columns, flags, get_ax, mark_absent, numbers,
+    optional_column,
+)
+from toolkit.plots.theme import (
+    ALIGNED_MIN, BAND_COLORS, BANDS, GREY, PARTLY_MIN, TEXT_COLOR, band_of, normalise_band,
+)
+
+
+def _bands(data: pd.DataFrame, band: str | None, values: np.ndarray) -> list[str | None]:
+    """Band per row: the band column when given and set, else the band of the value."""
+    out: list[str | None] = []
+    for i, v in enumerate(values):
+        raw = data[band].iloc[i] if band is not None else None
+        out.append(normalise_band(raw) if raw is not None and not pd.isna(raw) else band_of(v))
+    return out
+
+
+def _band_legend(ax: Axes, bands: list[str | None], **kwargs: Any) -> None:
+    shown = [b for b in BANDS if b in bands]
+    labels = {"aligned": "aligned (≥ 75)", "partly aligned": "partly aligned (60–74.9)",
+              "misaligned": "misaligned (< 60)"}
+    ax.legend(handles=[Patch(facecolor=BAND_COLORS[b], label=labels[b]) for b in shown], **kwargs)
+
+
+def plot_scorecard(data: pd.DataFrame, *, x: str = "label", y: str = "alignment",
+                   lo: str | None = "alignment_lo", hi: str | None = "alignment_hi",
+                   band: str | None = "band", suppressed: str | None = "suppressed",
+                   title: str | None = "Alignment by area", ax: Axes | None = None,
+                   **kwargs: Any) -> Axes:
+    """Horizontal bar per area, coloured by band, with 90 % interval whiskers.
+
+    Parameters
+    ----------
+    data
+        One row per area, e.g. ``Assessment.areas`` (its ``area`` index may be used as a column).
+    x
+        Column with the area's display name (one bar per row, top to bottom in data order).
+    y
+        Column with the 0-100 score the bar shows.
+    lo, hi
+        Columns with the interval bounds (whiskers); None to draw none.
+    band
+        Column with the band name; None (or NA in a row) colours by the value's band.
+    suppressed
+        Flag column; a row whose score is NaN is marked "suppressed" when flagged,
+        "no data" otherwise, and never drawn as a zero bar. May be absent under its default name.
+    title
+        Axes title; None for none.
+    ax
+        Axes to draw on; the current Axes by default.
+    **kwargs
+        Passed to `matplotlib.axes.Axes.barh`.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        When a column argument names no column of `data`, or a band is unknown.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> areas = pd.DataFrame({"label": ["A", "B"], "alignment": [80.0, 55.0],
+    ...                       "alignment_lo": [75.0, 50.0], "alignment_hi": [85.0, 60.0],
+    ...                       "band": ["aligned", "misaligned"]})
+    >>> len(plot_scorecard(areas).patches)
+    2
+    """
+    data = as_frame(data)
+    check_columns(data, x=x, y=y, lo=lo, hi=hi)
+    band = optional_column(data, "band", band, "band")
+    suppressed = optional_column(data, "suppressed", suppressed, "suppressed")
+    ax = get_ax(ax)
+
+    values = numbers(data, y)
+    present = ~np.isnan(values)
+    bands = _bands(data, band, values)
+    positions = np.arange(len(data), dtype=float)
+    colors = [BAND_COLORS[b] for b, p in zip(bands, present) if p]
+    ax.barh(positions[present], values[present], color=colors, height=0.62, zorder=2, **kwargs)
+
+    label_at = values.copy()
+    if lo is not None and hi is not None:
+        low, high = numbers(data, lo), numbers(data, hi)
+        ok = present & ~np.isnan(low) & ~np.isnan(high)
+        if ok.any():
+            ax.errorbar(values[ok], positions[ok],
+                        xerr=np.vstack([values[ok] - low[ok], high[ok] - values[ok]]),
+                        fmt="none", ecolor=TEXT_COLOR, elinewidth=2, capsize=6, zorder=3)
+        label_at = np.where(ok, high, values)
+
+    hidden = flags(data, suppressed)
+    for i in range(len(data)):
+        if present[i]:
+            ax.text(label_at[i] + 1.5, positions[i], f"{values[i]:.0f}", va="center",
+                    ha="left", fontweight="bold", color=TEXT_COLOR, gid="value")
+        else:
+            mark_absent(ax, 1.0, positions[i], bool(hidden[i]))
+
+    for threshold in (PARTLY_MIN, ALIGNED_MIN):
+        ax.axvline(threshold, color=GREY, linestyle=(0, (4, 4)), linewidth=1.2, alpha=0.6,
+                   zorder=1)
+    categorical_ticks(ax, positions, [str(v) for v in data[x]])
+    ax.set_ylim(len(data) - 0.5, -0.5)
+    ax.set_xlim(0, 105)
+    ax.set_xticks([0, 20, 40, 60, 75, 100])
+    ax.set_xlabel("Alignment (0–100), whiskers: 90 % interval")
+    _band_legend(ax, bands, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3,
+                 borderaxespad=0.2)
+    if title:
+        ax.set_title(title, pad=48)
+    return ax
+
+
+def plot_weight_alignment(data: pd.DataFrame, *, x: str = "weight", y: str = "alignment",
+                          label: str = "label", band: str | None = "band",
+                          weight_split: float | None = None, alignment_split: float = ALIGNED_MIN,
+                          title: str | None = "Strategic weight vs alignment",
+                          ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Matrix of strategic weight (x) against alignment (y); bottom right is "fix first".
+
+    Parameters
+    ----------
+    data
+        One row per area, e.g. ``Assessment.areas``.
+    x
+        Column with the strategic weight (shares summing to 1, shown as %).
+    y
+        Column with the 0-100 alignment score.
+    label
+        Column with the text written next to each point.
+    band
+        Column with the band name (colours the point); None colours by the value's band.
+    weight_split
+        Weight dividing the quadrants; default an equal share, ``1 / len(data)``.
+    alignment_split
+        Alignment dividing the quadrants; default 75 (the "aligned" threshold).
+    title
+        Axes title; None for none.
+    ax
+        Axes to draw on; the current Axes by default.
+    **kwargs
+        Passed to `matplotlib.axes.Axes.scatter`.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on. Areas without a score are listed under the plot, not drawn.
+
+    Raises
+    ------
+    ValueError
+        When a column argument names no column of `data`.
+    """
+    data = as_frame(data)
+    check_columns(data, x=x, y=y, label=label)
+    band = optional_column(data, "band", band, "band")
+    ax = get_ax(ax)
+
+    weights, values = numbers(data, x), numbers(data, y)
+    present = ~np.isnan(values) & ~np.isnan(weights)
+    bands = _bands(data, band, values)
+    split_w = weight_split if weight_split is not None else 1.0 / max(len(data), 1)
+    top_w = max(float(np.nanmax(weights)) if present.any() else 0.0, split_w) * 1.25 + 0.02
+
+    ax.axvspan(split_w, top_w, ymin=0, ymax=alignment_split / 100, color="#FBE3D6",
+               zorder=0, linewidth=0)
+    ax.axvline(split_w, color=GREY, linewidth=1.2, zorder=1)
+    ax.axhline(alignment_split, color=GREY, linewidth=1.2, zorder=1)
+    corner = {"fontsize": "medium", "color": "#555555", "fontweight": "bold", "zorder": 1}
+    ax.text(top_w * 0.985, 3, "FIX FIRST", ha="right", va="bottom", **{**corner, "color": "#A04000"})
+    ax.text(top_w * 0.985, 97, "SUSTAIN", ha="right", va="top", **corner)
+    ax.text(top_w * 0.015, 3, "MONITOR", ha="left", va="bottom", **corner)
+    ax.text(top_w * 0.015, 97, "MAINTAIN", ha="left", va="top", **corner)
+
+    colors = [BAND_COLORS[b] for b, p in zip(bands, present) if p]
+    ax.scatter(weights[present], values[present], s=kwargs.pop("s", 420), c=colors,
+               edgecolors="white", linewidths=2, zorder=3, **kwargs)
+    for i in np.flatnonzero(present):
+        right = weights[i] < top_w * 0.7
+        ax.annotate(str(data[label].iloc[i]), (weights[i], values[i]),
+                    xytext=(16 if right else -16, 0), textcoords="offset points",
+                    ha="left" if right else "right", va="center", zorder=4)
+    missing = [str(data[label].iloc[i]) for i in np.flatnonzero(~present)]
+    if missing:
+        ax.text(0, -0.16, "Not shown (suppressed or no data): " + ", ".join(missing),
+                transform=ax.transAxes, fontsize="small", fontstyle="italic", color="#555555")
+
+    ax.set_xlim(0, top_w)
+    ax.set_ylim(0, 100)
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.set_xlabel("Strategic weight")
+    ax.set_ylabel("Alignment (0–100)")
+    if title:
+        ax.set_title(title)
+    return ax

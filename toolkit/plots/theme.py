@@ -1,0 +1,177 @@
+"""The house look: one theme context, the colour-blind-safe palette and the band colours.
+
+Theming lives here and only here (as in seaborn's ``rcmod``). Chart functions
+never touch global rcParams; wrap them in `theme` to get the house look::
+
+    with theme():
+        fig, ax = plt.subplots()
+        plot_scorecard(assessment.areas, ax=ax)
+
+Colours come from the Okabe & Ito (2008) palette, which stays distinct under
+the common forms of colour blindness. Bands use its bluish green, orange and
+vermillion for green / amber / red.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib as mpl
+from cycler import cycler
+from matplotlib.colors import LinearSegmentedColormap
+
+# --- palette -----------------------------------------------------------------
+OKABE_ITO: dict[str, str] = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+#: Category colours in the order a chart hands them out (yellow last: weak on white).
+CATEGORY_COLORS: tuple[str, ...] = (
+    OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
+    OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"],
+    OKABE_ITO["black"], OKABE_ITO["yellow"],
+)
+GREY = "#8C8C8C"        # neutral marks: previous wave, non-significant change, tracks
+LIGHT_GREY = "#E6E6E6"  # backgrounds: tracks, suppressed cells
+TEXT_COLOR = "#222222"
+
+# --- bands (DESIGN 2.1: >= 75 aligned, 60-74.9 partly aligned, < 60 misaligned) ----
+ALIGNED_MIN = 75.0
+PARTLY_MIN = 60.0
+BAND_ALIGNED = "aligned"
+BAND_PARTLY = "partly aligned"
+BAND_MISALIGNED = "misaligned"
+BANDS: tuple[str, ...] = (BAND_ALIGNED, BAND_PARTLY, BAND_MISALIGNED)
+BAND_COLORS: dict[str, str] = {
+    BAND_ALIGNED: OKABE_ITO["bluish_green"],   # green
+    BAND_PARTLY: OKABE_ITO["orange"],          # amber
+    BAND_MISALIGNED: OKABE_ITO["vermillion"],  # red
+}
+_BAND_ALIASES: dict[str, str] = {
+    "aligned": BAND_ALIGNED, "green": BAND_ALIGNED,
+    "partly aligned": BAND_PARTLY, "partially aligned": BAND_PARTLY, "partly": BAND_PARTLY,
+    "amber": BAND_PARTLY,
+    "misaligned": BAND_MISALIGNED, "not aligned": BAND_MISALIGNED, "red": BAND_MISALIGNED,
+}
+
+#: Diverging map for 0-100 scores: red below 60, pale amber across the 60-75 band, green above.
+SCORE_CMAP = LinearSegmentedColormap.from_list("alignment_score", [
+    (0.00, "#8F3300"),
+    (0.40, OKABE_ITO["vermillion"]),
+    (0.60, "#F2B58C"),
+    (0.675, "#FBEFC8"),
+    (0.75, "#A9DCC9"),
+    (0.90, OKABE_ITO["bluish_green"]),
+    (1.00, "#005A40"),
+])
+
+# --- rc settings for a 16:9 slide read from the back of a room ---------------
+SLIDE_SIZE = (13.33, 7.5)
+HOUSE_RC: dict[str, Any] = {
+    "figure.figsize": SLIDE_SIZE,
+    "figure.dpi": 100,
+    "figure.facecolor": "white",
+    "figure.constrained_layout.use": True,
+    "savefig.dpi": 150,
+    "savefig.facecolor": "white",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 16,
+    "text.color": TEXT_COLOR,
+    "axes.titlesize": 22,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlepad": 14,
+    "axes.labelsize": 17,
+    "axes.labelcolor": TEXT_COLOR,
+    "axes.edgecolor": "#555555",
+    "axes.linewidth": 1.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "axes.prop_cycle": cycler(color=list(CATEGORY_COLORS)),
+    "xtick.labelsize": 15,
+    "ytick.labelsize": 15,
+    "xtick.color": "#444444",
+    "ytick.color": "#444444",
+    "legend.fontsize": 14,
+    "legend.frameon": False,
+    "lines.linewidth": 2.5,
+    "lines.markersize": 10,
+    "hatch.color": "#9A9A9A",
+    "hatch.linewidth": 1.0,
+}
+
+
+@contextmanager
+def theme(rc: Mapping[str, Any] | None = None) -> Iterator[None]:
+    """Apply the house style inside a ``with`` block; global rcParams are restored after.
+
+    Parameters
+    ----------
+    rc
+        Extra rcParams laid over the house settings (e.g. ``{"font.size": 12}``).
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> before = mpl.rcParams["font.size"]
+    >>> with theme():
+    ...     mpl.rcParams["font.size"]
+    16.0
+    >>> mpl.rcParams["font.size"] == before
+    True
+    """
+    settings = dict(HOUSE_RC)
+    if rc:
+        settings.update(rc)
+    with mpl.rc_context(settings):
+        yield
+
+
+def normalise_band(band: object) -> str:
+    """Return the canonical band name (``aligned``, ``partly aligned``, ``misaligned``).
+
+    Accepts the spellings metrics may use: any case, ``_`` or ``-`` for spaces,
+    and ``green``/``amber``/``red``.
+
+    Raises
+    ------
+    ValueError
+        When the value names no band.
+    """
+    key = str(band).strip().lower().replace("_", " ").replace("-", " ")
+    try:
+        return _BAND_ALIASES[key]
+    except KeyError:
+        raise ValueError(f"band {band!r} is not one of {list(BANDS)}") from None
+
+
+def band_of(value: float) -> str | None:
+    """Return the band of a 0-100 score, or None for a missing (NaN) score.
+
+    Examples
+    --------
+    >>> band_of(75.0), band_of(74.9), band_of(59.99), band_of(float("nan"))
+    ('aligned', 'partly aligned', 'misaligned', None)
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if value >= ALIGNED_MIN:
+        return BAND_ALIGNED
+    if value >= PARTLY_MIN:
+        return BAND_PARTLY
+    return BAND_MISALIGNED
+
+
+def band_color(band: str) -> str:
+    """Return the hex colour of a band (any spelling `normalise_band` accepts)."""
+    return BAND_COLORS[normalise_band(band)]

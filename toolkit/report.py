@@ -1,0 +1,342 @@
+"""One client end to end: validate, run the assessment notebook, export, publish atomically.
+
+The last good output of a client is never replaced by a failed run: every run
+writes into a hidden staging folder next to its destination and is published
+by renaming that folder into place only once every requested format exists.
+A failed execution keeps its notebook in ``<client>/<wave>.failed/`` and the
+error names the failing cell.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import os
+import platform
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from toolkit import __version__
+from toolkit.errors import AlignmentError, ClientDataError, RunError
+from toolkit.fingerprint import input_fingerprint
+from toolkit.model import Problem
+
+log = logging.getLogger("toolkit")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "assessment.ipynb"
+FORMATS: tuple[str, ...] = ("html", "pdf", "pptx")
+DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
+RUN_SCHEMA_VERSION = "1.0"
+# Parameters the report sets itself; a user may not override them.
+RESERVED_PARAMETERS = frozenset({"client_dir", "wave", "portfolio_dir", "output_dir"})
+
+
+@dataclass
+class ReportResult:
+    """What happened to one client.
+
+    Attributes
+    ----------
+    status
+        ``ok`` (published), ``unchanged`` (skipped: nothing changed since the
+        last good run), ``invalid`` (data or parameters rejected before any
+        kernel started) or ``failed`` (execution or export failed).
+    """
+
+    client_id: str
+    wave: str | None
+    status: str
+    out_dir: Path | None = None
+    seconds: float = 0.0
+    message: str = ""
+    failed_notebook: Path | None = None
+    failed_cell: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (for manifests)."""
+        return {
+            "client_id": self.client_id, "wave": self.wave, "status": self.status,
+            "out_dir": str(self.out_dir) if self.out_dir else None,
+            "seconds": round(self.seconds, 2), "message": self.message,
+            "failed_notebook": str(self.failed_notebook) if self.failed_notebook else None,
+            "failed_cell": self.failed_cell,
+            "problems": [p.as_dict() for p in self.problems], "notes": self.notes,
+        }
+
+
+def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """Parse ``"html,pdf"`` (or a sequence) into a validated tuple of formats.
+
+    Raises
+    ------
+    ClientDataError
+        When a format is unknown.
+    """
+    items = [f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats)]
+    items = [f for f in items if f]
+    bad = [f for f in items if f not in FORMATS]
+    if bad or not items:
+        raise ClientDataError([Problem("--formats", "unknown_format",
+                                       f"expected a comma-separated list of {', '.join(FORMATS)}, found {','.join(bad) or 'nothing'}",
+                                       found=",".join(bad), expected=",".join(FORMATS))], title="bad options")
+    return tuple(dict.fromkeys(items))
+
+
+def check_parameters(parameters: dict[str, Any], notebook: Path = NOTEBOOK) -> None:
+    """Reject parameters the notebook does not declare, naming the closest one.
+
+    Raises
+    ------
+    ClientDataError
+        With one ``unknown_parameter`` problem per bad name.
+    """
+    import papermill
+
+    declared = list(papermill.inspect_notebook(str(notebook)))
+    problems = []
+    for name in parameters:
+        if name in declared and name not in RESERVED_PARAMETERS:
+            continue
+        if name in RESERVED_PARAMETERS:
+            msg = f"parameter {name!r} is set by the report itself; use the command's options instead"
+        else:
+            close = difflib.get_close_matches(name, declared, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            msg = f"unknown parameter {name!r}{hint} parameters are {sorted(set(declared) - RESERVED_PARAMETERS)}"
+        problems.append(Problem(notebook.name, "unknown_parameter", msg, column=name, found=name,
+                                expected="a parameter of the notebook's parameters cell"))
+    if problems:
+        raise ClientDataError(problems, title="bad parameters")
+
+
+def report_dir(out_dir: Path, client_id: str, wave: str) -> Path:
+    """Return ``<out_dir>/<client_id>/<wave>``: where a client's published outputs live."""
+    return Path(out_dir) / client_id / wave
+
+
+def read_run_record(out: Path) -> dict[str, Any] | None:
+    """Return the ``run.json`` of a published output folder, or None."""
+    try:
+        return json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def run_report(
+    client_dir: str | Path,
+    *,
+    out_dir: str | Path = "reports",
+    formats: str | Sequence[str] = DEFAULT_FORMATS,
+    parameters: dict[str, Any] | None = None,
+    wave: str | None = None,
+    skip_unchanged: bool = False,
+    notebook: Path = NOTEBOOK,
+) -> ReportResult:
+    """Produce one client's assessment outputs in ``<out_dir>/<client>/<wave>/``.
+
+    Parameters
+    ----------
+    client_dir
+        The client folder (``client_data/<id>``).
+    out_dir
+        Root of all reports; also where other clients' summaries are read for benchmarks.
+    formats
+        Any of ``html``, ``pdf``, ``pptx``; the executed notebook, ``summary.json``
+        and ``run.json`` are always written.
+    parameters
+        Extra notebook parameters (validated against the notebook's parameters cell).
+    wave
+        An earlier wave under ``waves/`` to report instead of the current one.
+    skip_unchanged
+        Return status ``unchanged`` without running when the inputs, notebook,
+        templates, toolkit, parameters and formats match the last good run.
+    notebook
+        The notebook to execute (tests use a deliberately failing one).
+
+    Returns
+    -------
+    ReportResult
+        Status ``ok`` or ``unchanged``; PDF problems when no browser exists are notes.
+
+    Raises
+    ------
+    ClientDataError
+        Invalid data, parameters or formats (nothing was started).
+    RunError
+        The notebook or an export failed; the last good output is untouched.
+    """
+    from toolkit.intake import load_client
+
+    started = time.perf_counter()
+    client_dir = Path(client_dir).resolve()
+    out_dir = Path(out_dir).resolve()
+    fmts = parse_formats(formats)
+    params = dict(parameters or {})
+    check_parameters(params, notebook)
+
+    client = load_client(client_dir, wave=wave)  # raises ClientDataError before any kernel
+    timings = {"validate": time.perf_counter() - started}
+    final = report_dir(out_dir, client.client_id, client.wave)
+    _recover(final)
+    fingerprint = input_fingerprint(client_dir, notebook=notebook, extra={
+        "parameters": params, "formats": list(fmts), "wave": wave or ""})
+    previous = read_run_record(final)
+    if skip_unchanged and previous and previous.get("status") == "ok" \
+            and previous.get("input_hash") == fingerprint["input_hash"]:
+        return ReportResult(client.client_id, client.wave, "unchanged", final,
+                            time.perf_counter() - started, "inputs unchanged since the last good run")
+
+    staging = final.parent / f".staging-{client.wave}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True)
+    notes: list[str] = []
+    try:
+        executed = staging / "assessment.ipynb"
+        t = time.perf_counter()
+        _execute(notebook, executed, {
+            **params, "client_dir": str(client_dir), "wave": wave or "",
+            "portfolio_dir": str(out_dir), "output_dir": str(staging)}, final, client.wave)
+        timings["execute"] = time.perf_counter() - t
+        notes += _export(executed, staging, fmts, client.config.name, client.wave, timings)
+        record = {
+            "schema_version": RUN_SCHEMA_VERSION, "client_id": client.client_id, "wave": client.wave,
+            "status": "ok", "toolkit_version": __version__, **fingerprint,
+            "parameters": params, "formats": list(fmts),
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "versions": _versions(), "notes": notes,
+            "outputs": sorted(p.name for p in staging.iterdir()),
+        }
+        (staging / "run.json").write_text(json.dumps(record, indent=2, sort_keys=True), encoding="utf-8")
+        _publish(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(final.parent / f"{client.wave}.failed", ignore_errors=True)
+    seconds = time.perf_counter() - started
+    log.info("%s %s: published %s in %.1f s", client.client_id, client.wave, final, seconds)
+    return ReportResult(client.client_id, client.wave, "ok", final, seconds, "published", notes=notes)
+
+
+def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Path, wave: str) -> None:
+    """Run the notebook with papermill in a fresh, isolated kernel; keep it on failure."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from toolkit.kernels import IsolatedKernelManager
+
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, kernel_name="python3",
+            progress_bar=False, cwd=str(notebook.parent), start_timeout=120,
+            kernel_manager_class=IsolatedKernelManager,
+        )
+    except PapermillExecutionError as exc:
+        kept = _keep_failed(output, final.parent / f"{wave}.failed")
+        first_line = (exc.source or "").strip().splitlines()[0] if exc.source else ""
+        raise RunError(
+            f"cell {exc.cell_index} ({first_line!r}) raised {exc.ename}: {exc.evalue}; "
+            f"the executed notebook is kept at {kept}",
+            notebook=kept, cell_index=exc.cell_index, ename=exc.ename) from None
+    except AlignmentError:
+        raise
+    except Exception as exc:  # kernel died, timed out, could not start
+        kept = _keep_failed(output, final.parent / f"{wave}.failed") if output.exists() else None
+        raise RunError(f"the notebook could not be executed: {type(exc).__name__}: {exc}",
+                       notebook=kept, ename=type(exc).__name__) from exc
+
+
+def _export(executed: Path, staging: Path, fmts: Sequence[str], client_name: str, wave: str,
+            timings: dict[str, float]) -> list[str]:
+    """Write the requested deck formats next to the executed notebook; return notes."""
+    import nbformat
+
+    from toolkit import deck
+
+    notes: list[str] = []
+    nb = nbformat.read(executed, as_version=4)
+    html = staging / "deck.html"
+    if "html" in fmts or "pdf" in fmts:
+        t = time.perf_counter()
+        deck.export_html(nb, html, client_name=client_name, wave=wave)
+        timings["export_html"] = time.perf_counter() - t
+    if "pdf" in fmts:
+        t = time.perf_counter()
+        try:
+            deck.export_pdf(html, staging / "deck.pdf")
+        except deck.BrowserNotFound as exc:
+            notes.append(str(exc))
+        timings["export_pdf"] = time.perf_counter() - t
+    if "pptx" in fmts:
+        t = time.perf_counter()
+        deck.export_pptx(nb, staging / "deck.pptx", client_name=client_name, wave=wave)
+        timings["export_pptx"] = time.perf_counter() - t
+    if "html" not in fmts and html.exists():
+        html.unlink()
+    return notes
+
+
+def _keep_failed(executed: Path, where: Path) -> Path:
+    """Move a failed run's notebook to ``where`` (replacing an older failure)."""
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    kept = where / "assessment.ipynb"
+    if executed.exists():
+        shutil.move(str(executed), kept)
+    return kept
+
+
+def _publish(staging: Path, final: Path) -> None:
+    """Swap ``staging`` into ``final`` with renames, so ``final`` is always whole."""
+    backup = final.parent / f".previous-{final.name}-{uuid.uuid4().hex[:8]}"
+    if final.exists():
+        os.replace(final, backup)
+    os.replace(staging, final)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _recover(final: Path) -> None:
+    """Undo what a killed run left behind: restore a swapped-out deck, drop stale staging."""
+    parent = final.parent
+    if not parent.exists():
+        return
+    backups = sorted(parent.glob(f".previous-{final.name}-*"), key=lambda p: p.stat().st_mtime)
+    if backups and not final.exists():
+        os.replace(backups.pop(), final)
+    for stale in backups:
+        shutil.rmtree(stale, ignore_errors=True)
+    for staging in parent.glob(f".staging-{final.name}-*"):
+        pid = staging.name.split("-")[-2] if staging.name.count("-") >= 3 else ""
+        if not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "playwright"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out

@@ -1,0 +1,90 @@
+"""Chart slides: one house-style chart under a title that says what it shows."""
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit.slides.base import Slide, chart, esc, section
+
+
+def scorecard_slide(story) -> Slide:
+    """Alignment per area with 90 % intervals, coloured by band."""
+    from toolkit.plots import plot_scorecard
+
+    areas = story.assessment.areas
+    body = chart(lambda ax: plot_scorecard(areas, ax=ax), alt="Alignment scorecard by area")
+    body += '<p class="oat-caption">Alignment 0–100 per area with its 90 % interval. Bands: ≥ 75 aligned · 60–74.9 partly aligned · &lt; 60 misaligned.</p>'
+    return section("Alignment scorecard", body, kicker="Where the organisation stands")
+
+
+def weight_slide(story) -> Slide:
+    """Strategic weight against alignment: what to fix first."""
+    from toolkit.plots import plot_weight_alignment
+
+    areas = story.assessment.areas
+    body = chart(lambda ax: plot_weight_alignment(areas, ax=ax), alt="Strategic weight versus alignment")
+    body += '<p class="oat-caption">Top left (“fix first”): areas the strategy relies on most where day-to-day operations deliver least.</p>'
+    return section("Strategic weight vs alignment", body, kicker="Priorities")
+
+
+def heatmap_slide(story) -> Slide:
+    """Perception by department and area; small groups are suppressed, not shown."""
+    from toolkit.plots import plot_heatmap
+
+    depts = story.assessment.departments
+    if depts.empty:
+        return None  # type: ignore[return-value]
+    n_depts = depts["department"].nunique()
+    height = min(4.9, 1.4 + 0.42 * n_depts)
+    body = chart(lambda ax: plot_heatmap(depts, ax=ax), size=(11.6, height), alt="Department by area heatmap")
+    k = story.client.config.privacy.min_group_size
+    body += (f'<p class="oat-caption">Perception 0–100 by department. Hatched cells are suppressed: fewer than {k} '
+             'respondents, or hidden so that a small group cannot be recovered by subtraction.</p>')
+    return section("Consistency across the organisation", body, kicker="Department × area")
+
+
+def perception_gap_slide(story) -> Slide:
+    """Executive vs manager / frontline perception gaps per area."""
+    from toolkit.plots import plot_perception_gap
+
+    gaps = story.assessment.perception_gaps
+    if gaps.empty or gaps["gap"].isna().all():
+        return section("Perception gap by level",
+                       '<p class="oat-lead">Level groups are too small to compare without identifying people; no gap is shown.</p>',
+                       kicker="Leadership blind spots")
+    body = chart(lambda ax: plot_perception_gap(gaps, ax=ax), alt="Perception gap by level")
+    flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
+    if len(flagged):
+        body += f'<p class="oat-caption">{len(flagged)} gap(s) of 10 points or more (highlighted): executives see alignment the organisation does not feel.</p>'
+    else:
+        body += '<p class="oat-caption">No gap reaches 10 points: leaders and staff broadly see the same picture.</p>'
+    return section("Perception gap by level", body, kicker="Leadership blind spots")
+
+
+def drift_slide(story) -> Slide | None:
+    """Change since the previous wave, only where there is one."""
+    from toolkit.plots import plot_drift
+
+    drift = story.assessment.drift
+    if drift is None or len(drift) == 0:
+        return None
+    shown = drift[drift["metric"] == "alignment"] if "metric" in drift else drift
+    body = chart(lambda ax: plot_drift(shown, ax=ax), alt="Drift since the previous wave")
+    sentences = getattr(story.findings, "drift_sentences", []) or []
+    if sentences:
+        body += '<ul class="oat-points">' + "".join(f"<li>{esc(s)}</li>" for s in sentences[:3]) + "</ul>"
+    else:
+        body += '<p class="oat-caption">No change since the last wave is larger than its uncertainty.</p>'
+    return section(f"Drift since {story.previous_wave}", body, kicker="Re-assessment")
+
+
+def benchmark_slide(story) -> Slide | None:
+    """Percentile of each area among the firm's other clients (when ≥ 5 exist)."""
+    from toolkit.plots import plot_benchmark
+
+    bench = story.assessment.benchmark
+    if bench is None or len(bench) == 0:
+        return None
+    n = int(pd.to_numeric(bench["n_clients"]).max())
+    body = chart(lambda ax: plot_benchmark(bench, ax=ax), size=(11.6, 4.2), alt="Benchmark percentiles")
+    body += f'<p class="oat-caption">Percentile of each area’s alignment among {n} other clients of the firm (their latest assessments). No other client’s data is shown.</p>'
+    return section("Benchmark against the portfolio", body, kicker="Context")

@@ -1,0 +1,104 @@
+"""One client's assessment story: load, score, protect, interpret — ready to show.
+
+`build_story` is the single call the assessment notebook, the explorer and the
+PowerPoint export start from, so every surface shows the same protected numbers.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.model import ClientData
+
+log = logging.getLogger("toolkit")
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SEED = 20261126
+
+
+@dataclass
+class Story:
+    """Everything a deck shows about one client and wave (privacy already applied)."""
+
+    client: ClientData
+    assessment: "Assessment"  # noqa: F821  (protected)
+    findings: "Findings"  # noqa: F821
+    voice: "Voice"  # noqa: F821
+    summary: dict
+    previous_wave: str | None = None
+
+
+def resolve_client_dir(client_dir: str | Path) -> Path:
+    """Resolve a client folder given absolute, relative to the cwd, or relative to the repo."""
+    path = Path(client_dir)
+    if path.is_absolute() or path.exists():
+        return path.resolve()
+    return (ROOT / path).resolve()
+
+
+def previous_wave_of(client_dir: Path, wave: str | None, current_wave: str) -> str | None:
+    """Return the wave assessed just before ``wave`` (or the current wave), if any."""
+    from toolkit.intake import list_waves
+
+    earlier = [w for w in list_waves(client_dir) if w != current_wave]
+    if wave and wave != current_wave:
+        earlier = [w for w in earlier if w < wave]
+    return earlier[-1] if earlier else None
+
+
+def build_story(client_dir: str | Path, *, wave: str | None = None,
+                portfolio_dir: str | Path | None = None, seed: int = DEFAULT_SEED) -> Story:
+    """Load a client and compute everything its deck shows.
+
+    Parameters
+    ----------
+    client_dir
+        The client folder.
+    wave
+        An earlier wave to assess instead of the current one ("" or None: current).
+    portfolio_dir
+        The reports folder holding other clients' ``summary.json`` (for benchmarks).
+    seed
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    Story
+        Protected assessment, findings, voice and the summary dict.
+    """
+    from toolkit.findings import build_findings
+    from toolkit.intake import load_client
+    from toolkit.metrics import assess
+    from toolkit.privacy import protect
+    from toolkit.summary import build_summary, load_portfolio
+    from toolkit.voice import analyse_voice
+
+    folder = resolve_client_dir(client_dir)
+    client = load_client(folder)
+    current = client.wave
+    if wave and wave != current:
+        client = load_client(folder, wave=wave)
+    prev_wave = previous_wave_of(folder, wave or None, current)
+    previous = load_client(folder, wave=prev_wave) if prev_wave else None
+    others = None
+    if portfolio_dir and Path(portfolio_dir).exists():
+        others = load_portfolio(Path(portfolio_dir), exclude=client.client_id)
+    raw = assess(client, previous=previous, others=others, seed=seed)
+    assessment = protect(raw, client.config.privacy)
+    findings = build_findings(assessment, client.config)
+    voice = analyse_voice(client, privacy=client.config.privacy)
+    summary = build_summary(assessment, findings, voice, toolkit_version=__version__)
+    return Story(client, assessment, findings, voice, summary, prev_wave)
+
+
+def save_summary(story: Story, output_dir: str | Path) -> Path | None:
+    """Write ``summary.json`` into ``output_dir`` (nothing when it is empty)."""
+    from toolkit.summary import write_summary
+
+    if not output_dir:
+        return None
+    path = Path(output_dir) / "summary.json"
+    write_summary(story.summary, path)
+    return path
