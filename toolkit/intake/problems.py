@@ -78,7 +78,8 @@ class ProblemLog:
             Spreadsheet row, column name and value found of each cell (equal
             lengths; a single column name applies to all).
         message
-            Template with ``{found}`` and ``{expected}``; default
+            Template with ``{found}`` (shown: text quoted), ``{raw}`` (as is) and
+            ``{expected}``; default
             ``"expected {expected}, found {found}"``.
         """
         rows = np.asarray(list(rows) if not isinstance(rows, (np.ndarray, pd.Index, pd.Series)) else rows)
@@ -98,7 +99,8 @@ class ProblemLog:
             part = part.sort_values("row", kind="stable")
             shown = part if len(part) <= CAP else part.iloc[:CAP_SHOWN]
             for r, v in zip(shown["row"].tolist(), shown["val"].tolist()):
-                self.add(file, reason, template.format(found=show_value(v), expected=expected),
+                self.add(file, reason, template.format(found=show_value(v), raw=_as_found(v),
+                                                                 expected=expected),
                          row=r, column=str(col), found=None if v is None else _as_found(v),
                          expected=expected, severity=severity)
             if len(part) > CAP:

@@ -28,7 +28,7 @@ def perception_gap(points_a: np.ndarray, points_b: np.ndarray, min_group_size: i
     --------
     >>> g = perception_gap(np.array([75.0, 100.0, 75.0]), np.array([50.0, 50.0, 25.0]), 3)
     >>> round(g["gap"], 4), g["flagged"]
-    (33.3333, True)
+    (41.6667, True)
     """
     n_a, n_b = len(points_a), len(points_b)
     gap = float(points_a.mean() - points_b.mean()) if n_a and n_b else float("nan")

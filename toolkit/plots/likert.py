@@ -32,7 +32,8 @@ def plot_likert(data: pd.DataFrame, *, label: str = "text", shares: Sequence[str
 
     The neutral share straddles 0 (half each side). Segments of at least
     `min_label_share` % are labelled with their share. Items are drawn top to
-    bottom in data order; long item texts are wrapped.
+    bottom in data order; long item texts are wrapped. The neutral segment
+    carries no number (the centre line crosses it).
 
     Parameters
     ----------
@@ -95,7 +96,7 @@ def plot_likert(data: pd.DataFrame, *, label: str = "text", shares: Sequence[str
                 color=LIKERT_COLORS[k], label=SCALE_LABELS[k], edgecolor="white",
                 linewidth=0.8, zorder=2, **kwargs)
         for i in np.flatnonzero(present):
-            if table[i, k] >= min_label_share:
+            if k != 2 and table[i, k] >= min_label_share:
                 ax.text(lefts[i, k] + table[i, k] / 2, positions[i], f"{table[i, k]:.0f}",
                         ha="center", va="center", fontsize="x-small",
                         color="white" if k in _DARK else TEXT_COLOR, zorder=3, gid="value")

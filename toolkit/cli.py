@@ -1,0 +1,241 @@
+"""The ``alignment`` command: parses, calls the toolkit, prints, sets the exit code.
+
+Exit codes: 0 everything succeeded; 1 a run failed; 2 bad input or usage.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from toolkit import __version__
+from toolkit.errors import AlignmentError, ClientDataError, RunError
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+DESCRIPTION = """\
+Operational Alignment Toolkit: score how far a client's day-to-day operations
+carry out its strategy, and produce the alignment assessment deck.
+
+Typical session:
+  alignment new-client acme --name "Acme Ltd"   scaffold client_data/acme/
+  alignment validate client_data/acme           list every problem in the data
+  alignment report client_data/acme             one deck: reports/acme/<wave>/
+  alignment batch client_data                   every client, in parallel
+  alignment portfolio                           cross-client table (OAI, band, gap)
+"""
+
+
+def _clients_in(path: Path) -> list[Path]:
+    """A client folder itself, or every client folder inside ``path``."""
+    if (path / "client.yaml").exists():
+        return [path]
+    return sorted(p for p in path.iterdir() if p.is_dir() and (p / "client.yaml").exists()) if path.is_dir() else [path]
+
+
+def _problem_table(problems) -> str:
+    """Problems as an aligned table: file, row, column, reason, then the message."""
+    rows = [("file", "row", "column", "reason", "problem")]
+    rows += [(p.file, "" if p.row is None else str(p.row), p.column or "", p.reason,
+              ("warning: " if p.severity == "warning" else "") + p.message) for p in problems]
+    widths = [min(max(len(r[i]) for r in rows), 36) for i in range(4)]
+    lines = ["  ".join(c[:w].ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4] for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths) + "  -------")
+    return "\n".join(lines)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from toolkit.intake import validate_client
+
+    folders = [c for p in args.paths for c in _clients_in(Path(p))]
+    if not folders:
+        print(f"no client folders (with client.yaml) found in {', '.join(args.paths)}", file=sys.stderr)
+        return EXIT_INVALID
+    report, worst = {}, EXIT_OK
+    for folder in folders:
+        problems = validate_client(folder)
+        errors = [p for p in problems if p.severity == "error"]
+        warnings = [p for p in problems if p.severity == "warning"]
+        report[folder.name] = [p.as_dict() for p in problems]
+        if errors:
+            worst = EXIT_INVALID
+        if not args.json:
+            status = "INVALID" if errors else "ok"
+            print(f"{folder.name}: {status} ({len(errors)} error(s), {len(warnings)} warning(s))")
+            if problems:
+                print(_problem_table(errors + warnings if errors else warnings))
+                print()
+    if args.json:
+        print(json.dumps(report, indent=2))
+    elif worst == EXIT_OK:
+        _print_client_summaries(folders)
+    return worst
+
+
+def _print_client_summaries(folders: list[Path]) -> None:
+    """One line per valid client: respondents, departments, items, KPI rows, waves."""
+    from toolkit.intake import list_waves, load_client
+
+    print(f"\n{'client':<24}{'wave':<10}{'respondents':>12}{'departments':>13}{'ratings':>9}{'KPI rows':>10}  earlier waves")
+    for folder in folders:
+        c = load_client(folder)
+        print(f"{c.client_id:<24}{c.wave:<10}{c.ratings['respondent_id'].nunique():>12}"
+              f"{c.ratings['department'].nunique():>13}{len(c.ratings):>9}{len(c.operations):>10}  "
+              f"{', '.join(list_waves(folder)) or '-'}")
+
+
+def _parameters(pairs: list[list[str]] | None) -> dict[str, object]:
+    import yaml
+
+    out: dict[str, object] = {}
+    for name, value in pairs or []:
+        out[name] = yaml.safe_load(value)  # "3" -> 3, "true" -> True, text stays text
+    return out
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from toolkit.report import run_report
+
+    result = run_report(args.client_dir, out_dir=args.out, formats=args.formats,
+                        parameters=_parameters(args.parameter), wave=args.wave)
+    print(f"{result.client_id} {result.wave}: deck written to {result.out_dir} in {result.seconds:.1f} s")
+    for note in result.notes:
+        print(f"note: {note}")
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from toolkit.cli_batch import run_batch_command
+
+    return run_batch_command(args)
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    from toolkit.batch import portfolio_table, write_portfolio_csv
+
+    table = portfolio_table(Path(args.out))
+    if table.empty:
+        print(f"no client summaries under {args.out}: run `alignment batch` first", file=sys.stderr)
+        return EXIT_INVALID
+    print(table.to_string(index=False))
+    print(f"\nwritten to {write_portfolio_csv(Path(args.out))}")
+    return EXIT_OK
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from toolkit.demo import write_demo_clients, write_portfolio
+
+    out = Path(args.out)
+    seed = {} if args.seed is None else {"seed": args.seed}
+    if args.clients is None:
+        paths = write_demo_clients(out, **seed)
+    else:
+        paths = write_portfolio(out, args.clients, **seed)
+    print(f"wrote {len(paths)} client(s) to {out}: {', '.join(p.name for p in paths)}")
+    return EXIT_OK
+
+
+def cmd_new_client(args: argparse.Namespace) -> int:
+    from toolkit.scaffold import new_client
+
+    path = new_client(Path(args.client_data), args.client_id, args.name)
+    print(f"created {path}\n  1. edit {path / 'client.yaml'} (strategy, weights, KPIs)\n"
+          f"  2. fill in {path / 'interviews.xlsx'} and {path / 'operations.csv'}\n"
+          f"  3. alignment validate {path}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``alignment`` command."""
+    parser = argparse.ArgumentParser(prog="alignment", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the toolkit does")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("validate", help="check client data and list every problem",
+                       description="Check one or more client folders (or a folder of clients) and print every problem "
+                                   "with file, row, column, what was found and what was expected. "
+                                   "Exit 0 when clean (warnings allowed), 2 when any error.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a client folder or a folder of client folders")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("report", help="produce one client's assessment deck",
+                       description="Validate a client, execute notebooks/assessment.ipynb for it with papermill in a "
+                                   "fresh kernel, and write reports/<client>/<wave>/: assessment.ipynb, deck.html, "
+                                   "deck.pdf, summary.json, run.json. A failed run never replaces the last good deck.")
+    p.add_argument("client_dir", metavar="CLIENT_DIR", help="the client folder, e.g. client_data/acme")
+    p.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    p.add_argument("--formats", default="html,pdf", help="comma-separated: html, pdf, pptx (default: html,pdf)")
+    p.add_argument("--wave", default=None, help="report an earlier wave under waves/ instead of the current one")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="set a notebook parameter (repeatable); unknown names are an error")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("batch", help="produce decks for every client, in parallel, incrementally",
+                       description="Discover client folders, validate all of them, then run the valid ones in "
+                                   "parallel (one fresh kernel per client). Clients unchanged since their last good "
+                                   "run are skipped. Writes reports/batch-<timestamp>.json. Exit 1 if any failed.")
+    p.add_argument("client_data", nargs="?", default="client_data", metavar="CLIENT_DATA",
+                   help="folder of client folders (default: client_data)")
+    p.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    p.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
+    p.add_argument("--formats", default="html,pdf", help="comma-separated: html, pdf, pptx (default: html,pdf)")
+    p.add_argument("--only", nargs="+", metavar="ID", help="only these client ids")
+    p.add_argument("--force", action="store_true", help="rerun clients even when nothing changed")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster (tcp://host:port)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (logs and CI)")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("portfolio", help="cross-client table: OAI, band, principal gap",
+                       description="Read every client's latest summary.json under the reports folder, print a table "
+                                   "and write it to <out>/portfolio.csv.")
+    p.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    p.set_defaults(func=cmd_portfolio)
+
+    p = sub.add_parser("demo-data", help="generate synthetic clients (demo set or a portfolio)",
+                       description="Write the shipped demo clients (default) or N synthetic clients for "
+                                   "benchmarks, from a seeded generator.")
+    p.add_argument("--clients", type=int, default=None, metavar="N", help="N portfolio clients instead of the demo set")
+    p.add_argument("--out", default="client_data", help="where to write (default: client_data)")
+    p.add_argument("--seed", type=int, default=None, help="generator seed (default: the shipped one)")
+    p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("new-client", help="scaffold a new client folder with an Excel intake workbook",
+                       description="Create client_data/ID/ with a commented client.yaml, an Excel intake workbook "
+                                   "(drop-downs for ratings and levels, instructions sheet) and an operations template.")
+    p.add_argument("client_id", metavar="ID", help="lowercase slug, e.g. acme-retail")
+    p.add_argument("--name", required=True, help="the client's display name")
+    p.add_argument("--client-data", default="client_data", help="folder of clients (default: client_data)")
+    p.set_defaults(func=cmd_new_client)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``alignment``; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.func(args)
+    except ClientDataError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_INVALID
+    except RunError as exc:
+        print(f"run failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except AlignmentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Print an offline deck to PDF, one page per slide, with the system Chromium.
+
+reveal.js lays out its print view asynchronously from ``deck.html?print-pdf``,
+so ``chromium --print-to-pdf`` prints blank pages with reveal 5.x. Instead,
+Playwright opens the page, waits for reveal's ``.pdf-page`` elements and its
+``pdf-ready`` event (flagged on ``<html data-pdf-ready>`` by our template), and
+calls ``page.pdf(prefer_css_page_size=True, print_background=True)``: reveal's
+``@page`` rule sets the page to the slide size (1280 x 720 px).
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import time
+from pathlib import Path
+from types import TracebackType
+
+from toolkit.deck._atomic import write_bytes_atomic
+from toolkit.deck.browser import launch_chromium
+from toolkit.errors import AlignmentError
+
+log = logging.getLogger("toolkit")
+
+
+class DeckPdfError(AlignmentError):
+    """Chromium could not print the deck (timeout, crash, missing file)."""
+
+
+def _allow_local_only(route) -> None:
+    """Playwright route handler: let file: and data: through, abort anything else."""
+    url = route.request.url
+    if url.startswith(("file:", "data:", "blob:", "about:")):
+        route.continue_()
+    else:
+        log.warning("deck PDF: blocked a network request to %s", url[:200])
+        route.abort()
+
+
+class DeckPrinter:
+    """A running Chromium that prints decks to PDF; reuse it for many decks.
+
+    Parameters
+    ----------
+    chromium
+        Chromium executable; default :func:`toolkit.deck.browser.find_chromium`.
+    timeout_s
+        Time allowed for launching, and for each deck to load and print.
+
+    Examples
+    --------
+    >>> with DeckPrinter() as printer:  # doctest: +SKIP
+    ...     for deck in decks:
+    ...         printer.print(deck, deck.with_suffix(".pdf"))
+    """
+
+    def __init__(self, chromium: str | None = None, *, timeout_s: float = 60) -> None:
+        self.chromium = chromium
+        self.timeout_s = timeout_s
+        self._context = None
+        self._browser = None
+
+    def __enter__(self) -> "DeckPrinter":
+        self._context = launch_chromium(self.chromium, timeout_s=self.timeout_s)
+        self._browser = self._context.__enter__()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        context, self._context, self._browser = self._context, None, None
+        if context is not None:
+            context.__exit__(exc_type, exc, tb)
+
+    def print(self, html: Path, out: Path) -> Path:
+        """Print ``html`` (a deck file) to ``out`` atomically; return ``out``.
+
+        Raises
+        ------
+        DeckPdfError
+            When the deck is missing or does not lay out in time.
+        """
+        if self._browser is None:
+            raise RuntimeError("DeckPrinter.print() needs 'with DeckPrinter() as printer:'")
+        from playwright.sync_api import Error as PlaywrightError
+
+        html = Path(html).resolve()
+        if not html.is_file():
+            raise DeckPdfError(f"deck not found: {html}")
+        timeout_ms = self.timeout_s * 1000
+        page = self._browser.new_page(viewport={"width": 1280, "height": 720})
+        try:
+            page.route("**/*", _allow_local_only)
+            page.goto(html.as_uri() + "?print-pdf", wait_until="load", timeout=timeout_ms)
+            page.wait_for_selector(".pdf-page", state="attached", timeout=timeout_ms)
+            page.wait_for_function("document.documentElement.dataset.pdfReady === '1'",
+                                   timeout=timeout_ms)
+            page.evaluate("document.fonts.ready.then(() => true)")
+            data = page.pdf(prefer_css_page_size=True, print_background=True)
+        except PlaywrightError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DeckPdfError(f"could not print {html.name} to PDF: {first_line}") from exc
+        finally:
+            page.close()
+        write_bytes_atomic(Path(out), data)
+        return Path(out)
+
+
+def _export_pdf(html: Path, out: Path, chromium: str | None, timeout_s: float) -> Path:
+    start = time.perf_counter()
+    with DeckPrinter(chromium, timeout_s=timeout_s) as printer:
+        printer.print(html, out)
+    log.info("deck PDF written: %s (%.2f s)", out, time.perf_counter() - start)
+    return Path(out)
+
+
+def export_pdf(html: Path, out: Path, *, chromium: str | None = None, timeout_s: float = 60) -> Path:
+    """Print an offline deck (from :func:`toolkit.deck.export_html`) to PDF.
+
+    One page per slide, at the slide size, backgrounds printed; written
+    atomically (a failure leaves an existing PDF untouched). Works from inside
+    a running asyncio loop (e.g. a Jupyter kernel) by printing in a worker thread.
+
+    Parameters
+    ----------
+    html
+        The deck file.
+    out
+        Where to write the PDF.
+    chromium
+        Chromium executable; default ``$ALIGNMENT_CHROMIUM``, then ``chromium``
+        or ``chromium-browser`` on PATH.
+    timeout_s
+        Seconds allowed for launching Chromium and for the deck to lay out.
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Raises
+    ------
+    BrowserNotFound
+        When no Chromium is found (the message says how to get one).
+    DeckPdfError
+        When the deck is missing or Chromium cannot print it in time.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _export_pdf(Path(html), Path(out), chromium, timeout_s)
+    # Playwright's sync API refuses to run inside an event loop: use a thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_export_pdf, Path(html), Path(out), chromium, timeout_s).result()
