@@ -168,3 +168,196 @@ def quote_groups_allowed(excerpts: pd.DataFrame, respondents: pd.DataFrame, min_
     if roster:
         kept[TEXT] = [redact_text(t, roster) for t in kept[TEXT]]
     return kept[out_cols]
+
+
+# --- suppression of small groups --------------------------------------------------------------
+
+def primary_reason(min_group_size: int) -> str:
+    """The ``suppressed_reason`` of a group below the threshold."""
+    return f"fewer than {min_group_size} respondents"
+
+
+def secondary_reason(min_group_size: int) -> str:
+    """The ``suppressed_reason`` of a sibling hidden so a small group cannot be derived."""
+    return f"hidden with a group of fewer than {min_group_size} respondents (secondary suppression)"
+
+
+def secondary_suppression(n: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """Siblings to hide so that no hidden group is recoverable from the total.
+
+    Parameters
+    ----------
+    n
+        Respondents per sibling group (in a stable order; ties go to the first).
+    hidden
+        Groups already hidden.
+
+    Returns
+    -------
+    numpy.ndarray
+        Bool mask of the *additional* groups to hide: the smallest shown
+        sibling when exactly one group is hidden and there are others.
+
+    Examples
+    --------
+    >>> secondary_suppression(np.array([2, 9, 5, 5]), np.array([True, False, False, False])).tolist()
+    [False, False, True, False]
+    >>> secondary_suppression(np.array([2, 2, 9]), np.array([True, True, False])).tolist()
+    [False, False, False]
+    """
+    n = np.asarray(n, dtype=float)
+    hidden = np.asarray(hidden, dtype=bool)
+    extra = np.zeros(len(n), dtype=bool)
+    if hidden.sum() == 1 and len(n) > 1:
+        shown = np.flatnonzero(~hidden)
+        extra[shown[np.argmin(n[shown])]] = True
+    return extra
+
+
+def _mark(frame: pd.DataFrame, primary: np.ndarray, secondary: np.ndarray, value_cols: list[str],
+          k: int) -> pd.DataFrame:
+    """Copy of ``frame`` with ``value_cols`` NaN where hidden, plus the privacy columns."""
+    out = frame.copy()
+    hidden = primary | secondary
+    for col in value_cols:
+        if col in out.columns:
+            out[col] = out[col].astype(float).where(~hidden, np.nan)
+    out[SUPPRESSED] = hidden
+    out[SUPPRESSED_REASON] = np.where(primary, primary_reason(k), np.where(secondary, secondary_reason(k), ""))
+    out[SUPPRESSED_REASON] = out[SUPPRESSED_REASON].astype(object)
+    return out
+
+
+def _protect_breakdown(frame: pd.DataFrame, by: str, value_cols: list[str], k: int) -> pd.DataFrame:
+    """Primary and secondary suppression within each ``by`` group (e.g. per area)."""
+    n = frame["n"].to_numpy(dtype=float)
+    primary = n < k
+    secondary = np.zeros(len(frame), dtype=bool)
+    for _, idx in frame.groupby(by, sort=False).indices.items():
+        secondary[idx] = secondary_suppression(n[idx], primary[idx])
+    return _mark(frame, primary, secondary, value_cols, k)
+
+
+def _protect_coverage(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Suppress department x level counts below ``k``; repeat secondary suppression over rows and columns."""
+    n = coverage["n"].to_numpy(dtype=float)
+    primary = n < k
+    hidden = primary.copy()
+    groups = [coverage.groupby(col, sort=False).indices for col in (DEPARTMENT, LEVEL)]
+    changed = True
+    while changed:
+        changed = False
+        for by in groups:
+            for idx in by.values():
+                extra = secondary_suppression(n[idx], hidden[idx])
+                if extra.any():
+                    hidden[idx] |= extra
+                    changed = True
+    return _mark(coverage, primary, hidden & ~primary, ["n"], k)
+
+
+def _protect_areas(assessment: Assessment, k: int) -> tuple[pd.DataFrame, dict, str]:
+    areas = assessment.areas
+    value_cols = [c for c in areas.columns if c not in ("label", "weight", "n", "n_items", "band", "alpha_warning")]
+    total_small = float(assessment.oai.get("n", 0)) < k
+    n = areas["n"].to_numpy(dtype=float)
+    primary = ((n > 0) & (n < k)) | total_small  # n = 0: nothing rated, nothing to hide
+    out = _mark(areas, primary, np.zeros(len(areas), dtype=bool), value_cols, k)
+    out["band"] = np.where(primary, "", out["band"].astype(object)).astype(object)
+    out["alpha_warning"] = np.where(primary, "", out["alpha_warning"].astype(object)).astype(object)
+    oai = dict(assessment.oai)
+    gap = assessment.principal_gap
+    if total_small:
+        oai.update(value=float("nan"), lo=float("nan"), hi=float("nan"), band="")
+        gap = ""
+    elif primary.any():
+        # An area rated by too few people must not leak through the OAI: re-weight the shown areas.
+        from toolkit.metrics.alignment import band, principal_gap, weighted_present
+
+        shown = out.loc[~primary]
+        value = weighted_present(shown["alignment"].to_dict(), shown["weight"].to_dict())
+        oai.update(value=value, lo=float("nan"), hi=float("nan"), band=band(value))
+        gap = principal_gap(shown["alignment"].to_dict(), shown["weight"].to_dict())
+    oai[SUPPRESSED] = bool(total_small)
+    oai[SUPPRESSED_REASON] = primary_reason(k) if total_small else ""
+    return out, oai, gap
+
+
+def _protect_gaps(gaps: pd.DataFrame, levels: pd.DataFrame, k: int) -> pd.DataFrame:
+    hidden_levels = {(a, lv) for a, lv, s in zip(levels[AREA], levels[LEVEL], levels[SUPPRESSED]) if s}
+    small = (gaps["n_a"].to_numpy(dtype=float) < k) | (gaps["n_b"].to_numpy(dtype=float) < k)
+    linked = np.array([(a, ga) in hidden_levels or (a, gb) in hidden_levels
+                       for a, ga, gb in zip(gaps[AREA], gaps["group_a"], gaps["group_b"])], dtype=bool)
+    out = _mark(gaps, small, linked & ~small, ["gap", "p_value"], k)
+    out["flagged"] = out["flagged"].to_numpy(dtype=bool) & ~out[SUPPRESSED].to_numpy(dtype=bool)
+    return out
+
+
+def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k: int) -> pd.DataFrame | None:
+    if drift is None:
+        return None
+    prev_n = drift.attrs.get("previous_n", {})
+    current_hidden = {a: bool(s) for a, s in zip(areas.index, areas[SUPPRESSED])}
+    current_hidden["overall"] = bool(oai.get(SUPPRESSED, False)) or bool(np.isnan(oai.get("lo", np.nan)))
+    primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k for a in drift[AREA]], dtype=bool)
+    out = _mark(drift, primary, np.zeros(len(drift), dtype=bool),
+                ["previous", "current", "difference", "lo", "hi"], k)
+    out["significant"] = out["significant"].to_numpy(dtype=bool) & ~primary
+    return out
+
+
+def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
+    """Return a new, protected `Assessment`: small groups suppressed (DESIGN 2.2).
+
+    Every ratings aggregate over fewer than ``privacy.min_group_size``
+    respondents becomes NaN with ``suppressed=True`` and a
+    ``suppressed_reason``; siblings are hidden by the secondary-suppression
+    rule of this module's docstring. The input is not modified.
+
+    Parameters
+    ----------
+    assessment
+        The output of `toolkit.metrics.assess`.
+    privacy
+        The client's thresholds.
+
+    Returns
+    -------
+    Assessment
+        With ``protected=True``. ``departments``, ``levels``, ``coverage``,
+        ``items``, ``areas``, ``perception_gaps`` (and ``drift``,
+        ``benchmark`` when present) gain ``suppressed`` and
+        ``suppressed_reason``; a suppressed coverage cell has ``n`` NaN.
+        ``oai`` gains the same two keys. ``drivers`` is dropped when fewer
+        than ``min_group_size`` respondents (it already needs 30).
+    """
+    k = int(privacy.min_group_size)
+    areas, oai, gap = _protect_areas(assessment, k)
+    items = assessment.items
+    n_items = items["n"].to_numpy(dtype=float)
+    item_cols = ["mean", "favourable", "rwg"] + [c for c in items.columns if c.startswith("share_")]
+    items = _mark(items, n_items < k, np.zeros(len(items), dtype=bool), item_cols, k)
+    departments = _protect_breakdown(assessment.departments, AREA, ["perception", "favourable", "consistency"], k)
+    levels = _protect_breakdown(assessment.levels, AREA, ["perception", "favourable"], k)
+    coverage = _protect_coverage(assessment.coverage, k)
+    gaps = _protect_gaps(assessment.perception_gaps, levels, k)
+    drift = _protect_drift(assessment.drift, areas, oai, k)
+    benchmark = assessment.benchmark
+    if benchmark is not None:
+        hidden = benchmark[AREA].map(areas[SUPPRESSED]).fillna(False).to_numpy(dtype=bool)
+        benchmark = _mark(benchmark, hidden, np.zeros(len(benchmark), dtype=bool), ["percentile"], k)
+    drivers = assessment.drivers
+    if drivers is not None and (drivers.attrs.get("n", 0) < k or oai[SUPPRESSED]):
+        drivers = None
+    warnings = list(assessment.warnings)
+    hidden_groups = int(departments[SUPPRESSED].sum() + levels[SUPPRESSED].sum())
+    if hidden_groups:
+        warnings.append(f"{hidden_groups} department or level results are hidden to protect groups of fewer "
+                        f"than {k} respondents.")
+    if oai[SUPPRESSED]:
+        warnings.append(f"Fewer than {k} respondents in total: every ratings result is hidden.")
+    log.debug("protected %s: %d groups suppressed", assessment.client_id, hidden_groups)
+    return replace(assessment, areas=areas, oai=oai, principal_gap=gap, items=items, departments=departments,
+                   levels=levels, coverage=coverage, perception_gaps=gaps, drift=drift, benchmark=benchmark,
+                   drivers=drivers.copy() if drivers is not None else None, warnings=warnings, protected=True,
+                   kpis=assessment.kpis.copy(), kpi_departments=assessment.kpi_departments.copy())

@@ -40,6 +40,7 @@ log = logging.getLogger("toolkit")
 
 QUESTION_BANK = Path(__file__).resolve().parents[1] / "templates" / "question_bank.csv"
 CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+WAVE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as ClientConfig.wave
 INTERVIEWS_SHEET, QUESTIONS_SHEET, HOWTO_SHEET = "Interviews", "Questions", "How to fill in"
 # Zip entry dates and document dates of every workbook written here, so equal content gives equal bytes.
 FIXED_STAMP = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -177,7 +178,7 @@ _HOWTO = (
     "6. Hover over a question id in the header to read the question; the 'Questions' sheet lists them all.",
     "7. Groups of fewer than 3 people are never shown separately, so small departments may be merged or hidden.",
     "8. Save the file as interviews.xlsx in the client's folder, next to client.yaml, then run:",
-    "   alignment validate <client-id>",
+    "   alignment validate client_data/<client-id>",
 )
 
 
@@ -209,7 +210,7 @@ def _client_yaml(name: str, wave: str) -> str:
 
 _YAML_TEMPLATE = """\
 # client.yaml: who the client is, what their strategy is, and how to score them.
-# Replace every TODO, then run `alignment validate <client-id>`. Keys not listed here are errors.
+# Replace every TODO, then run `alignment validate client_data/<client-id>`. Keys not listed here are errors.
 
 # The client's name as it appears on the deck.
 name: {name}
@@ -261,8 +262,9 @@ assessment_window:
 """
 
 
-def _refuse(path: Path, reason: str, message: str, found: str, expected: str) -> ClientDataError:
-    problem = Problem(str(path), reason, message, column="client_id", found=found, expected=expected)
+def _refuse(path: Path, reason: str, message: str, found: str, expected: str,
+            column: str = "client_id") -> ClientDataError:
+    problem = Problem(str(path), reason, message, column=column, found=found, expected=expected)
     return ClientDataError([problem], title="cannot create client")
 
 
@@ -311,7 +313,14 @@ def new_client(client_data_dir: Path, client_id: str, name: str, *, wave: str | 
                       f"{target} already exists; nothing was written (choose another id or "
                       "remove the folder yourself)", client_id, "a new client id")
     wave = wave or current_wave()
-    text = _client_yaml(name, wave)
+    if not isinstance(name, str) or not name.strip():
+        raise _refuse(target / "client.yaml", "invalid_value", "the client's name is empty",
+                      repr(name), "a non-empty name", column="name")
+    if not WAVE_PATTERN.fullmatch(wave):
+        raise _refuse(target / "client.yaml", "invalid_value",
+                      f"wave {wave!r} is not a wave label such as 2026-h1", wave,
+                      "letters, digits, '.', '_' and '-', starting with a letter or digit", column="wave")
+    text = _client_yaml(name.strip(), wave)
     try:
         ClientConfig.model_validate(yaml.safe_load(text))
     except ValidationError as exc:

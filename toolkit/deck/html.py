@@ -20,13 +20,14 @@ import logging
 import secrets
 import threading
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from toolkit.deck import assets
 from toolkit.deck._atomic import write_text_atomic
 from toolkit.errors import DefinitionError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from nbformat import NotebookNode
 
 log = logging.getLogger("toolkit")
 
@@ -89,7 +90,8 @@ def prepare_slides(nb: NotebookNode) -> NotebookNode:
     raw cells, empty markdown cells and code cells without outputs. When a
     dropped cell started a slide (or subslide), the start moves to the next kept
     cell, unless that cell starts one of its own; so content never merges into
-    the previous slide and no slide comes out empty. The input is not mutated.
+    the previous slide and no slide comes out empty. The first shown cell gets
+    ``metadata.deck_title`` (the title-slide layout). The input is not mutated.
 
     Parameters
     ----------
@@ -120,8 +122,10 @@ def prepare_slides(nb: NotebookNode) -> NotebookNode:
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = pending
             pending = None
         kept.append(cell)
-    if not any(_slide_type(c) not in ("notes", "skip") for c in kept):
+    shown = [c for c in kept if _slide_type(c) not in ("notes", "skip")]
+    if not shown:
         raise DefinitionError("the notebook has no cell to show in a deck (all dropped, skipped or notes)")
+    shown[0].metadata["deck_title"] = True  # the first slide gets the title layout
     out = copy.copy(nb)
     out.cells = kept
     out.metadata = copy.deepcopy(nb.metadata)
@@ -140,6 +144,7 @@ def _exporter(template_dir: str):
         raise DefinitionError(f"deck template not found: {folder / 'index.html.j2'}")
     config = Config()
     config.CSSHTMLHeaderPreprocessor.enabled = False  # pygments CSS: no code is shown
+    config.NbConvertBase.display_data_priority = list(DISPLAY_PRIORITY)  # read by the output filter
     exporter = SlidesExporter(
         config=config,
         template_name=folder.name,
@@ -150,7 +155,6 @@ def _exporter(template_dir: str):
         exclude_raw=True,
         exclude_unknown=True,
     )
-    exporter.display_data_priority = list(DISPLAY_PRIORITY)
     return exporter
 
 
@@ -236,6 +240,8 @@ def export_html(notebook: NotebookNode | Path, out: Path, *, client_name: str, w
     ...             client_name="Acme", wave="2026-Q3")  # doctest: +SKIP
     """
     if isinstance(notebook, (str, Path)):
+        import nbformat
+
         nb = nbformat.read(str(notebook), as_version=4)
     else:
         nb = notebook
@@ -244,3 +250,20 @@ def export_html(notebook: NotebookNode | Path, out: Path, *, client_name: str, w
     write_text_atomic(out, html)
     log.info("deck written: %s (%d kB)", out, len(html.encode("utf-8")) // 1024)
     return out
+
+
+def warm_up(template_dir: Path | None = None) -> None:
+    """Pay the first-export costs once, ahead of time: render a one-slide notebook.
+
+    Loads nbconvert, compiles the deck template, reads the inlined assets and
+    primes the markdown renderer and the HTML clean-up pass (compiled regular
+    expressions). A batch worker calls this at start so its first client's
+    export is as fast as the next ones (all caches are per process).
+    """
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    probe = new_notebook(cells=[
+        new_markdown_cell("# warm-up\n\n- a *list*"),
+        new_code_cell("", outputs=[new_output("display_data", data={"text/html": "<p>x</p>"})]),
+    ])
+    render_html(probe, client_name="warm-up", wave="-", template_dir=template_dir)

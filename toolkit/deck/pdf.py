@@ -15,10 +15,14 @@ import logging
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from toolkit.deck._atomic import write_bytes_atomic
-from toolkit.deck.browser import launch_chromium
+from toolkit.deck.browser import launch_chromium, resolve_chromium
 from toolkit.errors import AlignmentError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.sync_api import Browser
 
 log = logging.getLogger("toolkit")
 
@@ -46,6 +50,9 @@ class DeckPrinter:
         Chromium executable; default :func:`toolkit.deck.browser.find_chromium`.
     timeout_s
         Time allowed for launching, and for each deck to load and print.
+    browser
+        An already running Playwright ``Browser`` to print with (left open on
+        exit); default: launch the system Chromium and close it on exit.
 
     Examples
     --------
@@ -54,20 +61,24 @@ class DeckPrinter:
     ...         printer.print(deck, deck.with_suffix(".pdf"))
     """
 
-    def __init__(self, chromium: str | None = None, *, timeout_s: float = 60) -> None:
+    def __init__(self, chromium: str | None = None, *, timeout_s: float = 60,
+                 browser: "Browser | None" = None) -> None:
         self.chromium = chromium
         self.timeout_s = timeout_s
+        self._given = browser
         self._context = None
-        self._browser = None
+        self._browser = browser
 
     def __enter__(self) -> "DeckPrinter":
-        self._context = launch_chromium(self.chromium, timeout_s=self.timeout_s)
-        self._browser = self._context.__enter__()
+        if self._given is None:
+            self._context = launch_chromium(self.chromium, timeout_s=self.timeout_s)
+            self._browser = self._context.__enter__()
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        context, self._context, self._browser = self._context, None, None
+        context, self._context = self._context, None
+        self._browser = self._given
         if context is not None:
             context.__exit__(exc_type, exc, tb)
 
@@ -107,6 +118,9 @@ class DeckPrinter:
 
 def _export_pdf(html: Path, out: Path, chromium: str | None, timeout_s: float) -> Path:
     start = time.perf_counter()
+    resolve_chromium(chromium)  # BrowserNotFound before anything else
+    if not html.is_file():
+        raise DeckPdfError(f"deck not found: {html}")
     with DeckPrinter(chromium, timeout_s=timeout_s) as printer:
         printer.print(html, out)
     log.info("deck PDF written: %s (%.2f s)", out, time.perf_counter() - start)

@@ -231,11 +231,11 @@ def simulate_answers(respondents: pd.DataFrame, areas: Mapping[str, AreaSpec],
     noise = rng.standard_normal((n, len(bank)))
     offsets = rng.normal(0.0, 0.2, len(bank))
     outcome_latent = 3.2 + sum(b * (latent[:, area_index[a]] - 3.0) for a, b in betas.items())
-    outcome_latent = outcome_latent + 0.35 * rng.standard_normal(n)
+    outcome_latent = outcome_latent + 0.2 * rng.standard_normal(n)
     answers = np.empty((n, len(bank)))
     for j, item in enumerate(bank):
         if item.outcome:
-            score = outcome_latent + offsets[j] + 0.45 * noise[:, j]
+            score = outcome_latent + offsets[j] + 0.3 * noise[:, j]
         else:
             a = area_index[item.area]
             score = latent[:, a] + offsets[j] + item_sd[:, a] * noise[:, j]
@@ -307,8 +307,12 @@ def simulate_excerpts(client: ClientSpec, wave: WaveSpec, respondents: pd.DataFr
     specials += _pick(text.PHONE_TEMPLATES, wave.n_phones, rng)
     if wave.markup:
         specials.append(text.MARKUP_TEMPLATE)
+    # Planted excerpts come from frontline respondents (the largest level group), so a deck can
+    # show them once redacted and escaped.
+    frontline = np.flatnonzero(respondents[LEVEL].to_numpy(dtype=object) == "frontline")
+    pool = frontline if len(frontline) else np.arange(n)
     for area, theme, template in specials:
-        i = int(rng.integers(n))
+        i = int(pool[int(rng.integers(len(pool)))])
         extra = {"name": roster[int(rng.integers(len(roster)))],
                  "email": _email(roster[int(rng.integers(len(roster)))], client.email_domain),
                  "phone": _phone(rng)}

@@ -12,14 +12,14 @@ from __future__ import annotations
 EXCERPT_TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "customer_experience": {
         "positive": (
-            ("customer promise", '"Everyone here can tell you what {promise} means for the customer, and we hold each other to it."'),
+            ("customer promise", '"Everyone here can tell you what \'{promise}\' means for the customer, and we hold each other to it."'),
             ("service consistency", "Observed two {dept} shifts handling the same request type; the customer got the same answer both times."),
             ("empowerment", '"I can fix most things for a customer on the spot. I only escalate when money is involved."'),
             ("voice of the customer", "Team reviews customer feedback every Monday and could name the last change it led to."),
         ),
         "negative": (
             ("service consistency", '"It depends who picks up the phone. Some of us go the extra mile, some just log a ticket."'),
-            ("customer promise", "Respondent could not say what {promise} means in practice; described it as 'a marketing line'."),
+            ("customer promise", "Respondent could not say what '{promise}' means in practice; described it as 'a marketing line'."),
             ("targets vs promise", '"Our targets are about volume. If I spend time on a customer I get flagged in the weekly report."'),
             ("handoffs", "Customers chase {dept} for cross-team issues; no owner once a case leaves the first team."),
         ),
@@ -40,14 +40,14 @@ EXCERPT_TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "unique_capabilities": {
         "positive": (
             ("differentiation", '"Our {capability} is the reason customers stay. Nobody else does it like we do."'),
-            ("onboarding", "New joiners in {dept} shadow for two weeks specifically on {capability}; respondent called it 'the real induction'."),
-            ("investment", '"When budgets are cut, {capability} is the last thing they touch. That tells you what matters."'),
+            ("onboarding", "New joiners in {dept} shadow for two weeks specifically on the {capability}; respondent called it 'the real induction'."),
+            ("investment", '"When budgets are cut, the {capability} is the last thing they touch. That tells you what matters."'),
         ),
         "negative": (
             ("key-person risk", '"If two people left tomorrow we would lose most of what makes us different."'),
             ("differentiation", "Respondent could not name anything the firm does better than competitors beyond price."),
             ("imitability", '"Honestly, a competitor could copy what we do in six months."'),
-            ("uneven application", "{capability} is strong at head office but barely visible in {dept}, per respondent."),
+            ("uneven application", "The {capability} is strong in some teams but barely visible in {dept}, per respondent."),
         ),
     },
     "proven_processes": {
@@ -78,7 +78,7 @@ EMAIL_TEMPLATES: tuple[tuple[str, str, str], ...] = (
 )
 PHONE_TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("management_style", "feedback", '"If you want the real story call me on {phone}, not through my manager."'),
-    ("customer_experience", "handoffs", "Out-of-hours issues go to a personal mobile ({phone}) rather than the rota."),
+    ("customer_experience", "handoffs", "Out-of-hours issues go to a personal mobile, {phone}, rather than the rota."),
 )
 # Planted in one demo client only, to prove that client text is escaped before it reaches HTML.
 MARKUP_TEMPLATE: tuple[str, str, str] = (
@@ -99,7 +99,7 @@ LAST_NAMES: tuple[str, ...] = (
 
 # Portfolio vocabulary: company names and the departments typical of each sector.
 COMPANY_WORDS: tuple[str, ...] = (
-    "Acorn", "Beacon", "Cedar", "Delta", "Ember", "Fjord", "Granite", "Harbor", "Iris", "Juniper",
+    "Acorn", "Beacon", "Cedar", "Delta", "Ember", "Fjord", "Granite", "Iris", "Juniper",
     "Kestrel", "Lumen", "Meridian", "Nimbus", "Orchard", "Pioneer", "Quarry", "Riverside",
     "Summit", "Tundra", "Upland", "Vantage", "Willow", "Zenith",
 )

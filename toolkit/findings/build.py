@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.config import ClientConfig
-from toolkit.findings.context import area_context, overall_context
+from toolkit.findings.context import area_context, as_shown, overall_context
 from toolkit.findings.narrative import (Cost, costs_of_misalignment, drift_sentences,
                                         oai_sentence, principal_gap_sentence, summary_sentences)
 from toolkit.findings.playbook import CROSS_CUTTING, Playbook, evaluate, load_playbook, render
@@ -53,9 +53,14 @@ def _priority(ctx: dict) -> float | None:
     return None if w is None or a is None else w * (100 - a)
 
 
-def fire_rules(playbook: Playbook, contexts: dict[str, dict], overall: dict) -> pd.DataFrame:
-    """Evaluate every rule; return the fired ones, ranked, as the recommendations frame."""
-    priorities = {a: _priority(c) for a, c in contexts.items()}
+def fire_rules(playbook: Playbook, contexts: dict[str, dict], overall: dict,
+               priorities: dict[str, float | None]) -> pd.DataFrame:
+    """Evaluate every rule; return the fired ones, ranked, as the recommendations frame.
+
+    ``contexts`` and ``overall`` hold the values as shown (see
+    `toolkit.findings.context.as_shown`); ``priorities`` the exact
+    ``weight * (100 - alignment)`` of each area.
+    """
     known = [p for p in priorities.values() if p is not None]
     cross_priority = sum(known) / len(AREAS) if known else None
     rows = []
@@ -104,16 +109,18 @@ def build_findings(assessment: Assessment, config: ClientConfig,
         When the default playbook is invalid.
     """
     playbook = playbook or load_playbook()
-    contexts = {a: area_context(assessment, config, a) for a in AREAS}
-    overall = overall_context(assessment, config)
-    ranked = sorted((a for a in AREAS if _priority(contexts[a]) is not None),
-                    key=lambda a: -_priority(contexts[a]))  # type: ignore[operator]
-    principal = assessment.principal_gap if _priority(contexts.get(assessment.principal_gap, {})) \
-        is not None else (ranked[0] if ranked else None)
+    exact = {a: area_context(assessment, config, a) for a in AREAS}
+    priorities = {a: _priority(c) for a, c in exact.items()}
+    contexts = {a: as_shown(c) for a, c in exact.items()}
+    overall = as_shown(overall_context(assessment, config))
+    ranked = sorted((a for a in AREAS if priorities[a] is not None),
+                    key=lambda a: -priorities[a])  # type: ignore[operator]
+    principal = assessment.principal_gap if priorities.get(assessment.principal_gap) is not None \
+        else (ranked[0] if ranked else None)
     if principal in ranked:  # the principal gap leads the summary
         ranked = [principal] + [a for a in ranked if a != principal]
     return Findings(
-        recommendations=fire_rules(playbook, contexts, overall),
+        recommendations=fire_rules(playbook, contexts, overall, priorities),
         summary_sentences=summary_sentences(contexts, ranked),
         principal_gap_sentence=principal_gap_sentence(contexts, principal),
         oai_sentence=oai_sentence(assessment),

@@ -49,6 +49,21 @@ def visible(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame
 
 
+def as_shown(ctx: dict[str, Any], two_decimals: frozenset[str] = frozenset({"alpha", "min_alpha"}),
+             exact: frozenset[str] = frozenset({"weight"})) -> dict[str, Any]:
+    """The context with numbers rounded as a reader sees them (whole points; alpha 2 dp).
+
+    Rules are judged and sentences written on these values, so a rule on
+    ``perception < 60`` never fires on a perception the deck shows as 60.
+    """
+    out = {}
+    for k, v in ctx.items():
+        if isinstance(v, float) and k not in exact:
+            v = round(v, 2 if k in two_decimals else 0) + 0.0  # + 0.0: no "-0"
+        out[k] = v
+    return out
+
+
 def area_row(assessment: Assessment, area: str) -> dict[str, float | None]:
     """The area's visible metrics as ``{name: float | None}`` (all None when suppressed)."""
     areas = assessment.areas

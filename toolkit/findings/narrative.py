@@ -87,7 +87,7 @@ def summary_sentences(contexts: dict[str, dict[str, Any]], ranked: list[str]) ->
     """Exactly three executive-summary findings.
 
     The two highest-priority areas first, then the sharpest supporting fact
-    (a leadership blind spot, KPI evidence, or the strongest area), with
+    (a leadership blind spot, KPI evidence, or the strongest other area), with
     neutral fall-backs when too little can be shown.
     """
     out: list[str] = []
@@ -101,16 +101,26 @@ def summary_sentences(contexts: dict[str, dict[str, Any]], ranked: list[str]) ->
     extras += [s for s in (blind_spot_sentence(c) for c in gaps[:1]) if s]
     kpi = sorted((c for c in contexts.values() if c.get("kpi_attainment") is not None),
                  key=lambda c: c["kpi_attainment"])
-    extras += [s for s in (evidence_sentence(c) for c in kpi[:1]) if s]
-    extras += [s for s in (area_sentence(contexts[a]) for a in ranked[2:]) if s]
+    # KPI evidence, unless a leading sentence already quotes that area's evidence
+    led = {contexts[a]["label"] for a in ranked[:2]
+           if contexts[a].get("evidence") is not None and contexts[a]["evidence"] < SOUND}
+    extras += [s for s in (evidence_sentence(c) for c in kpi[:1] if c["label"] not in led) if s]
+    # then the strongest remaining area: what there is to build on
+    rest = sorted(ranked[2:], key=lambda a: -contexts[a]["alignment"])
+    extras += [s for s in (area_sentence(contexts[a]) for a in rest) if s]
     for s in extras:
         if len(out) >= 3:
             break
         if s not in out:
             out.append(s)
-    fallbacks = ["The remaining areas could not be scored: too few respondents to report them.",
-                 "No further finding clears the confidentiality threshold.",
-                 "Further detail is withheld to protect respondents' confidentiality."]
+    if not out:
+        fallbacks = ["No area clears the confidentiality threshold, so no area score can be reported.",
+                     "More interviews are needed before alignment can be assessed.",
+                     "Findings are withheld to protect respondents' confidentiality."]
+    else:
+        fallbacks = ["No further area can be reported: too few respondents to score it.",
+                     "No further finding clears the confidentiality threshold.",
+                     "Further detail is withheld to protect respondents' confidentiality."]
     for s in fallbacks:
         if len(out) >= 3:
             break

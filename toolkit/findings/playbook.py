@@ -157,6 +157,17 @@ def _semantic_problems(rule: Rule) -> list[str]:
     return problems
 
 
+def _key_path(loc: tuple[Any, ...]) -> str:
+    """``('when', 'all', 0, 'op')`` -> ``when.all[0].op``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part).rstrip("_")
+    return out
+
+
 def parse_playbook(data: Any, source: str = "playbook") -> Playbook:
     """Validate a playbook given as plain data (as read from YAML).
 
@@ -180,7 +191,7 @@ def parse_playbook(data: Any, source: str = "playbook") -> Playbook:
             rule = Rule.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors():
-                key = ".".join(str(p) for p in err["loc"]).replace(".all_", ".all").replace(".any_", ".any")
+                key = _key_path(err["loc"])
                 problems.append(f"rule {rid!r}: key {key!r}: {err['msg']}")
             continue
         if rule.id in seen:

@@ -21,8 +21,8 @@ def require_columns(frame: pd.DataFrame, required: list[str], file: str, log_: P
             continue
         ok = False
         close = difflib.get_close_matches(col, [c for c in present if c not in required], n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        log_.add(file, "missing_column", f"column {col!r} is missing{hint} columns are {present}",
+        hint = f"; did you mean {close[0]!r}? columns are" if close else "; columns are"
+        log_.add(file, "missing_column", f"column {col!r} is missing{hint} {present}",
                  row=1, column=col, expected=col, found=close[0] if close else None)
     return ok
 
@@ -32,7 +32,7 @@ def report_extra_columns(frame: pd.DataFrame, allowed: list[str], file: str, log
     for col in frame.columns:
         if col not in allowed:
             close = difflib.get_close_matches(str(col), allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = f"; did you mean {close[0]!r}?" if close else ";"
             log_.add(file, "unknown_column",
                      f"column {col!r} is not expected here{hint} expected columns are {allowed} "
                      "(drop or rename it in mapping.yaml)",

@@ -20,6 +20,7 @@ from toolkit.intake.files import display_path
 from toolkit.intake.problems import ProblemLog, show_value
 
 M = TypeVar("M", bound=BaseModel)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
 _EXPECTED = {
     "float_parsing": "a number", "float_type": "a number", "int_parsing": "a whole number",
@@ -80,7 +81,7 @@ def pydantic_problems(exc: ValidationError, file: str, log_: ProblemLog, lines: 
             message = f"required key {path!r} is missing"
             found = None
         elif err["type"] == "extra_forbidden":
-            message = f"unknown key {path!r}; expected {_suggest_keys(err)}"
+            message = f"unknown key {path!r}: it is not part of the schema (check its spelling)"
             found = path
         else:
             found = err.get("input")
@@ -90,15 +91,11 @@ def pydantic_problems(exc: ValidationError, file: str, log_: ProblemLog, lines: 
                  found=None if isinstance(found, (dict, list)) else found, expected=expected)
 
 
-def _suggest_keys(err: dict[str, Any]) -> str:
-    return "only the keys of the documented schema"
-
-
 def yaml_lines(text: str) -> dict[str, int]:
     """Return ``{key path: 1-based line}`` for every key and list item of a YAML document."""
     out: dict[str, int] = {}
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return out
 
@@ -130,7 +127,7 @@ def read_yaml(path: Path, root: Path, log_: ProblemLog, *, reason: str) -> tuple
         log_.add(file, "empty_file", "the file is empty; expected YAML keys")
         return None, {}
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         log_.add(file, reason, f"not valid YAML: {getattr(exc, 'problem', exc)}",

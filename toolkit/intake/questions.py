@@ -7,6 +7,7 @@ our error (`DefinitionError`); a bad client override is the client's
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +86,13 @@ def load_question_bank(path: str | Path | None = None) -> pd.DataFrame:
     path = Path(path) if path is not None else BANK
     if not path.is_file():
         raise DefinitionError(f"question bank {path} does not exist")
+    stat = path.stat()
+    return _load_bank(path.resolve(), stat.st_mtime_ns, stat.st_size).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _load_bank(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
+    """Read and check a bank once per file version (the key holds mtime and size)."""
     log_ = ProblemLog()
     bank = check_questions(path, path.parent, log_)
     if log_.errors or bank is None:

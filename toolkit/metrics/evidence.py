@@ -72,35 +72,48 @@ def score_kpis(operations: pd.DataFrame, kpis: Sequence[KpiDefinition],
     defs = pd.DataFrame([{KPI: k.id, "name": k.name, AREA: k.area, "better": k.better,
                           "target": float(k.target), "unit": k.unit} for k in kpis],
                         columns=[KPI, "name", AREA, "better", "target", "unit"])
-    ops = operations.loc[in_window(operations[PERIOD_START], window), [KPI, DEPARTMENT, VALUE]]
-    ops = ops[ops[KPI].isin(defs[KPI])]
-    value = ops[VALUE].to_numpy(dtype=float)
-    kpi_ids = ops[KPI].to_numpy(dtype=object)
-    target = pd.Series(defs["target"].to_numpy(), index=defs[KPI].to_numpy(dtype=object))
-    lower = pd.Series((defs["better"] == "lower").to_numpy(), index=target.index)
-    t = target.reindex(kpi_ids).to_numpy(dtype=float)
-    lo = lower.reindex(kpi_ids).to_numpy(dtype=bool)
-    ok = ~np.isnan(value)
-    met = np.where(lo, value <= t, value >= t)
-    frame = pd.DataFrame({KPI: kpi_ids[ok], DEPARTMENT: ops[DEPARTMENT].to_numpy(dtype=object)[ok],
-                          VALUE: value[ok], "met": met[ok].astype(float)})
+    n_kpis = len(defs)
+    keep = in_window(operations[PERIOD_START], window)
+    kpi_code = pd.Index(defs[KPI].astype(object)).get_indexer(operations[KPI].to_numpy()[keep])
+    value = operations[VALUE].to_numpy(dtype=float)[keep]
+    dept_code, dept_names = pd.factorize(operations[DEPARTMENT].to_numpy()[keep])
+    ok = (kpi_code >= 0) & ~np.isnan(value) & (dept_code >= 0)
+    kpi_code, dept_code, value = kpi_code[ok], dept_code[ok], value[ok]
+    target = defs["target"].to_numpy(dtype=float)[kpi_code]
+    lower = (defs["better"] == "lower").to_numpy(dtype=bool)[kpi_code]
+    met = np.where(lower, value <= target, value >= target).astype(float)
 
-    by_dept = frame.groupby([KPI, DEPARTMENT], sort=True).agg(
-        n_obs=(VALUE, "size"), mean=(VALUE, "mean"), attainment=("met", "mean")).reset_index()
-    by_dept["attainment"] *= 100.0
-    by_dept["n_obs"] = by_dept["n_obs"].astype(np.int64)
+    # (KPI, department) cells via integer codes and bincount: fast on millions of rows.
+    n_dept = len(dept_names)
+    order = np.argsort(np.asarray(dept_names, dtype=str), kind="stable")  # departments by name
+    rank = np.empty(n_dept, dtype=np.int64)
+    rank[order] = np.arange(n_dept)
+    cell = kpi_code * n_dept + rank[dept_code]
+    size = n_kpis * n_dept
+    cnt = np.bincount(cell, minlength=size)
+    tot = np.bincount(cell, weights=value, minlength=size)
+    hit = np.bincount(cell, weights=met, minlength=size)
+    present = np.flatnonzero(cnt)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        by_dept = pd.DataFrame({
+            KPI: defs[KPI].to_numpy(dtype=object)[present // max(n_dept, 1)],
+            DEPARTMENT: np.asarray(dept_names, dtype=object)[order][present % max(n_dept, 1)],
+            "n_obs": cnt[present].astype(np.int64),
+            "mean": tot[present] / cnt[present],
+            "attainment": 100.0 * hit[present] / cnt[present]})
 
-    overall = frame.groupby(KPI, sort=False).agg(n_obs=(VALUE, "size"), mean=(VALUE, "mean"),
-                                                 attainment=("met", "mean"))
-    cv = by_dept.groupby(KPI)["mean"].apply(_cv) if len(by_dept) else pd.Series(dtype=float)
-    n_dep = by_dept.groupby(KPI)[DEPARTMENT].nunique() if len(by_dept) else pd.Series(dtype=float)
+    k_cnt = np.bincount(kpi_code, minlength=n_kpis)
+    k_tot = np.bincount(kpi_code, weights=value, minlength=n_kpis)
+    k_hit = np.bincount(kpi_code, weights=met, minlength=n_kpis)
     out = defs.copy()
     ids = out[KPI].to_numpy(dtype=object)
-    out["n_obs"] = overall["n_obs"].reindex(ids).fillna(0).to_numpy(dtype=np.int64)
-    out["attainment"] = 100.0 * overall["attainment"].reindex(ids).to_numpy(dtype=float)
-    out["mean"] = overall["mean"].reindex(ids).to_numpy(dtype=float)
+    cv = by_dept.groupby(KPI)["mean"].apply(_cv) if len(by_dept) else pd.Series(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["n_obs"] = k_cnt.astype(np.int64)
+        out["attainment"] = np.where(k_cnt > 0, 100.0 * k_hit / np.maximum(k_cnt, 1), np.nan)
+        out["mean"] = np.where(k_cnt > 0, k_tot / np.maximum(k_cnt, 1), np.nan)
     out["cv"] = cv.reindex(ids).to_numpy(dtype=float)
-    out["n_departments"] = n_dep.reindex(ids).fillna(0).to_numpy(dtype=np.int64)
+    out["n_departments"] = (cnt.reshape(n_kpis, n_dept) > 0).sum(axis=1).astype(np.int64) if n_dept else 0
     return out[KPI_COLUMNS].reset_index(drop=True), by_dept[KPI_DEPT_COLUMNS]
 
 

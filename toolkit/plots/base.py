@@ -115,6 +115,17 @@ def numbers(data: pd.DataFrame, column: str) -> np.ndarray:
         raise ValueError(f"column {column!r} must hold numbers: {exc}") from None
 
 
+def hide(values: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """Return a copy of `values` with suppressed rows set to NaN.
+
+    Privacy already blanks suppressed values; this makes sure a chart never
+    shows a number for a row flagged suppressed even if one slipped through.
+    """
+    out = np.array(values, dtype=float, copy=True)
+    out[hidden] = np.nan
+    return out
+
+
 def gap_text(suppressed: bool) -> str:
     """Return the text that stands in for an absent value."""
     return SUPPRESSED_TEXT if suppressed else MISSING_TEXT
@@ -122,7 +133,7 @@ def gap_text(suppressed: bool) -> str:
 
 def wrap(text: str, width: int) -> str:
     """Wrap a long label onto several lines of at most `width` characters."""
-    return "\n".join(textwrap.wrap(str(text), width=width)) or str(text)
+    return "\n".join(textwrap.wrap(str(text), width=width, break_on_hyphens=False)) or str(text)
 
 
 def get_ax(ax: Axes | None) -> Axes:
@@ -138,6 +149,17 @@ def mark_absent(ax: Axes, x: float, y: float, suppressed: bool, *, ha: str = "le
             bbox={"boxstyle": "round,pad=0.25", "facecolor": LIGHT_GREY, "edgecolor": GREY,
                   "linewidth": 0.8},
             gid="suppressed" if suppressed else "missing")
+
+
+def draw_empty(ax: Axes, title: str | None) -> Axes:
+    """Show "no data" on an Axes whose frame has no rows (instead of an empty, warning plot)."""
+    ax.text(0.5, 0.5, MISSING_TEXT, transform=ax.transAxes, ha="center", va="center",
+            fontstyle="italic", color="#555555", gid="missing")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return ax
 
 
 def categorical_ticks(ax: Axes, positions: Sequence[float], labels: Sequence[str], *, axis: str = "y") -> None:

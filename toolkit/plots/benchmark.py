@@ -8,8 +8,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from toolkit.plots.base import (
-    area_label, area_sort_key, as_frame, categorical_ticks, check_columns, flags, get_ax,
-    mark_absent, numbers, optional_column,
+    draw_empty, area_label, area_sort_key, as_frame, categorical_ticks, check_columns, flags, get_ax,
+    hide, mark_absent, numbers, optional_column,
 )
 from toolkit.plots.theme import GREY, LIGHT_GREY, OKABE_ITO, TEXT_COLOR
 
@@ -70,8 +70,11 @@ def plot_benchmark(data: pd.DataFrame, *, area: str = "area", percentile: str = 
     suppressed = optional_column(data, "suppressed", suppressed, "suppressed")
     data = data.iloc[np.argsort(area_sort_key(data[area].astype(str)), kind="stable")]
     ax = get_ax(ax)
+    if data.empty:
+        return draw_empty(ax, title)
 
-    values, hidden = numbers(data, percentile), flags(data, suppressed)
+    hidden = flags(data, suppressed)
+    values = hide(numbers(data, percentile), hidden)
     positions = np.arange(len(data), dtype=float)
     present = ~np.isnan(values)
     ax.barh(positions, [100] * len(data), height=0.3, color=LIGHT_GREY, zorder=1, gid="track")

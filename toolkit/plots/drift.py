@@ -9,8 +9,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from toolkit.plots.base import (
-    area_label, area_sort_key, as_frame, categorical_ticks, check_columns, flags, get_ax,
-    mark_absent, numbers, optional_column,
+    draw_empty, area_label, area_sort_key, as_frame, categorical_ticks, check_columns, flags, get_ax,
+    hide, mark_absent, numbers, optional_column,
 )
 from toolkit.plots.theme import GREY, OKABE_ITO, TEXT_COLOR
 
@@ -75,9 +75,11 @@ def plot_drift(data: pd.DataFrame, *, area: str = "area", previous: str = "previ
     rank = area_sort_key(data[area].astype(str))
     data = data.iloc[np.argsort(rank, kind="stable")]
     ax = get_ax(ax)
+    if data.empty:
+        return draw_empty(ax, title)
 
-    before, after = numbers(data, previous), numbers(data, current)
     sig, hidden = flags(data, significant), flags(data, suppressed)
+    before, after = hide(numbers(data, previous), hidden), hide(numbers(data, current), hidden)
     low = numbers(data, lo) if lo is not None else np.full(len(data), np.nan)
     high = numbers(data, hi) if hi is not None else np.full(len(data), np.nan)
     positions = np.arange(len(data), dtype=float)

@@ -9,8 +9,8 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from toolkit.plots.base import (
-    area_label, area_sort_key, as_frame, categorical_ticks, check_columns, flags, get_ax,
-    mark_absent, numbers, optional_column,
+    draw_empty, area_label, area_sort_key, as_frame, categorical_ticks, check_columns, flags, get_ax,
+    hide, mark_absent, numbers, optional_column,
 )
 from toolkit.plots.theme import OKABE_ITO, TEXT_COLOR
 
@@ -67,6 +67,8 @@ def plot_perception_gap(data: pd.DataFrame, *, area: str = "area", gap: str = "g
     check_columns(data, area=area, gap=gap, group_a=group_a, group_b=group_b, flagged=flagged)
     suppressed = optional_column(data, "suppressed", suppressed, "suppressed")
     ax = get_ax(ax)
+    if data.empty:
+        return draw_empty(ax, title)
 
     areas = data[area].astype(str).tolist()
     pairs = list(zip(data[group_a].astype(str), data[group_b].astype(str)))
@@ -78,7 +80,8 @@ def plot_perception_gap(data: pd.DataFrame, *, area: str = "area", gap: str = "g
     height = 0.8 / max(k, 1)
     same_a = len({a for a, _ in pair_order}) == 1
 
-    values, hot, hidden = numbers(data, gap), flags(data, flagged), flags(data, suppressed)
+    hot, hidden = flags(data, flagged), flags(data, suppressed)
+    values = hide(numbers(data, gap), hidden)
     positions = np.array([area_order.index(areas[i]) + (pair_order.index(pairs[i]) - (k - 1) / 2) * height
                           for i in range(len(data))])
     present = ~np.isnan(values)

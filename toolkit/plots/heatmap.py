@@ -11,7 +11,7 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
 from toolkit.plots.base import (
-    SUPPRESSED_HATCH, area_label, as_frame, check_columns, flags, gap_text, get_ax, numbers,
+    draw_empty, SUPPRESSED_HATCH, area_label, as_frame, check_columns, flags, gap_text, get_ax, numbers,
     optional_column, order_areas, wrap,
 )
 from toolkit.plots.theme import LIGHT_GREY, SCORE_CMAP, TEXT_COLOR
@@ -79,6 +79,8 @@ def plot_heatmap(data: pd.DataFrame, *, row: str = "department", col: str = "are
         dup = data.loc[data.duplicated([row, col]), [row, col]].iloc[0].tolist()
         raise ValueError(f"more than one row for {row}={dup[0]!r}, {col}={dup[1]!r}")
     ax = get_ax(ax)
+    if data.empty:
+        return draw_empty(ax, title)
 
     rows = list(dict.fromkeys(data[row].astype(str)))
     raw_cols = list(dict.fromkeys(data[col].astype(str)))
@@ -90,7 +92,7 @@ def plot_heatmap(data: pd.DataFrame, *, row: str = "department", col: str = "are
     values, secret = numbers(data, value), flags(data, suppressed)
     for r, c, v, s in zip(data[row].astype(str), data[col].astype(str), values, secret):
         i, j = r_index[r], c_index[c]
-        grid[i, j], hidden[i, j] = v, s
+        grid[i, j], hidden[i, j] = (np.nan if s else v), s
 
     cmap = kwargs.pop("cmap", SCORE_CMAP)
     cmap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap

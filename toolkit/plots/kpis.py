@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from toolkit.plots.base import (
-    MISSING_TEXT, as_frame, check_columns, get_ax, numbers, wrap,
+    draw_empty, MISSING_TEXT, as_frame, check_columns, get_ax, numbers, wrap,
 )
 from toolkit.plots.theme import CATEGORY_COLORS, GREY, TEXT_COLOR
 
@@ -57,6 +57,8 @@ def plot_kpi_attainment(data: pd.DataFrame, *, kpi: str = "kpi_id", department: 
     data = as_frame(data)
     check_columns(data, kpi=kpi, department=department, attainment=attainment)
     ax = get_ax(ax)
+    if data.empty:
+        return draw_empty(ax, title)
 
     kpis = list(dict.fromkeys(data[kpi].astype(str)))
     depts = list(dict.fromkeys(data[department].astype(str)))
@@ -93,5 +95,5 @@ def plot_kpi_attainment(data: pd.DataFrame, *, kpi: str = "kpi_id", department: 
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=min(len(depts), 6),
               borderaxespad=0.2, handlelength=1.2, columnspacing=1.0)
     if title:
-        ax.set_title(title, pad=44 * (1 + (len(depts) - 1) // 6))
+        ax.set_title(title, pad=44 + 26 * ((len(depts) - 1) // 6))
     return ax

@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from toolkit.plots.base import (
-    as_frame, categorical_ticks, check_columns, flags, get_ax, mark_absent, numbers,
+    draw_empty, as_frame, categorical_ticks, check_columns, flags, get_ax, mark_absent, numbers,
     optional_column, wrap,
 )
 from toolkit.plots.theme import OKABE_ITO, TEXT_COLOR
@@ -25,7 +25,7 @@ _DARK = {0, 4}  # segments that take white text
 
 def plot_likert(data: pd.DataFrame, *, label: str = "text", shares: Sequence[str] = SHARES,
                 reverse: str | None = "reverse", suppressed: str | None = "suppressed",
-                wrap_width: int = 48, min_label_share: float = 8.0,
+                wrap_width: int = 54, min_label_share: float = 8.0,
                 title: str | None = "How people answered", ax: Axes | None = None,
                 **kwargs: Any) -> Axes:
     """One diverging stacked bar per item: disagreement left of 0, agreement right.
@@ -50,7 +50,8 @@ def plot_likert(data: pd.DataFrame, *, label: str = "text", shares: Sequence[str
         Flag column for suppressed items; may be absent under its default name.
         An item whose shares are NaN is marked, never drawn as zero.
     wrap_width
-        Characters per line of a wrapped item label.
+        Characters per line of a wrapped item label. On a 16:9 slide about ten
+        items fit; draw one chart per area rather than the whole bank.
     min_label_share
         Smallest segment (%) that gets a number written in it.
     title
@@ -78,10 +79,13 @@ def plot_likert(data: pd.DataFrame, *, label: str = "text", shares: Sequence[str
     reverse = optional_column(data, "reverse", reverse, "reverse")
     suppressed = optional_column(data, "suppressed", suppressed, "suppressed")
     ax = get_ax(ax)
+    if data.empty:
+        return draw_empty(ax, title)
 
     table = np.column_stack([numbers(data, s) for s in shares]) if len(data) else np.empty((0, 5))
-    present = ~np.isnan(table).any(axis=1)
     hidden, reversed_ = flags(data, suppressed), flags(data, reverse)
+    table[hidden, :] = np.nan
+    present = ~np.isnan(table).any(axis=1)
     positions = np.arange(len(data), dtype=float)
 
     lefts = np.column_stack([
@@ -98,7 +102,7 @@ def plot_likert(data: pd.DataFrame, *, label: str = "text", shares: Sequence[str
         for i in np.flatnonzero(present):
             if k != 2 and table[i, k] >= min_label_share:
                 ax.text(lefts[i, k] + table[i, k] / 2, positions[i], f"{table[i, k]:.0f}",
-                        ha="center", va="center", fontsize="x-small",
+                        ha="center", va="center", fontsize="small",
                         color="white" if k in _DARK else TEXT_COLOR, zorder=3, gid="value")
     for i in np.flatnonzero(~present):
         mark_absent(ax, 0, positions[i], bool(hidden[i]), ha="center")
@@ -113,7 +117,7 @@ def plot_likert(data: pd.DataFrame, *, label: str = "text", shares: Sequence[str
     ax.set_xlabel("← disagree          share of answers          agree →")
     ax.spines["left"].set_visible(False)
     ax.legend(handles=[Patch(facecolor=c, label=t) for c, t in zip(LIKERT_COLORS, SCALE_LABELS)],
-              loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=5, borderaxespad=0.2,
+              loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=5, borderaxespad=0.2,
               handlelength=1.2, columnspacing=1.0)
     if title:
         ax.set_title(title, pad=44)

@@ -10,8 +10,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from toolkit.plots.base import (
-    as_frame, categorical_ticks, check_columns, flags, get_ax, mark_absent, numbers,
-    optional_column,
+    draw_empty, as_frame, categorical_ticks, check_columns, flags, get_ax, mark_absent, numbers,
+    hide, optional_column,
 )
 from toolkit.plots.theme import (
     ALIGNED_MIN, BAND_COLORS, BANDS, GREY, PARTLY_MIN, TEXT_COLOR, band_of, normalise_band,
@@ -23,7 +23,11 @@ def _bands(data: pd.DataFrame, band: str | None, values: np.ndarray) -> list[str
     out: list[str | None] = []
     for i, v in enumerate(values):
         raw = data[band].iloc[i] if band is not None else None
-        out.append(normalise_band(raw) if raw is not None and not pd.isna(raw) else band_of(v))
+        if np.isnan(v):
+            out.append(None)
+        else:
+            given = raw is not None and not pd.isna(raw) and str(raw).strip() != ""
+            out.append(normalise_band(raw) if given else band_of(v))
     return out
 
 
@@ -52,7 +56,7 @@ def plot_scorecard(data: pd.DataFrame, *, x: str = "label", y: str = "alignment"
     lo, hi
         Columns with the interval bounds (whiskers); None to draw none.
     band
-        Column with the band name; None (or NA in a row) colours by the value's band.
+        Column with the band name; None (or NA / "" in a row) colours by the value's band.
     suppressed
         Flag column; a row whose score is NaN is marked "suppressed" when flagged,
         "no data" otherwise, and never drawn as a zero bar. May be absent under its default name.
@@ -87,8 +91,11 @@ def plot_scorecard(data: pd.DataFrame, *, x: str = "label", y: str = "alignment"
     band = optional_column(data, "band", band, "band")
     suppressed = optional_column(data, "suppressed", suppressed, "suppressed")
     ax = get_ax(ax)
+    if data.empty:
+        return draw_empty(ax, title)
 
-    values = numbers(data, y)
+    hidden = flags(data, suppressed)
+    values = hide(numbers(data, y), hidden)
     present = ~np.isnan(values)
     bands = _bands(data, band, values)
     positions = np.arange(len(data), dtype=float)
@@ -105,7 +112,6 @@ def plot_scorecard(data: pd.DataFrame, *, x: str = "label", y: str = "alignment"
                         fmt="none", ecolor=TEXT_COLOR, elinewidth=2, capsize=6, zorder=3)
         label_at = np.where(ok, high, values)
 
-    hidden = flags(data, suppressed)
     for i in range(len(data)):
         if present[i]:
             ax.text(label_at[i] + 1.5, positions[i], f"{values[i]:.0f}", va="center",
@@ -130,6 +136,7 @@ def plot_scorecard(data: pd.DataFrame, *, x: str = "label", y: str = "alignment"
 
 def plot_weight_alignment(data: pd.DataFrame, *, x: str = "weight", y: str = "alignment",
                           label: str = "label", band: str | None = "band",
+                          suppressed: str | None = "suppressed",
                           weight_split: float | None = None, alignment_split: float = ALIGNED_MIN,
                           title: str | None = "Strategic weight vs alignment",
                           ax: Axes | None = None, **kwargs: Any) -> Axes:
@@ -147,6 +154,9 @@ def plot_weight_alignment(data: pd.DataFrame, *, x: str = "weight", y: str = "al
         Column with the text written next to each point.
     band
         Column with the band name (colours the point); None colours by the value's band.
+    suppressed
+        Flag column; suppressed areas are not drawn but listed under the plot.
+        May be absent under its default name.
     weight_split
         Weight dividing the quadrants; default an equal share, ``1 / len(data)``.
     alignment_split
@@ -172,8 +182,11 @@ def plot_weight_alignment(data: pd.DataFrame, *, x: str = "weight", y: str = "al
     check_columns(data, x=x, y=y, label=label)
     band = optional_column(data, "band", band, "band")
     ax = get_ax(ax)
+    if data.empty:
+        return draw_empty(ax, title)
 
-    weights, values = numbers(data, x), numbers(data, y)
+    suppressed = optional_column(data, "suppressed", suppressed, "suppressed")
+    weights, values = numbers(data, x), hide(numbers(data, y), flags(data, suppressed))
     present = ~np.isnan(values) & ~np.isnan(weights)
     bands = _bands(data, band, values)
     split_w = weight_split if weight_split is not None else 1.0 / max(len(data), 1)

@@ -62,16 +62,18 @@ _BAND_ALIASES: dict[str, str] = {
     "misaligned": BAND_MISALIGNED, "not aligned": BAND_MISALIGNED, "red": BAND_MISALIGNED,
 }
 
-#: Diverging map for 0-100 scores: red below 60, pale amber across the 60-75 band, green above.
+#: Diverging map for 0-100 scores, stepped at the band thresholds: reds below 60
+#: (darker the lower), pale amber across the 60-75 "partly aligned" band, greens from 75.
 SCORE_CMAP = LinearSegmentedColormap.from_list("alignment_score", [
-    (0.00, "#8F3300"),
-    (0.40, OKABE_ITO["vermillion"]),
-    (0.60, "#F2B58C"),
-    (0.675, "#FBEFC8"),
-    (0.75, "#A9DCC9"),
+    (0.00, "#7A2C00"),
+    (0.35, OKABE_ITO["vermillion"]),
+    (0.5999, "#F4BE9A"),
+    (0.60, "#FCEBC2"),
+    (0.7499, "#F8D98E"),
+    (0.75, "#BEE4D5"),
     (0.90, OKABE_ITO["bluish_green"]),
     (1.00, "#005A40"),
-])
+], N=1024)
 
 # --- rc settings for a 16:9 slide read from the back of a room ---------------
 SLIDE_SIZE = (13.33, 7.5)

@@ -1,0 +1,141 @@
+"""`alignment report`: validation before any kernel, atomic publishing, failures that keep the last good deck."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import CLIENT_DATA, ROOT
+from toolkit.cli import main
+from toolkit.errors import ClientDataError, RunError
+from toolkit.report import NOTEBOOK, _publish, _recover, check_parameters, parse_formats, run_report
+
+pytestmark = pytest.mark.notebook
+CLIENT = "harbor-concierge"
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> tuple[Path, Path]:
+    """One real report of a demo client (html only), shared by the tests below."""
+    out = tmp_path_factory.mktemp("reports")
+    client = tmp_path_factory.mktemp("clients") / CLIENT
+    shutil.copytree(CLIENT_DATA / CLIENT, client)
+    result = run_report(client, out_dir=out, formats="html")
+    assert result.status == "ok"
+    return client, result.out_dir
+
+
+def test_report_publishes_every_output_with_a_run_record(published):
+    client, out = published
+    assert sorted(p.name for p in out.iterdir()) == ["assessment.ipynb", "deck.html", "run.json", "summary.json"]
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "ok"
+    assert record["client_id"] == CLIENT
+    assert set(record["inputs"]) >= {"client.yaml"}
+    assert len(record["input_hash"]) == 64
+    assert record["timings"]["execute"] > 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["schema_version"]
+    # nothing half-written is left next to the published folder
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_misspelt_parameter_is_rejected_before_any_kernel_with_a_suggestion():
+    with pytest.raises(ClientDataError) as info:
+        check_parameters({"sead": 3})
+    problem = info.value.problems[0]
+    assert problem.reason == "unknown_parameter"
+    assert "did you mean 'seed'?" in problem.message
+
+
+def test_reserved_parameter_cannot_be_overridden():
+    with pytest.raises(ClientDataError) as info:
+        check_parameters({"client_dir": "elsewhere"})
+    assert "set by the report itself" in info.value.problems[0].message
+
+
+def test_unknown_format_is_a_usage_error():
+    with pytest.raises(ClientDataError) as info:
+        parse_formats("html,docx")
+    assert info.value.problems[0].found == "docx"
+    assert parse_formats("pdf, html,pdf") == ("pdf", "html")
+
+
+def test_cli_misspelt_parameter_exits_2_and_leaves_last_good_deck(published, capsys):
+    client, out = published
+    before = _tree_digest(out)
+    code = main(["report", str(client), "--out", str(out.parents[1]), "--formats", "html", "-p", "sead", "3"])
+    assert code == 2
+    assert "unknown parameter 'sead'" in capsys.readouterr().err
+    assert _tree_digest(out) == before
+
+
+def test_cli_invalid_data_exits_2_and_leaves_last_good_deck(published, tmp_path, capsys):
+    client, out = published
+    before = _tree_digest(out)
+    broken = tmp_path / CLIENT
+    shutil.copytree(client, broken)
+    interviews = next(broken.glob("interviews.*"))
+    if interviews.suffix == ".csv":
+        text = interviews.read_text(encoding="utf-8-sig").splitlines()
+        cells = text[1].split(",")
+        cells[-1] = "9"  # a rating off the 1-5 scale in the first data row
+        text[1] = ",".join(cells)
+        interviews.write_text("\n".join(text) + "\n", encoding="utf-8")
+    else:
+        pytest.skip("first demo client does not ship CSV interviews")
+    code = main(["report", str(broken), "--out", str(out.parents[1]), "--formats", "html"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "row 2" in err and "out_of_range" in err
+    assert _tree_digest(out) == before
+
+
+def test_failing_cell_exits_1_names_the_cell_keeps_notebook_and_last_good_deck(published, tmp_path, capsys):
+    client, out = published
+    before = _tree_digest(out)
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if "build_story" in c.source and "import" not in c.source) + 1
+    nb.cells.insert(index, nbformat.v4.new_code_cell('raise RuntimeError("planted failure")'))
+    broken_nb = tmp_path / "assessment.ipynb"
+    nbformat.write(nb, broken_nb)
+    with pytest.raises(RunError) as info:
+        run_report(client, out_dir=out.parents[1], formats="html", notebook=broken_nb)
+    err = info.value
+    assert err.cell_index == index
+    assert err.ename == "RuntimeError"
+    assert "planted failure" in str(err)
+    assert err.notebook is not None and err.notebook.exists()
+    assert err.notebook.parent.name.endswith(".failed")
+    assert _tree_digest(out) == before
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".staging")] == []
+
+
+def test_publish_swaps_whole_folders_and_recover_restores_after_a_kill(tmp_path):
+    final = tmp_path / "acme" / "2026-h1"
+    final.mkdir(parents=True)
+    (final / "deck.html").write_text("old")
+    staging = tmp_path / "acme" / ".staging-2026-h1-999999-abc"
+    staging.mkdir()
+    (staging / "deck.html").write_text("new")
+    _publish(staging, final)
+    assert (final / "deck.html").read_text() == "new"
+    assert not staging.exists()
+    # a run killed between the two renames leaves only the backup: recover puts it back
+    backup = tmp_path / "acme" / ".previous-2026-h1-deadbeef"
+    final.rename(backup)
+    stale = tmp_path / "acme" / ".staging-2026-h1-999999-def"
+    stale.mkdir()
+    (stale / "deck.html").write_text("half")
+    _recover(final)
+    assert (final / "deck.html").read_text() == "new"
+    assert not backup.exists() and not stale.exists()

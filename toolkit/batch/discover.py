@@ -1,0 +1,107 @@
+"""Finding client folders and deciding, in the parent process, which need a run.
+
+The unchanged check happens here, before any worker or kernel exists, so a
+batch in which nothing changed costs one small YAML read and one fingerprint
+per client (a few milliseconds each).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from toolkit.errors import ClientDataError
+from toolkit.fingerprint import input_fingerprint
+from toolkit.model import Problem
+from toolkit.report import read_run_record, report_dir
+
+CLIENT_FILE = "client.yaml"
+_WAVE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as toolkit.config.ClientConfig.wave
+
+
+def discover_clients(client_data: Path, *, only: Sequence[str] | None = None) -> list[Path]:
+    """Return the client folders under ``client_data``, sorted by id.
+
+    A client folder holds a ``client.yaml``. ``client_data`` may itself be one
+    client folder. Hidden folders are ignored.
+
+    Parameters
+    ----------
+    client_data
+        The folder of client folders (``client_data/``).
+    only
+        Keep only these client ids (folder names), in the order found.
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    ClientDataError
+        ``client_data`` is not a folder, or ``only`` names a client that does
+        not exist (reason ``unknown_client``, naming the closest ids).
+
+    Examples
+    --------
+    >>> discover_clients(Path("client_data"), only=["harbor-concierge"])  # doctest: +SKIP
+    [PosixPath('client_data/harbor-concierge')]
+    """
+    root = Path(client_data)
+    if not root.is_dir():
+        raise ClientDataError([Problem(str(root), "missing_folder", f"expected a folder of client folders, "
+                                       f"found {'a file' if root.exists() else 'nothing'}",
+                                       expected="a folder")], title="bad client data folder")
+    if (root / CLIENT_FILE).is_file():
+        folders = [root]
+    else:
+        folders = sorted(p for p in root.iterdir()
+                         if p.is_dir() and not p.name.startswith(".") and (p / CLIENT_FILE).is_file())
+    if only is None:
+        return folders
+    by_id = {p.name: p for p in folders}
+    unknown = [c for c in only if c not in by_id]
+    if unknown:
+        import difflib
+
+        problems = []
+        for cid in unknown:
+            close = difflib.get_close_matches(cid, list(by_id), n=2)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            problems.append(Problem(str(root), "unknown_client",
+                                    f"no client folder {cid!r} with a {CLIENT_FILE}{hint}",
+                                    found=cid, expected=", ".join(sorted(by_id)) or "a client folder"))
+        raise ClientDataError(problems, title="unknown clients")
+    return [by_id[c] for c in dict.fromkeys(only)]
+
+
+def peek_wave(client_dir: Path) -> str | None:
+    """Return the ``wave`` of a client's ``client.yaml`` without validating the rest.
+
+    Returns None when the file cannot be read or the wave is not a valid wave id
+    (the full validation then reports why).
+    """
+    import yaml
+
+    try:
+        data: Any = yaml.safe_load((Path(client_dir) / CLIENT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    wave = data.get("wave") if isinstance(data, dict) else None
+    return wave if isinstance(wave, str) and _WAVE.match(wave) else None
+
+
+def is_unchanged(client_dir: Path, wave: str, *, out_dir: Path, notebook: Path,
+                 formats: Sequence[str], parameters: dict[str, Any]) -> bool:
+    """Tell whether a client's last good run used exactly the inputs it has now.
+
+    Computes the fingerprint exactly as `toolkit.report.run_report` does for the
+    current wave, and compares it with the ``run.json`` of the published output.
+    A match means the data was valid then, and is the same now.
+    """
+    record = read_run_record(report_dir(out_dir, Path(client_dir).name, wave))
+    if not record or record.get("status") != "ok":
+        return False
+    fingerprint = input_fingerprint(Path(client_dir).resolve(), notebook=notebook, extra={
+        "parameters": dict(parameters), "formats": list(formats), "wave": ""})
+    return record.get("input_hash") == fingerprint["input_hash"]

@@ -1,0 +1,140 @@
+"""The batch manifest (``<out>/batch-<UTC timestamp>.json``) and the summary table.
+
+The manifest is rewritten atomically every time a client finishes, so a batch
+that is interrupted (or killed) leaves a manifest saying which clients
+finished, how, and which were still pending (``complete: false``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+from toolkit import __version__
+from toolkit.report import ReportResult
+
+MANIFEST_SCHEMA_VERSION = "1.0"
+STATUSES: tuple[str, ...] = ("ok", "unchanged", "failed", "invalid")
+
+
+def utc_now() -> datetime:
+    """Return the current UTC time, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def manifest_path(out_dir: Path, started: datetime) -> Path:
+    """Return a fresh ``<out>/batch-<YYYYMMDDTHHMMSSZ>.json`` (suffixed ``-2``, ``-3``… if taken)."""
+    stem = f"batch-{started.strftime('%Y%m%dT%H%M%SZ')}"
+    path, n = Path(out_dir) / f"{stem}.json", 1
+    while path.exists():
+        n += 1
+        path = Path(out_dir) / f"{stem}-{n}.json"
+    return path
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write ``data`` as JSON to ``path`` via a temporary file and a rename."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@dataclass
+class Manifest:
+    """The record of one batch, written to ``path`` after every change."""
+
+    path: Path
+    started: datetime
+    workers: int
+    formats: Sequence[str]
+    clients: list[str]
+    executor: str = ""
+    results: dict[str, ReportResult] = field(default_factory=dict)
+    finished: datetime | None = None
+    complete: bool = False
+    interrupted: bool = False
+
+    def record(self, result: ReportResult) -> None:
+        """Add (or replace) one client's result and rewrite the file."""
+        self.results[result.client_id] = result
+        self.write()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the manifest as JSON-ready data."""
+        counts = {s: sum(r.status == s for r in self.results.values()) for s in STATUSES}
+        return {
+            "schema_version": MANIFEST_SCHEMA_VERSION, "toolkit_version": __version__,
+            "started": self.started.isoformat(),
+            "finished": self.finished.isoformat() if self.finished else None,
+            "complete": self.complete, "interrupted": self.interrupted,
+            "workers": self.workers, "executor": self.executor, "formats": list(self.formats),
+            "counts": counts,
+            "pending": [c for c in self.clients if c not in self.results],
+            "results": [self.results[c].as_dict() for c in self.clients if c in self.results],
+        }
+
+    def write(self) -> None:
+        """Write the manifest atomically (a reader never sees half a file)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(self.path, self.as_dict())
+
+
+def failure_reason(result: ReportResult) -> str:
+    """Return one line saying why a client did not produce a deck ("" when it did).
+
+    Invalid: the number of problems, their reason codes and the first one.
+    Failed: the failing cell, the exception and where the notebook was kept.
+
+    Examples
+    --------
+    >>> from toolkit.model import Problem
+    >>> r = ReportResult("acme", "2026-Q1", "invalid", problems=[
+    ...     Problem("interviews.csv", "out_of_range", "expected a rating 1-5, found 7", row=15, column="Q07")])
+    >>> failure_reason(r)
+    "1 problem [out_of_range]: interviews.csv row 15, column 'Q07': expected a rating 1-5, found 7"
+    """
+    if result.status == "invalid":
+        errors = [p for p in result.problems if p.severity == "error"] or list(result.problems)
+        if not errors:
+            return result.message.splitlines()[0] if result.message else "invalid"
+        codes = ", ".join(dict.fromkeys(p.reason for p in errors))
+        first = errors[0]
+        where = " ".join(x for x in (first.file, first.location()) if x)
+        return f"{len(errors)} problem{'s' if len(errors) != 1 else ''} [{codes}]: {where}: {first.message}"
+    if result.status == "failed":
+        reason = " ".join(result.message.split())
+        if result.failed_notebook and str(result.failed_notebook) not in reason:
+            reason += f"; notebook kept at {result.failed_notebook}"
+        return reason
+    return ""
+
+
+def format_batch_table(results: Sequence[ReportResult]) -> str:
+    """Render a batch's results as a fixed-width text table.
+
+    Columns: client, status (ok / unchanged / failed / invalid), seconds and the
+    reason a client has no new deck (validation problems summary, or failing
+    cell + exception + kept notebook path). Reasons are not truncated.
+
+    Examples
+    --------
+    >>> print(format_batch_table([ReportResult("acme", "2026-Q1", "ok", seconds=3.21)]))
+    client  status  seconds  reason
+    ------  ------  -------  ------
+    acme    ok          3.2
+    """
+    rows = [("client", "status", "seconds", "reason")]
+    rows += [(r.client_id, r.status, f"{r.seconds:.1f}", failure_reason(r)) for r in results]
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    w2 = max(len(r[2]) for r in rows)
+    lines = [f"{a.ljust(w0)}  {b.ljust(w1)}  {c.rjust(w2)}  {d}".rstrip() for a, b, c, d in rows]
+    lines.insert(1, f"{'-' * w0}  {'-' * w1}  {'-' * w2}  ------")
+    return "\n".join(lines)

@@ -1,0 +1,171 @@
+"""One pass over a client folder: every file read, mapped and checked, every problem kept.
+
+`collect` is the single place that knows the folder contract (DESIGN 3);
+`toolkit.intake.validate_client` and `load_client` are thin views of it.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.config import ClientConfig
+from toolkit.errors import DefinitionError
+from toolkit.intake.config import load_config
+from toolkit.intake.excerpts import EMPTY_EXCERPTS, read_excerpts, read_roster
+from toolkit.intake.files import display_path, find_table, read_table
+from toolkit.intake.mapping import load_mapping
+from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
+from toolkit.intake.periods import PERIOD_EXPECTED, parse_period
+from toolkit.intake.problems import ProblemLog
+from toolkit.intake.questions import BANK, check_questions, load_question_bank
+from toolkit.intake.ratings import read_ratings
+from toolkit.model import QUESTION, RATINGS_COLUMNS, RATING
+
+log = logging.getLogger("toolkit")
+
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class Collected:
+    """Everything one validation pass produced (frames are None where unusable)."""
+
+    client_id: str
+    root: Path
+    folder: Path
+    log: ProblemLog
+    config: ClientConfig | None = None
+    questions: pd.DataFrame | None = None
+    ratings: pd.DataFrame | None = None
+    excerpts: pd.DataFrame | None = None
+    operations: pd.DataFrame | None = None
+    roster: list[str] = field(default_factory=list)
+    sources: dict[str, Path] = field(default_factory=dict)
+
+
+def wave_folder(root: Path, wave: str | None, raw_config: dict | None = None) -> Path:
+    """Return the folder holding ``wave``: the client folder itself or ``waves/<wave>``."""
+    if wave is None:
+        return root
+    current = (raw_config or {}).get("wave")
+    if current is not None and str(current) == wave:
+        return root
+    return root / "waves" / wave
+
+
+def _one_table(folder: Path, root: Path, stem: str, log_: ProblemLog, *, required: bool) -> Path | None:
+    found = find_table(folder, stem)
+    if len(found) > 1:
+        log_.add(display_path(found[0], root), "unreadable_file",
+                 f"both {stem}.csv and {stem}.xlsx exist; keep exactly one", expected=f"one {stem} file")
+        return None
+    if not found:
+        if required:
+            log_.add(display_path(folder / f"{stem}.csv", root), "missing_file",
+                     f"{stem}.csv or {stem}.xlsx is missing", expected=f"{stem}.csv or {stem}.xlsx")
+        return None
+    return found[0]
+
+
+def collect(path: str | Path, wave: str | None = None) -> Collected:
+    """Read and check every file of one client (and wave); never raises for bad client data.
+
+    Raises
+    ------
+    DefinitionError
+        When the firm's own question bank is broken (not the client's fault).
+    """
+    root = Path(path)
+    client_id = root.resolve().name
+    log_ = ProblemLog()
+    out = Collected(client_id=client_id, root=root, folder=root, log=log_)
+    if not SAFE_ID.fullmatch(client_id):
+        log_.add(client_id, "unsafe_client_id",
+                 f"client folder name {client_id!r} is not a safe id; expected lower-case letters, digits "
+                 "and hyphens, starting with a letter or digit", found=client_id,
+                 expected="a slug like 'acme-retail'")
+    if not root.is_dir():
+        log_.add(root.as_posix(), "missing_file", "the client folder does not exist", expected="a folder")
+        return out
+    if wave is not None and wave_folder(root, wave) != root:
+        _, raw_root = load_config(root, root, ProblemLog())
+        out.folder = wave_folder(root, wave, raw_root)
+        if not out.folder.is_dir():
+            log_.add(display_path(out.folder, root), "missing_file", f"wave {wave!r} has no folder",
+                     found=wave, expected="waves/<wave>/ with the client files")
+            return out
+    folder = out.folder
+
+    config, raw = load_config(root, folder, log_)
+    out.config = config
+    if config is not None:
+        _check_window(config, display_path(folder / "client.yaml", root), log_)
+    kpi_ids = ([k.id for k in config.kpis] if config is not None else _raw_kpi_ids(raw))
+    min_group = config.privacy.min_group_size if config is not None else 3
+    mapping = load_mapping(folder, root, log_)
+
+    questions_path = folder / "questions.csv"
+    if questions_path.is_file():
+        out.questions = check_questions(questions_path, root, log_)
+        out.sources["questions"] = questions_path
+    else:
+        out.questions = load_question_bank(BANK)
+    question_ids = [] if out.questions is None else out.questions[QUESTION].tolist()
+
+    interviews = _one_table(folder, root, "interviews", log_, required=True)
+    if interviews is not None and mapping is not None:
+        out.sources["interviews"] = interviews
+        m = mapping.interviews
+        table = read_table(interviews, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Interviews")
+        if table is not None and out.questions is not None:
+            result = read_ratings(table, m, question_ids, log_, min_group_size=min_group)
+            if result is not None:
+                out.ratings = result.ratings
+
+    ops = _one_table(folder, root, "operations", log_, required=bool(kpi_ids))
+    if ops is not None and mapping is not None:
+        out.sources["operations"] = ops
+        m = mapping.operations
+        table = read_table(ops, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Operations")
+        if table is not None:
+            out.operations = read_operations(table, m, kpi_ids, log_)
+    elif ops is None:
+        out.operations = EMPTY_OPERATIONS.copy()
+
+    exc = _one_table(folder, root, "excerpts", log_, required=False)
+    if exc is not None and mapping is not None:
+        out.sources["excerpts"] = exc
+        m = mapping.excerpts
+        table = read_table(exc, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Excerpts")
+        if table is not None:
+            known = None if out.ratings is None else set(pd.unique(out.ratings["respondent_id"]))
+            out.excerpts = read_excerpts(table, m, known, log_)
+    elif exc is None:
+        out.excerpts = EMPTY_EXCERPTS.copy()
+
+    roster = folder / "roster.csv"
+    if roster.is_file():
+        out.sources["roster"] = roster
+        out.roster = read_roster(roster, root, log_)
+    log.debug("validated %s: %d errors, %d warnings", client_id, len(log_.errors), len(log_.warnings))
+    return out
+
+
+def _raw_kpi_ids(raw: dict) -> list[str] | None:
+    kpis = raw.get("kpis") if isinstance(raw, dict) else None
+    if not isinstance(kpis, list):
+        return None
+    ids = [str(k.get("id")) for k in kpis if isinstance(k, dict) and k.get("id") is not None]
+    return ids if len(ids) == len(kpis) else None
+
+
+def _check_window(config: ClientConfig, file: str, log_: ProblemLog) -> None:
+    for key in ("start", "end"):
+        value = getattr(config.assessment_window, key)
+        if value is not None and parse_period(value) is None:
+            log_.add(file, "bad_period", f"expected {PERIOD_EXPECTED}, found {value!r}",
+                     column=f"assessment_window.{key}", found=value, expected=PERIOD_EXPECTED)

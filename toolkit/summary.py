@@ -1,0 +1,309 @@
+"""``summary.json``: every metric of one client and wave, versioned and validated.
+
+The summary is the machine-readable twin of the deck: each metric carries its
+``n`` and suppression flag (a suppressed value is ``null`` with
+``suppressed: true`` and a ``reason``), plus the findings and the ranked
+recommendations. Its schema is ``templates/summary.schema.json`` (JSON Schema
+2020-12, ``schema_version`` "1.0"). Other clients' summaries feed the
+benchmark (`load_portfolio`).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+import tempfile
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import AlignmentError
+from toolkit.findings import Findings
+from toolkit.metrics.assessment import Assessment
+from toolkit.model import AREA, AREAS
+
+log = logging.getLogger("toolkit")
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "templates" / "summary.schema.json"
+SUMMARY_FILE = "summary.json"
+#: Columns that name a group rather than measure it: kept when a row is suppressed.
+KEY_COLUMNS = frozenset({"area", "label", "department", "level", "question_id", "text", "reverse",
+                         "kpi_id", "name", "better", "target", "unit", "group_a", "group_b",
+                         "metric", "theme"})
+FRAMES = ("items", "departments", "levels", "perception_gaps", "kpis", "kpi_departments", "coverage")
+OPTIONAL_FRAMES = ("drift", "benchmark")
+
+
+class SummaryError(AlignmentError):
+    """A summary does not match ``templates/summary.schema.json``."""
+
+
+def _plain(x: Any) -> Any:
+    """A JSON-ready Python value: numpy scalars unwrapped, NaN/NA/inf -> None."""
+    if x is None or x is pd.NA or x is pd.NaT:
+        return None
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, pd.Timestamp):
+        return x.isoformat()
+    if isinstance(x, (str, bool, int, float)):
+        return x
+    return str(x)
+
+
+def _count(key: str, x: Any) -> Any:
+    """``n`` and ``n_*`` values as integers when whole."""
+    if (key == "n" or key.startswith("n_")) and isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Rows as dicts with ``suppressed`` and ``reason``; a suppressed row's measures are null."""
+    if frame is None or frame.empty:
+        return []
+    if frame.index.name == AREA and AREA not in frame.columns:
+        frame = frame.reset_index()
+    out = []
+    for row in frame.to_dict("records"):
+        hidden = bool(_plain(row.pop("suppressed", False)) or False)
+        reason = _plain(row.pop("suppressed_reason", "")) or ""
+        rec: dict[str, Any] = {}
+        for k, v in row.items():
+            if k == "respondent_id":
+                continue  # never leaves the toolkit
+            k = str(k)
+            rec[k] = None if hidden and k not in KEY_COLUMNS else _count(k, _plain(v))
+        rec["suppressed"], rec["reason"] = hidden, str(reason) if hidden else ""
+        out.append(rec)
+    return out
+
+
+def _oai(assessment: Assessment) -> dict[str, Any]:
+    oai = dict(assessment.oai or {})
+    value = _plain(oai.get("value"))
+    hidden = bool(oai.get("suppressed", False)) or value is None
+    reason = str(oai.get("suppressed_reason") or oai.get("reason") or
+                 ("too few respondents" if hidden else ""))
+    keys = ("value", "lo", "hi", "band", "n")
+    rec = {k: None if hidden else _count(k, _plain(oai.get(k))) for k in keys}
+    if rec["band"] == "":
+        rec["band"] = None
+    rec.update(suppressed=hidden, reason=reason if hidden else "")
+    return rec
+
+
+def _drivers(frame: pd.DataFrame | None) -> dict[str, Any] | None:
+    if frame is None:
+        return None
+    return {"r_squared": _plain(frame.attrs.get("r_squared")), "rows": _records(frame)}
+
+
+def _plain_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _count(str(k), _plain(v)) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def build_summary(assessment: Assessment, findings: Findings, voice: Any = None, *,
+                  toolkit_version: str) -> dict[str, Any]:
+    """Assemble the JSON-ready summary of one client and wave.
+
+    Parameters
+    ----------
+    assessment
+        The protected assessment (after `toolkit.privacy.protect`).
+    findings
+        From `toolkit.findings.build_findings`.
+    voice
+        From `toolkit.voice.analyse_voice`, or None.
+    toolkit_version
+        Written as ``toolkit_version``.
+
+    Returns
+    -------
+    dict
+        Matches ``templates/summary.schema.json``; NaN already turned into None.
+    """
+    areas = _records(assessment.areas)
+    for rec in areas:
+        if rec.get("band") == "":
+            rec["band"] = None
+    hidden_areas = {r[AREA] for r in areas if r["suppressed"]}
+    gap = assessment.principal_gap if assessment.principal_gap in AREAS else None
+    recs = findings.recommendations
+    d: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "toolkit_version": toolkit_version,
+        "client_id": assessment.client_id,
+        "client_name": assessment.client_name,
+        "wave": assessment.wave,
+        "protected": bool(assessment.protected),
+        "oai": _oai(assessment),
+        "principal_gap": None if gap in hidden_areas else gap,
+        "areas": areas,
+        **{name: _records(getattr(assessment, name)) for name in FRAMES},
+        "drivers": _drivers(assessment.drivers),
+        **{name: (None if getattr(assessment, name) is None else _records(getattr(assessment, name)))
+           for name in OPTIONAL_FRAMES},
+        "warnings": [str(w) for w in assessment.warnings],
+        "findings": {
+            "summary_sentences": list(findings.summary_sentences),
+            "principal_gap_sentence": findings.principal_gap_sentence,
+            "oai_sentence": findings.oai_sentence,
+            "drift_sentences": list(findings.drift_sentences),
+            "costs": [asdict(c) for c in findings.costs],
+        },
+        "recommendations": _plain_frame(recs) if recs is not None else [],
+        "voice": None if voice is None else {
+            "n_excerpts": int(voice.n_excerpts), "n_coded": int(voice.n_coded),
+            "themes": _plain_frame(voice.themes.drop(columns=["respondent_id"], errors="ignore")),
+            "quotes": _plain_frame(voice.quotes.drop(columns=["respondent_id"], errors="ignore")),
+        },
+    }
+    return d
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema  # deferred: importing it costs seconds (rfc3987 grammar)
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def validate_summary(d: dict[str, Any]) -> None:
+    """Check a summary against ``templates/summary.schema.json``.
+
+    Raises
+    ------
+    SummaryError
+        Listing every violation with its JSON path.
+    """
+    errors = sorted(_validator().iter_errors(d), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        lines = [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors]
+        raise SummaryError(f"summary does not match schema {SCHEMA_VERSION}: {len(errors)} "
+                           f"problem{'s' if len(errors) > 1 else ''}\n  " + "\n  ".join(lines))
+
+
+def _normalise(x: Any) -> Any:
+    """Floats rounded to 2 dp, NaN/inf -> None, recursively."""
+    if isinstance(x, dict):
+        return {str(k): _normalise(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_normalise(v) for v in x]
+    x = _plain(x)
+    if isinstance(x, float):
+        r = round(x, 2)
+        return 0.0 if r == 0 else r  # no "-0.0"
+    return x
+
+
+def dumps_summary(d: dict[str, Any]) -> str:
+    """The summary as deterministic JSON text (sorted keys, 2 dp, null for NaN)."""
+    return json.dumps(_normalise(d), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_summary(d: dict[str, Any], path: Path | str) -> Path:
+    """Validate and write a summary atomically (temp file in the same folder, then ``os.replace``).
+
+    A summary that fails validation is never written, so it cannot replace the
+    last good one.
+
+    Raises
+    ------
+    SummaryError
+        When ``d`` does not match the schema.
+    """
+    path = Path(path)
+    text = dumps_summary(d)
+    validate_summary(json.loads(text))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_summary(path: Path | str) -> dict[str, Any]:
+    """Read a summary written by `write_summary`."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _natural(name: str) -> list[tuple[int, int | str]]:
+    """Sort key in which ``wave10`` follows ``wave9``."""
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", name) if p]
+
+
+def latest_summary(client_dir: Path) -> Path | None:
+    """The client's latest wave summary: by wave name (natural order), then file mtime."""
+    found = [p for p in client_dir.glob(f"*/{SUMMARY_FILE}") if p.is_file()]
+    if not found:
+        return None
+    return max(found, key=lambda p: (_natural(p.parent.name), p.stat().st_mtime))
+
+
+def load_portfolio(reports_dir: Path, *, exclude: str | None = None) -> pd.DataFrame:
+    """Other clients' area alignment from their latest ``reports/<client>/<wave>/summary.json``.
+
+    Parameters
+    ----------
+    reports_dir
+        The reports root.
+    exclude
+        A client id to leave out (the client being benchmarked).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``client_id, area, alignment`` (NaN for a suppressed area), sorted by
+        client and area. Unreadable or other-major-version summaries are
+        skipped with a warning in the log.
+    """
+    rows: list[dict[str, Any]] = []
+    reports_dir = Path(reports_dir)
+    clients = sorted(p for p in reports_dir.iterdir() if p.is_dir()) if reports_dir.is_dir() else []
+    order = {a: i for i, a in enumerate(AREAS)}
+    for client_dir in clients:
+        path = latest_summary(client_dir)
+        if path is None:
+            continue
+        try:
+            d = load_summary(path)
+        except (OSError, ValueError) as exc:
+            log.warning("benchmark: skipped %s: %s", path, exc)
+            continue
+        if str(d.get("schema_version", "")).split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+            log.warning("benchmark: skipped %s: schema version %r", path, d.get("schema_version"))
+            continue
+        client_id = str(d.get("client_id") or client_dir.name)
+        if client_id == exclude or client_dir.name == exclude:
+            continue
+        for rec in d.get("areas", []):
+            if rec.get(AREA) in order:
+                value = rec.get("alignment")
+                rows.append({"client_id": client_id, AREA: rec[AREA],
+                             "alignment": float(value) if value is not None and not rec.get("suppressed")
+                             else float("nan")})
+    frame = pd.DataFrame(rows, columns=["client_id", AREA, "alignment"]).astype({"alignment": "float64"})
+    if frame.empty:
+        return frame
+    frame = frame.assign(_o=frame[AREA].map(order)).sort_values(["client_id", "_o"], kind="mergesort")
+    return frame.drop(columns="_o").reset_index(drop=True)
