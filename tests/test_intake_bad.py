@@ -57,7 +57,7 @@ EXPECTED: dict[str, tuple[str, int | None, str | None, str]] = {
     "config-unknown-key": ("invalid_config", 4, "owner", "client.yaml"),
     "config-bad-yaml": ("invalid_config", 9, None, "client.yaml"),
     "config-bad-wave": ("invalid_config", 2, "wave", "client.yaml"),
-    "config-bad-window": ("bad_period", None, "assessment_window.start", "client.yaml"),
+    "config-bad-window": ("bad_period", 28, "assessment_window.start", "client.yaml"),
     "bad-mapping-scale": ("bad_mapping", 2, "interviews.scale", "mapping.yaml"),
     "bad-mapping-level": ("bad_mapping", 3, "interviews.levels.default", "mapping.yaml"),
     "questions-unknown-area": ("unknown_area", 4, "area", "questions.csv"),

@@ -284,3 +284,25 @@ def test_load_client_raises_with_every_problem(client: Path) -> None:
         load_client(client)
     assert info.value.problems and all(p.reason == "not_a_number" for p in info.value.problems)
     assert "not_a_number" in str(info.value)
+
+
+@pytest.mark.parametrize("wave", ["../mini", "a/b", "..", ".hidden"])
+def test_wave_names_cannot_leave_the_client_folder(client: Path, wave: str) -> None:
+    (p,) = validate_client(client, wave=wave)
+    assert (p.reason, p.found) == ("unsafe_wave", wave)
+
+
+def test_trailing_delimiters_are_harmless(client: Path) -> None:
+    text = (MINI / "interviews.csv").read_text().replace("\n", ",\n")
+    (client / "interviews.csv").write_text(text)
+    assert validate_client(client) == []
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01\x02garbage", b"\n\n\n", b"a\n\"unclosed,\n", "é;ü\n1;2\n".encode("cp1252")])
+def test_garbage_never_raises(client: Path, content: bytes) -> None:
+    for name in ("interviews.csv", "operations.csv", "excerpts.csv", "roster.csv"):
+        (client / name).write_bytes(content)
+    problems = validate_client(client)
+    assert problems and all(p.severity in ("error", "warning") for p in problems)
+    with pytest.raises(ClientDataError):
+        load_client(client)

@@ -27,9 +27,9 @@ class IsolatedKernelManager(AsyncKernelManager):
         # Unix socket paths are limited to ~107 bytes: keep the prefix short.
         self.ip = os.path.join(tempfile.gettempdir(), f"oat-{uuid.uuid4().hex[:16]}")
 
-    def cleanup_resources(self, restart: bool = False) -> None:
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
         """Remove this kernel's socket files as well as its connection file."""
-        super().cleanup_resources(restart=restart)
+        await super()._async_cleanup_resources(restart=restart)
         for path in glob.glob(glob.escape(self.ip) + "-*"):
             try:
                 os.remove(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import time
 import traceback
@@ -68,7 +69,7 @@ def run_client(client_dir: str, *, wave: str | None, out_dir: str, formats: Sequ
 
 
 def init_worker(parent_pid: int) -> None:
-    """Process-pool initializer: end this worker (and its kernel) when the batch process dies.
+    """Process-pool initializer: ignore Ctrl-C, die with the batch process, import the heavy parts.
 
     A batch killed with SIGKILL cannot clean up; without this its workers would
     finish their client and then wait forever. A daemon thread polls the parent
@@ -76,6 +77,10 @@ def init_worker(parent_pid: int) -> None:
     and exits. The client's hidden staging folder is then removed by the next
     run of that client (`toolkit.report` checks the pid in its name).
     """
+    # Ctrl-C in a terminal reaches the whole process group: the batch process
+    # decides what to cancel and ends the workers itself (kernels run in their
+    # own session and never see it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     thread = threading.Thread(target=_watch_parent, args=(parent_pid,), name="oat-parent-watch", daemon=True)
     thread.start()
     _warm_up()

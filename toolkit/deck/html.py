@@ -83,10 +83,19 @@ def _is_dropped(cell: NotebookNode) -> bool:
     return True
 
 
+def _without_stderr(cell: NotebookNode) -> NotebookNode:
+    """A copy of ``cell`` without stderr streams: warnings are for the analyst, not the client."""
+    cell = copy.deepcopy(cell)
+    if cell.cell_type == "code":
+        cell.outputs = [o for o in cell.get("outputs", [])
+                        if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return cell
+
+
 def prepare_slides(nb: NotebookNode) -> NotebookNode:
     """Return a copy of ``nb`` holding only the cells a deck shows.
 
-    Drops cells tagged ``parameters``, ``injected-parameters`` or ``remove``,
+    Drops stderr output (warnings), cells tagged ``parameters``, ``injected-parameters`` or ``remove``,
     raw cells, empty markdown cells and code cells without outputs. When a
     dropped cell started a slide (or subslide), the start moves to the next kept
     cell, unless that cell starts one of its own; so content never merges into
@@ -112,11 +121,11 @@ def prepare_slides(nb: NotebookNode) -> NotebookNode:
     pending: str | None = None  # a slide start waiting for the next kept cell
     for cell in nb.cells:
         kind = _slide_type(cell)
+        cell = _without_stderr(cell)
         if _is_dropped(cell):
             if kind in _SLIDE_RANK and _SLIDE_RANK[kind] > _SLIDE_RANK.get(pending or "", 0):
                 pending = kind
             continue
-        cell = copy.deepcopy(cell)
         if pending is not None and kind not in ("notes", "skip"):
             if _SLIDE_RANK.get(kind, 0) < _SLIDE_RANK[pending]:
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = pending

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from toolkit.errors import ClientDataError
 from toolkit.intake.questions import load_question_bank
 from toolkit.intake.validate import collect

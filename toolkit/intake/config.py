@@ -168,4 +168,19 @@ def load_config(root: Path, folder: Path, log_: ProblemLog) -> tuple[ClientConfi
     data, lines = read_yaml(path, root, log_, reason="invalid_config")
     if data is None:
         return None, {}
-    return validate_model(ClientConfig, data, display_path(path, root), log_, lines, reason="invalid_config"), data
+    config = validate_model(ClientConfig, data, display_path(path, root), log_, lines, reason="invalid_config")
+    if config is not None:
+        _check_window(config, display_path(path, root), log_, lines)
+    return config, data
+
+
+def _check_window(config: ClientConfig, file: str, log_: ProblemLog, lines: dict[str, int]) -> None:
+    """The assessment window's bounds must be periods the operations file can use."""
+    from toolkit.intake.periods import PERIOD_EXPECTED, parse_period
+
+    for key in ("start", "end"):
+        value = getattr(config.assessment_window, key)
+        path = f"assessment_window.{key}"
+        if value is not None and parse_period(value) is None:
+            log_.add(file, "bad_period", f"expected {PERIOD_EXPECTED}, found {value!r}", row=lines.get(path),
+                     column=path, found=value, expected=PERIOD_EXPECTED)

@@ -59,7 +59,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from toolkit.intake.config import read_yaml, validate_model
 from toolkit.intake.files import display_path, text_column
 from toolkit.intake.problems import ProblemLog
-from toolkit.model import DEPARTMENT, LEVEL, LEVELS, QUESTION, RATING, RESPONDENT, SCALE_MAX, SCALE_MIN
+from toolkit.model import LEVEL, LEVELS, QUESTION, RATING, RESPONDENT, SCALE_MAX, SCALE_MIN
 
 Level = Literal["executive", "manager", "frontline"]
 

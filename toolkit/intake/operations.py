@@ -28,7 +28,7 @@ def to_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> to_numbers(pd.Series(["1.5", "3,5", None, "x"], dtype=object))
     (array([1.5, 3.5, nan, nan]), array([False, False, False,  True]))
     """
-    num = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    num = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
     present = values.notna().to_numpy()
     bad = np.isnan(num) & present
     if bad.any():

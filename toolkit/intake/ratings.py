@@ -115,7 +115,6 @@ def read_ratings(table: Table, mapping: InterviewsMapping, question_ids: list[st
                        found=question[bad_q].to_numpy(), expected="a question id of the question bank")
         q_valid = (~bad_q & question.notna()).to_numpy()
         q_ids = question.to_numpy(dtype=object)
-        cell_people = people
     else:
         if not require_columns(frame, PERSON_COLUMNS, file, log_):
             return None
@@ -138,7 +137,6 @@ def read_ratings(table: Table, mapping: InterviewsMapping, question_ids: list[st
         cols = np.tile(np.asarray(qcols, dtype=object), n)
         q_ids = cols
         q_valid = np.ones(n * k, dtype=bool)
-        cell_people = None
 
     # --- respondent fields -------------------------------------------------
     resp = text_column(people[RESPONDENT])
@@ -197,7 +195,6 @@ def read_ratings(table: Table, mapping: InterviewsMapping, question_ids: list[st
     first_rows = pd.Series(prow, index=resp.to_numpy()).loc[lambda s: ~s.index.duplicated()]
     departments = pd.Series(dept.to_numpy(), index=resp.to_numpy()).loc[lambda s: ~s.index.duplicated()]
     _completion_and_groups(ratings, q_ids[q_valid], first_rows, departments, file, log_, min_group_size)
-    del cell_people
     return RatingsResult(ratings=ratings, first_rows=first_rows, departments=departments)
 
 

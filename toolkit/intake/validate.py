@@ -13,21 +13,20 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.config import ClientConfig
-from toolkit.errors import DefinitionError
 from toolkit.intake.config import load_config
 from toolkit.intake.excerpts import EMPTY_EXCERPTS, read_excerpts, read_roster
 from toolkit.intake.files import display_path, find_table, read_table
 from toolkit.intake.mapping import load_mapping
 from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
-from toolkit.intake.periods import PERIOD_EXPECTED, parse_period
 from toolkit.intake.problems import ProblemLog
 from toolkit.intake.questions import BANK, check_questions, load_question_bank
 from toolkit.intake.ratings import read_ratings
-from toolkit.model import QUESTION, RATINGS_COLUMNS, RATING
+from toolkit.model import QUESTION, VALUE
 
 log = logging.getLogger("toolkit")
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SAFE_WAVE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")  # no separators, no '..'
 
 
 @dataclass
@@ -91,6 +90,10 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
     if not root.is_dir():
         log_.add(root.as_posix(), "missing_file", "the client folder does not exist", expected="a folder")
         return out
+    if wave is not None and not SAFE_WAVE.fullmatch(wave):
+        log_.add(client_id, "unsafe_wave", f"wave {wave!r} is not a safe wave name; expected letters, digits, "
+                 "'.', '_' or '-', starting with a letter or digit", found=wave, expected="a wave like '2025-Q4'")
+        return out
     if wave is not None and wave_folder(root, wave) != root:
         _, raw_root = load_config(root, root, ProblemLog())
         out.folder = wave_folder(root, wave, raw_root)
@@ -102,8 +105,6 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
 
     config, raw = load_config(root, folder, log_)
     out.config = config
-    if config is not None:
-        _check_window(config, display_path(folder / "client.yaml", root), log_)
     kpi_ids = ([k.id for k in config.kpis] if config is not None else _raw_kpi_ids(raw))
     min_group = config.privacy.min_group_size if config is not None else 3
     mapping = load_mapping(folder, root, log_)
@@ -130,7 +131,8 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
     if ops is not None and mapping is not None:
         out.sources["operations"] = ops
         m = mapping.operations
-        table = read_table(ops, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Operations")
+        table = read_table(ops, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Operations",
+                           numeric=lambda header: _value_column(header, m.rename))
         if table is not None:
             out.operations = read_operations(table, m, kpi_ids, log_)
     elif ops is None:
@@ -155,6 +157,11 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
     return out
 
 
+def _value_column(header: list[str], rename: dict[str, str]) -> list[str]:
+    """Return the export column(s) that become ``value`` (read straight as floats when clean)."""
+    return [c for c in header if rename.get(c, c).strip().casefold() == VALUE]
+
+
 def _raw_kpi_ids(raw: dict) -> list[str] | None:
     kpis = raw.get("kpis") if isinstance(raw, dict) else None
     if not isinstance(kpis, list):
@@ -162,10 +169,3 @@ def _raw_kpi_ids(raw: dict) -> list[str] | None:
     ids = [str(k.get("id")) for k in kpis if isinstance(k, dict) and k.get("id") is not None]
     return ids if len(ids) == len(kpis) else None
 
-
-def _check_window(config: ClientConfig, file: str, log_: ProblemLog) -> None:
-    for key in ("start", "end"):
-        value = getattr(config.assessment_window, key)
-        if value is not None and parse_period(value) is None:
-            log_.add(file, "bad_period", f"expected {PERIOD_EXPECTED}, found {value!r}",
-                     column=f"assessment_window.{key}", found=value, expected=PERIOD_EXPECTED)

@@ -63,11 +63,12 @@ def band_class(band: object) -> str:
     return "band-none"
 
 
-def chart(draw: Callable[[Axes], object], *, size: tuple[float, float] = CHART_SIZE, alt: str = "chart") -> str:
-    """Draw with ``draw(ax)`` in the house theme and return an inline ``<img>``."""
+def chart(draw: Callable[[Axes], object], *, size: tuple[float, float] = CHART_SIZE, alt: str = "chart",
+          rc: dict | None = None) -> str:
+    """Draw with ``draw(ax)`` in the house theme (plus ``rc``) and return an inline ``<img>``."""
     from toolkit.plots import theme
 
-    with theme():
+    with theme(rc):
         fig = Figure(figsize=size, dpi=CHART_DPI, layout="constrained")
         draw(fig.add_subplot())
         buffer = io.BytesIO()

@@ -67,7 +67,11 @@ def area_slide(story, area: str) -> Slide:
     parts = [_component_tiles(row)]
     left = ""
     if len(items):
-        left = chart(lambda ax: plot_likert(items, ax=ax), size=(7.4, 3.6), alt=f"Answers to {AREA_LABELS[area]} items")
+        # Smaller type than full-width charts: seven wrapped item texts share the slide with KPIs and quotes.
+        left = chart(lambda ax: plot_likert(items, ax=ax, wrap_width=46, title=None), size=(7.9, 3.9),
+                     alt=f"Answers to {AREA_LABELS[area]} items",
+                     rc={"font.size": 10.5, "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
+                         "legend.fontsize": 10})
     right = []
     kpis = a.kpis[a.kpis["area"] == area]
     if len(kpis):
@@ -76,7 +80,7 @@ def area_slide(story, area: str) -> Slide:
         right.append(table(rows, ["KPI", "Target", "On target"], classes="oat-compact"))
     else:
         right.append('<p class="oat-note">No operations KPI is mapped to this area: alignment rests on interviews alone.</p>')
-    quotes = _quotes_for(story, area, limit=2)
+    quotes = _quotes_for(story, area, limit=2 if len(kpis) <= 2 else 1)  # keep the side column on the slide
     right += [f'<blockquote class="oat-quote">“{esc(q)}”<cite>— {esc(lvl)}</cite></blockquote>' for q, lvl in quotes]
     n = row.get("n")
     note = f'<p class="oat-caption">n = {int(n) if n == n and n is not None else "–"} respondents · alpha {fmt(row.get("alpha"), 2)}</p>'
@@ -93,7 +97,7 @@ def _quotes_for(story, area: str, limit: int) -> list[tuple[str, str]]:
 
 
 def _trim(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = " ".join(text.split()).strip('"“”\' ')
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -105,7 +109,7 @@ def costs_slide(story) -> Slide:
         evidence = "".join(f"<li>{esc(s)}</li>" for s in list(c.get("evidence", []))[:3])
         sev = str(c.get("severity", ""))
         cards.append(f'<div class="oat-card sev-{esc(sev.lower())}"><div class="oat-card-kicker">{esc(sev)}</div>'
-                     f'<h3>{esc(c.get("title") or c.get("name") or "")}</h3><ul>{evidence}</ul></div>')
+                     f'<h3>{esc(c.get("label") or c.get("title") or "")}</h3><ul>{evidence}</ul></div>')
     return section("The cost of misalignment", f'<div class="oat-cards">{"".join(cards)}</div>', kicker="Why it matters")
 
 
@@ -115,7 +119,7 @@ def roadmap_slide(story) -> Slide:
     cols = []
     for horizon in HORIZONS:
         chosen = recs[recs["horizon"].astype(int) == horizon].head(3) if len(recs) else recs
-        items = "".join(f'<li><b>{esc(AREA_LABELS.get(r["area"], r["area"]))}.</b> {esc(_trim(str(r["action"]), 150))}'
+        items = "".join(f'<li><b>{esc(AREA_LABELS.get(r["area"], "Across areas"))}.</b> {esc(_trim(str(r["action"]), 150))}'
                         f'<span class="oat-owner">Owner: {esc(r["owner"])}</span></li>' for _, r in chosen.iterrows())
         cols.append(f'<div class="oat-lane"><h3>{horizon} days</h3><ul>{items or "<li>Nothing planned at this horizon.</li>"}</ul></div>')
     return section("Recommendations roadmap", f'<div class="oat-lanes">{"".join(cols)}</div>',
@@ -140,25 +144,25 @@ def method_slide(story) -> Slide:
     return section("Appendix · Method", body, kicker="How to read the numbers")
 
 
-def coverage_slide(story) -> Slide:
-    """Respondents by department and level (suppressed below the threshold) and data-quality warnings."""
-    cov = story.assessment.coverage
-    levels = ["executive", "manager", "frontline"]
+def _counts(frame: pd.DataFrame, key: str) -> list[list[str]]:
+    """Respondents per group (largest ``n`` over areas), suppressed groups marked."""
     rows = []
-    for dept, grp in cov.groupby("department", sort=True):
-        cells = [esc(dept)]
-        for lvl in levels:
-            hit = grp[grp["level"] == lvl]
-            if hit.empty:
-                cells.append("0")
-            elif bool(hit.get("suppressed", pd.Series([False])).iloc[0]):
-                cells.append('<span class="oat-suppressed">suppressed</span>')
-            else:
-                cells.append(fmt(hit["n"].iloc[0]))
-        rows.append(cells)
-    warnings = list(story.assessment.warnings) + [p.message for p in story.client.warnings]
+    for name, grp in frame.groupby(key, sort=True):
+        hidden = bool(grp["suppressed"].fillna(False).all()) if "suppressed" in grp else False
+        n = grp["n"].max()
+        shown = '<span class="oat-suppressed">suppressed</span>' if hidden or n != n else fmt(n)
+        rows.append([esc(str(name).capitalize() if key == "level" else name), shown])
+    return rows
+
+
+def coverage_slide(story) -> Slide:
+    """Respondents by department and by level, and data-quality warnings."""
+    a = story.assessment
+    by_dept = table(_counts(a.departments, "department"), ["Department", "Respondents"], classes="oat-compact")
+    by_level = table(_counts(a.levels, "level"), ["Level", "Respondents"], classes="oat-compact")
+    warnings = list(a.warnings) + [p.message for p in story.client.warnings]
     warn = "".join(f"<li>{esc(_trim(w, 140))}</li>" for w in warnings[:6])
     more = f"<li>… and {len(warnings) - 6} more</li>" if len(warnings) > 6 else ""
-    body = (f'<div class="oat-cols"><div class="oat-col-half">{table(rows, ["Department", "Executive", "Manager", "Frontline"], classes="oat-compact")}</div>'
-            f'<div class="oat-col-half"><h3>Data-quality warnings</h3><ul class="oat-small">{warn + more or "<li>None.</li>"}</ul></div></div>')
+    body = (f'<div class="oat-cols"><div class="oat-col-half">{by_dept}</div><div class="oat-col-half">{by_level}'
+            f'<h3>Data-quality warnings</h3><ul class="oat-small">{warn + more or "<li>None.</li>"}</ul></div></div>')
     return section("Appendix · Coverage and data quality", body, kicker="What the numbers rest on")
