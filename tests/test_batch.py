@@ -196,7 +196,7 @@ def test_touching_one_client_reruns_only_that_client(batch, tmp_path):
     yaml_path.write_text(yaml_path.read_text().replace("name: Alpha", "name: Alpha Renamed"))
     result = run_batch(data, out_dir=out, workers=1, formats=("html",), notebook=TINY, only=["alpha", "bravo"])
     assert [(r.client_id, r.status) for r in result.results] == [("alpha", "ok"), ("bravo", "unchanged")]
-    assert json.loads((out / "alpha" / WAVE / "summary.json").read_text())["client"]["name"] == "Alpha Renamed"
+    assert json.loads((out / "alpha" / WAVE / "summary.json").read_text())["client_name"] == "Alpha Renamed"
     assert staging_left(out) == []
 
 
@@ -389,6 +389,13 @@ def test_failure_reason_summarises_problems_and_failures():
 
 
 @pytest.mark.parametrize("summary, expected", [
+    ({"schema_version": "1.0", "client_id": "x", "client_name": "X Ltd", "wave": "w2",    # toolkit.summary 1.0
+      "oai": {"value": 61.25, "lo": 55.0, "hi": 66.0, "band": "partly aligned", "n": 40, "suppressed": False,
+              "reason": ""}, "principal_gap": "management_style"},
+     ("x", "X Ltd", "w2", 61.25, "partly aligned", "management_style")),
+    ({"client_id": "x", "client_name": "X Ltd", "wave": "w2", "principal_gap": None,     # suppressed OAI: NA
+      "oai": {"value": None, "lo": None, "hi": None, "band": None, "n": None, "suppressed": True,
+              "reason": "fewer than 3 respondents"}}, ("x", "X Ltd", "w2", None, None, None)),
     ({"client": {"id": "x", "name": "X Ltd", "wave": "w2"}, "oai": {"value": 61.25, "band": "partly aligned"},
       "principal_gap": "management_style"}, ("x", "X Ltd", "w2", 61.25, "partly aligned", "management_style")),
     ({"client_id": "x", "client_name": "X Ltd", "wave": "w2", "oai": 80, "band": "aligned",
@@ -412,3 +419,11 @@ def test_portfolio_table_reads_summaries_defensively(tmp_path, summary, expected
 def test_portfolio_table_of_an_empty_folder_is_empty_with_columns(tmp_path):
     table = portfolio_table(tmp_path / "nothing")
     assert table.empty and table.columns.tolist() == ["client_id", "name", "wave", "oai", "band", "principal_gap"]
+
+
+def test_portfolio_takes_the_latest_wave_in_natural_order(tmp_path):
+    for wave, oai in (("wave9", 50.0), ("wave10", 70.0)):    # "wave10" < "wave9" as plain text
+        (tmp_path / "x" / wave).mkdir(parents=True)
+        (tmp_path / "x" / wave / "summary.json").write_text(json.dumps({"oai": {"value": oai}}))
+    table = portfolio_table(tmp_path)
+    assert table[["wave", "oai"]].values.tolist() == [["wave10", 70.0]]

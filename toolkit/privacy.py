@@ -37,7 +37,7 @@ import pandas as pd
 
 from toolkit.config import Privacy
 from toolkit.metrics.assessment import Assessment
-from toolkit.model import AREA, DEPARTMENT, LEVEL, RESPONDENT, TEXT, THEME
+from toolkit.model import AREA, DEPARTMENT, LEVEL, RESPONDENT, TEXT, THEME, Problem
 
 log = logging.getLogger("toolkit")
 
@@ -361,3 +361,39 @@ def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
                    levels=levels, coverage=coverage, perception_gaps=gaps, drift=drift, benchmark=benchmark,
                    drivers=drivers.copy() if drivers is not None else None, warnings=warnings, protected=True,
                    kpis=assessment.kpis.copy(), kpi_departments=assessment.kpi_departments.copy())
+
+
+# Intake warnings whose message names no person, row or small-group size.
+_SAFE_WARNING_REASONS = frozenset({"kpi_without_data", "missing_value"})
+
+
+def client_safe_warnings(problems: Sequence[Problem], privacy: Privacy) -> list[str]:
+    """Intake warnings rewritten for a client audience.
+
+    The consultant sees intake warnings in full (``alignment validate``); a deck
+    must not: a ``small_group`` warning states a group size below the
+    threshold and ``low_completion`` points at individual respondents. Those
+    become threshold-level sentences; other warnings pass only when their
+    reason is known to carry no personal detail, the rest are counted.
+
+    Examples
+    --------
+    >>> from toolkit.config import Privacy
+    >>> from toolkit.model import Problem
+    >>> client_safe_warnings([Problem("a/interviews.csv", "small_group", "department 'Legal' has 2 respondents",
+    ...                               found="Legal", severity="warning")], Privacy())
+    ["Department 'Legal' has fewer than 3 respondents: its results are suppressed."]
+    """
+    k = privacy.min_group_size
+    warnings = [p for p in problems if p.severity == "warning"]
+    out = [f"Department {name!r} has fewer than {k} respondents: its results are suppressed."
+           for name in sorted({str(p.found) for p in warnings if p.reason == "small_group"})]
+    low = sum(p.reason == "low_completion" for p in warnings)
+    if low:
+        out.append(f"{low} respondent{'s' if low != 1 else ''} answered fewer than half of the items; "
+                   "their answers are included.")
+    out += [p.message for p in warnings if p.reason in _SAFE_WARNING_REASONS]
+    other = sum(p.reason not in _SAFE_WARNING_REASONS | {"small_group", "low_completion"} for p in warnings)
+    if other:
+        out.append(f"{other} further intake warning{'s' if other != 1 else ''} (see `alignment validate`).")
+    return out

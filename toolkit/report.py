@@ -204,6 +204,7 @@ def run_report(
             **params, "client_dir": str(client_dir), "wave": wave or "",
             "portfolio_dir": str(out_dir), "output_dir": str(staging)}, final, client.wave)
         timings["execute"] = time.perf_counter() - t
+        _check_summary(staging / "summary.json")
         notes += _export(executed, staging, fmts, client.config.name, client.wave, timings)
         record = {
             "schema_version": RUN_SCHEMA_VERSION, "client_id": client.client_id, "wave": client.wave,
@@ -251,6 +252,16 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Pa
         kept = _keep_failed(output, final.parent / f"{wave}.failed") if output.exists() else None
         raise RunError(f"the notebook could not be executed: {type(exc).__name__}: {exc}",
                        notebook=kept, ename=type(exc).__name__) from exc
+
+
+def _check_summary(path: Path) -> None:
+    """Refuse to publish a run whose ``summary.json`` is missing or breaks the schema."""
+    from toolkit.summary import load_summary, validate_summary
+
+    try:
+        validate_summary(load_summary(path))
+    except (OSError, ValueError, AlignmentError) as exc:
+        raise RunError(f"summary.json was not written correctly: {exc}") from exc
 
 
 def _export(executed: Path, staging: Path, fmts: Sequence[str], client_name: str, wave: str,

@@ -214,11 +214,13 @@ def dumps_summary(d: dict[str, Any]) -> str:
     return json.dumps(_normalise(d), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_summary(d: dict[str, Any], path: Path | str) -> Path:
+def write_summary(d: dict[str, Any], path: Path | str, *, validate: bool = True) -> Path:
     """Validate and write a summary atomically (temp file in the same folder, then ``os.replace``).
 
     A summary that fails validation is never written, so it cannot replace the
-    last good one.
+    last good one. ``validate=False`` leaves the check to the caller: the
+    assessment kernel skips it (importing jsonschema costs ~1 s per kernel) and
+    `toolkit.report` validates the staged file before publishing it.
 
     Raises
     ------
@@ -227,10 +229,12 @@ def write_summary(d: dict[str, Any], path: Path | str) -> Path:
     """
     path = Path(path)
     text = dumps_summary(d)
-    validate_summary(json.loads(text))
+    if validate:
+        validate_summary(json.loads(text))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a report is meant to be shared
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()

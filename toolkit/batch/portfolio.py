@@ -15,9 +15,14 @@ band            ``oai.band``, ``band``, ``overall.band``
 principal_gap   ``principal_gap.area``, ``principal_gap`` (an area id), ``overall.principal_gap``
 ============== ==============================================================
 
-A client's *latest* summary is the one of its greatest wave id (wave ids sort
-in time: ``2025-h2`` < ``2026-h1``); hidden folders, ``<wave>.failed`` folders
-and unreadable summaries are skipped.
+The first key of each row is where `toolkit.summary` (schema 1.0) puts it; the
+others keep older or hand-made summaries readable. A suppressed OAI
+(``oai.value`` null) stays missing.
+
+A client's *latest* summary is the one of its greatest wave id in natural
+order (``2025-h2`` < ``2026-h1``, ``wave9`` < ``wave10``), as
+`toolkit.summary.latest_summary` orders them; hidden folders, ``<wave>.failed``
+folders and unreadable summaries are skipped.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import json
 import logging
 import math
 import os
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -70,6 +76,11 @@ def _first(data: dict, column: str) -> Any:
     return None
 
 
+def _natural(name: str) -> list[tuple[int, int | str]]:
+    """Sort key in which ``wave10`` follows ``wave9``."""
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", name) if p]
+
+
 def latest_summaries(out_dir: Path) -> dict[str, Path]:
     """Return ``{client folder name: path of its latest summary.json}`` under ``out_dir``."""
     found: dict[str, Path] = {}
@@ -77,8 +88,9 @@ def latest_summaries(out_dir: Path) -> dict[str, Path]:
     if not root.is_dir():
         return found
     for client in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        waves = sorted(w for w in client.iterdir() if w.is_dir() and not w.name.startswith(".")
-                       and not w.name.endswith(".failed") and (w / "summary.json").is_file())
+        waves = sorted((w for w in client.iterdir() if w.is_dir() and not w.name.startswith(".")
+                        and not w.name.endswith(".failed") and (w / "summary.json").is_file()),
+                       key=lambda w: _natural(w.name))
         if waves:
             found[client.name] = waves[-1] / "summary.json"
     return found

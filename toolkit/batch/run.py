@@ -263,6 +263,8 @@ def _end_pool(executor: ProcessPoolExecutor) -> None:
     survivors = terminate(tree, grace=3.0)
     if survivors:
         log.warning("batch: %d worker processes had to be killed", len(survivors))
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.join(1.0)  # reap: a zombie's pid still looks alive to report's recovery
 
 
 def _recover(final: Path) -> None:

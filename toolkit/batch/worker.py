@@ -90,7 +90,7 @@ def _warm_up() -> None:
     """Import what every client needs once per worker, not once per client."""
     import importlib
 
-    for name in ("papermill", "nbformat", "toolkit.intake", "toolkit.kernels", "toolkit.deck"):
+    for name in ("papermill", "nbformat", "nbconvert", "toolkit.intake", "toolkit.kernels", "toolkit.deck"):
         try:
             importlib.import_module(name)
         except Exception as exc:  # the report will say what is wrong, for the client it concerns

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 ROOT = Path(__file__).resolve().parents[2]
 SLIDES_CSS = ROOT / "templates" / "slides.css"
 CHART_DPI = 110
-CHART_SIZE = (11.6, 4.9)  # inches: fills a 16:9 slide under its title at 110 dpi
+CHART_SIZE = (11.6, 4.6)  # inches: fills a 16:9 slide under its title at 110 dpi
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def heatmap_slide(story) -> Slide:
     if depts.empty:
         return None  # type: ignore[return-value]
     n_depts = depts["department"].nunique()
-    height = min(4.9, 1.4 + 0.42 * n_depts)
+    height = min(4.6, 1.4 + 0.42 * n_depts)
     body = chart(lambda ax: plot_heatmap(depts, ax=ax), size=(11.6, height), alt="Department by area heatmap")
     k = story.client.config.privacy.min_group_size
     body += (f'<p class="oat-caption">Perception 0–100 by department. Hatched cells are suppressed: fewer than {k} '
@@ -68,7 +68,8 @@ def drift_slide(story) -> Slide | None:
     if drift is None or len(drift) == 0:
         return None
     shown = drift[drift["metric"] == "alignment"] if "metric" in drift else drift
-    body = chart(lambda ax: plot_drift(shown, ax=ax), alt="Drift since the previous wave")
+    # Shorter than other charts: up to three sentences sit under it.
+    body = chart(lambda ax: plot_drift(shown, ax=ax), size=(11.6, 3.7), alt="Drift since the previous wave")
     sentences = getattr(story.findings, "drift_sentences", []) or []
     if sentences:
         body += '<ul class="oat-points">' + "".join(f"<li>{esc(s)}</li>" for s in sentences[:3]) + "</ul>"

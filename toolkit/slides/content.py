@@ -6,6 +6,7 @@ import math
 import pandas as pd
 
 from toolkit.model import AREA_LABELS
+from toolkit.privacy import client_safe_warnings
 from toolkit.slides.base import Slide, band_class, chart, esc, fmt, section, stylesheet, table
 
 HORIZONS = (30, 60, 90)
@@ -68,7 +69,7 @@ def area_slide(story, area: str) -> Slide:
     left = ""
     if len(items):
         # Smaller type than full-width charts: seven wrapped item texts share the slide with KPIs and quotes.
-        left = chart(lambda ax: plot_likert(items, ax=ax, wrap_width=46, title=None), size=(7.9, 3.9),
+        left = chart(lambda ax: plot_likert(items, ax=ax, wrap_width=46, title=None), size=(7.9, 3.6),
                      alt=f"Answers to {AREA_LABELS[area]} items",
                      rc={"font.size": 10.5, "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
                          "legend.fontsize": 10})
@@ -80,12 +81,13 @@ def area_slide(story, area: str) -> Slide:
         right.append(table(rows, ["KPI", "Target", "On target"], classes="oat-compact"))
     else:
         right.append('<p class="oat-note">No operations KPI is mapped to this area: alignment rests on interviews alone.</p>')
-    quotes = _quotes_for(story, area, limit=2 if len(kpis) <= 2 else 1)  # keep the side column on the slide
+    quotes = _quotes_for(story, area, limit=1 if len(kpis) else 2)  # keep the side column on the slide
     right += [f'<blockquote class="oat-quote">“{esc(q)}”<cite>— {esc(lvl)}</cite></blockquote>' for q, lvl in quotes]
+    parts.append(f'<div class="oat-cols"><div class="oat-col-chart">{left}</div><div class="oat-col-side">{"".join(right)}</div></div>')
     n = row.get("n")
-    note = f'<p class="oat-caption">n = {int(n) if n == n and n is not None else "–"} respondents · alpha {fmt(row.get("alpha"), 2)}</p>'
-    parts.append(f'<div class="oat-cols"><div class="oat-col-chart">{left}</div><div class="oat-col-side">{"".join(right)}</div></div>{note}')
-    return section(AREA_LABELS[area], "".join(parts), kicker=f"Area deep dive · band: {row.get('band') or 'suppressed'}")
+    kicker = (f"Area deep dive · band: {row.get('band') or 'suppressed'} · "
+              f"n = {int(n) if n == n and n is not None else '–'} · alpha {fmt(row.get('alpha'), 2)}")
+    return section(AREA_LABELS[area], "".join(parts), kicker=kicker)
 
 
 def _quotes_for(story, area: str, limit: int) -> list[tuple[str, str]]:
@@ -93,7 +95,7 @@ def _quotes_for(story, area: str, limit: int) -> list[tuple[str, str]]:
     if quotes is None or len(quotes) == 0:
         return []
     chosen = quotes[quotes["area"] == area].head(limit)
-    return [(_trim(str(q["text"]), 170), str(q["level"]).capitalize()) for _, q in chosen.iterrows()]
+    return [(_trim(str(q["text"]), 150), str(q["level"]).capitalize()) for _, q in chosen.iterrows()]
 
 
 def _trim(text: str, limit: int) -> str:
@@ -160,7 +162,7 @@ def coverage_slide(story) -> Slide:
     a = story.assessment
     by_dept = table(_counts(a.departments, "department"), ["Department", "Respondents"], classes="oat-compact")
     by_level = table(_counts(a.levels, "level"), ["Level", "Respondents"], classes="oat-compact")
-    warnings = list(a.warnings) + [p.message for p in story.client.warnings]
+    warnings = list(a.warnings) + client_safe_warnings(story.client.warnings, story.client.config.privacy)
     warn = "".join(f"<li>{esc(_trim(w, 140))}</li>" for w in warnings[:6])
     more = f"<li>… and {len(warnings) - 6} more</li>" if len(warnings) > 6 else ""
     body = (f'<div class="oat-cols"><div class="oat-col-half">{by_dept}</div><div class="oat-col-half">{by_level}'
