@@ -13,7 +13,6 @@ notebook those cells are 4 and 3.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import shutil
 import signal

@@ -111,7 +111,12 @@ def test_failing_cell_exits_1_names_the_cell_keeps_notebook_and_last_good_deck(p
     with pytest.raises(RunError) as info:
         run_report(client, out_dir=out.parents[1], formats="html", notebook=broken_nb)
     err = info.value
-    assert err.cell_index == index
+    # the index counts papermill's injected-parameters cell; the kept notebook marks the failing cell
+    assert err.cell_index == index + 1
+    kept = nbformat.read(err.notebook, as_version=4)
+    marker = next(i for i, c in enumerate(kept.cells)
+                  if "papermill-error-cell-tag" in c.metadata.get("tags", []) and i > 0)
+    assert kept.cells[marker + 1].source == 'raise RuntimeError("planted failure")'
     assert err.ename == "RuntimeError"
     assert "planted failure" in str(err)
     assert err.notebook is not None and err.notebook.exists()

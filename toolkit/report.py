@@ -244,7 +244,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Pa
         first_line = (exc.source or "").strip().splitlines()[0] if exc.source else ""
         raise RunError(
             f"cell {exc.cell_index} ({first_line!r}) raised {exc.ename}: {exc.evalue}; "
-            f"the executed notebook is kept at {kept}",
+            f"the executed notebook is kept at {kept} (its red banner links to the failing cell)",
             notebook=kept, cell_index=exc.cell_index, ename=exc.ename) from None
     except AlignmentError:
         raise

@@ -1,0 +1,333 @@
+"""The explorer (toolkit.explore): widgets driven from Python, compared with assess + protect.
+
+Every expected number comes from `assess` + `protect` on data filtered here by
+hand (not through the explorer's own filter), so the explorer is checked
+against the deck's path, not against itself.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE, make_hostile_client
+from toolkit.config import AreaWeights, ComponentWeights
+from toolkit.explore import Explorer, ExploreEngine
+from toolkit.explore import engine as engine_module
+from toolkit.explore.panels import boot_note
+from toolkit.intake import load_client
+from toolkit.metrics import assess
+from toolkit.model import AREA_LABELS, AREAS
+from toolkit.privacy import protect
+
+NORTHWIND = "northwind-logistics"
+DEMO_CLIENTS = ["harbor-concierge", NORTHWIND, "swiftmart"]
+
+
+@pytest.fixture(scope="module")
+def explorers(tmp_path_factory) -> dict[str, Explorer]:
+    """One explorer per demo client (each test resets what it changes)."""
+    reports = tmp_path_factory.mktemp("reports")
+    return {c: Explorer(CLIENT_DATA, client=c, reports_dir=reports) for c in DEMO_CLIENTS}
+
+
+@pytest.fixture
+def nw(explorers) -> Explorer:
+    ex = explorers[NORTHWIND]
+    yield ex
+    ex.department_picker.value = None
+    ex.level_picker.value = None
+    ex.area_tabs.selected_index = 0
+    ex.view_tabs.selected_index = 0
+    ex.reset_weights()
+
+
+def expected(client_id: str, *, department: str | None = None, level: str | None = None,
+             area_weights: dict | None = None, component_weights: dict | None = None, n_boot: int = 1000):
+    """assess + protect on the client's data filtered by hand, with optional what-if weights."""
+    client = load_client(CLIENT_DATA / client_id)
+    r, ops, ex = client.ratings, client.operations, client.excerpts
+    if department is not None:
+        r = r[r["department"] == department]
+        ops = ops[ops["department"] == department]
+    if level is not None:
+        r = r[r["level"] == level]
+    ex = ex[ex["respondent_id"].isin(set(r["respondent_id"]))]
+    update = {}
+    if area_weights:
+        update["area_weights"] = AreaWeights(**area_weights)
+    if component_weights:
+        update["component_weights"] = ComponentWeights(**component_weights)
+    config = client.config.model_copy(update=update)
+    sub = replace(client, config=config, ratings=r.reset_index(drop=True), operations=ops.reset_index(drop=True),
+                  excerpts=ex.reset_index(drop=True))
+    return protect(assess(sub, n_boot=n_boot), config.privacy)
+
+
+def assert_same_scores(view, want) -> None:
+    got = view.assessment
+    cols = ["weight", "n", "perception", "perception_lo", "perception_hi", "consistency", "evidence",
+            "alignment", "alignment_lo", "alignment_hi", "suppressed"]
+    pd.testing.assert_frame_equal(got.areas[cols], want.areas[cols], check_exact=False, rtol=1e-12)
+    assert list(got.areas["band"]) == list(want.areas["band"])
+    for key in ("value", "lo", "hi"):
+        a, b = got.oai[key], want.oai[key]
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12)
+    assert got.oai["band"] == want.oai["band"] and got.principal_gap == want.principal_gap
+    pd.testing.assert_frame_equal(got.departments.reset_index(drop=True), want.departments.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("client_id", DEMO_CLIENTS)
+def test_opening_view_is_the_decks_assess_plus_protect(explorers, client_id):
+    ex = explorers[client_id]
+    assert ex.view.assessment.protected
+    assert_same_scores(ex.view, expected(client_id))
+    # the live scorecard shows the OAI with its interval, one decimal
+    oai = ex.view.assessment.oai
+    assert f"OAI {oai['value']:.1f} [{oai['lo']:.1f}–{oai['hi']:.1f}]" in ex.scorecard.value
+
+
+@pytest.mark.parametrize("client_id, department, level", [
+    (NORTHWIND, "Linehaul", None),           # 10 respondents: shown
+    ("swiftmart", None, "frontline"),
+    ("harbor-concierge", "London Desk", None),
+])
+def test_filters_score_the_filtered_data_with_the_same_functions(explorers, client_id, department, level):
+    ex = explorers[client_id]
+    try:
+        ex.department_picker.value = department
+        ex.level_picker.value = level
+        assert not ex.view.hidden
+        assert_same_scores(ex.view, expected(client_id, department=department, level=level))
+        people = load_client(CLIENT_DATA / client_id).respondents
+        if department:
+            people = people[people["department"] == department]
+        if level:
+            people = people[people["level"] == level]
+        assert ex.view.assessment.oai["n"] == len(people)
+    finally:
+        ex.department_picker.value = None
+        ex.level_picker.value = None
+
+
+@pytest.mark.parametrize("department, reason", [
+    # Customs Brokerage has 2 respondents (< min_group_size 3): primary suppression.
+    ("Customs Brokerage", "fewer than 3 respondents"),
+    # Finance (5) is the smallest shown sibling of Customs Brokerage in the deck's department
+    # breakdown, so it is hidden too (secondary suppression); the explorer must not show it either.
+    ("Finance", "secondary suppression"),
+])
+def test_department_filter_isolating_a_small_group_shows_suppressed(nw, department, reason):
+    nw.department_picker.value = department
+    view = nw.view
+    assert view.hidden and reason in view.reason
+    assert math.isnan(view.assessment.oai["value"])
+    assert view.assessment.areas["alignment"].isna().all()
+    assert view.assessment.areas["suppressed"].all()
+    html = nw.scorecard.value
+    assert "OAI: suppressed" in html and html.count(">suppressed<") >= 4
+    assert "respondents</div>" not in html  # no head count either
+    ax = nw.figure("scorecard").axes[0]
+    assert len(ax.patches) == 0                                          # no bar
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "suppressed"] == ["suppressed"] * 4
+    assert not [t for t in ax.texts if t.get_gid() == "value"]          # no number drawn
+    # quotes are withheld too
+    nw.view_tabs.selected_index = 4
+    assert "Quotes suppressed" in nw.quotes_panel.value
+
+
+def test_what_if_strategic_weights_change_the_oai_as_the_formula_says(nw):
+    base = nw.view.assessment
+    alignment = base.areas["alignment"].to_dict()
+    w = {"customer_experience": 0.1, "management_style": 0.2, "unique_capabilities": 0.3, "proven_processes": 0.9}
+    for area, value in w.items():
+        nw.area_sliders[area].value = value
+    got = nw.view.assessment
+    # OAI = sum w_a A_a / sum w_a with A_a unchanged by strategic weights
+    by_hand = sum(w[a] * alignment[a] for a in AREAS) / sum(w.values())
+    assert got.oai["value"] == pytest.approx(by_hand, rel=1e-12)
+    assert got.areas["alignment"].to_dict() == pytest.approx(alignment)
+    assert got.areas["weight"].to_dict() == pytest.approx({a: w[a] / 1.5 for a in AREAS})
+    # ... and equals assess + protect with these weights in client.yaml, intervals included
+    assert_same_scores(nw.view, expected(NORTHWIND, area_weights=w))
+    assert "What-if weights" in nw.scorecard.value
+    # only one area weighted: the OAI is that area's alignment
+    for area in AREAS:
+        nw.area_sliders[area].value = 1.0 if area == "management_style" else 0.0
+    assert nw.view.assessment.oai["value"] == pytest.approx(alignment["management_style"])
+
+
+def test_what_if_component_weights_recombine_p_c_e(nw):
+    base = nw.view.assessment.areas
+    nw.component_sliders["perception"].value = 1.0
+    nw.component_sliders["consistency"].value = 0.0
+    nw.component_sliders["evidence"].value = 0.0
+    got = nw.view.assessment.areas
+    # with weight on perception only, A_a = P_a (a weighted mean of one component)
+    assert got["alignment"].to_dict() == pytest.approx(base["perception"].to_dict())
+    cw = {"perception": 0.2, "consistency": 0.3, "evidence": 0.5}
+    for c, v in cw.items():
+        nw.component_sliders[c].value = v
+    a = nw.view.assessment.areas.loc["proven_processes"]
+    p, c, e = (base.loc["proven_processes", k] for k in ("perception", "consistency", "evidence"))
+    assert a["alignment"] == pytest.approx((0.2 * p + 0.3 * c + 0.5 * e) / 1.0)
+    assert_same_scores(nw.view, expected(NORTHWIND, component_weights=cw))
+
+
+def test_weight_moves_reuse_the_bootstrap(nw, monkeypatch):
+    calls = []
+    real = engine_module.score_wave
+    monkeypatch.setattr(engine_module, "score_wave", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for value in (0.5, 0.6, 0.7):
+        nw.area_sliders["customer_experience"].value = value
+    nw.component_sliders["evidence"].value = 0.4
+    assert calls == []
+    nw.department_picker.value = "Warehousing"      # a new filter is scored once ...
+    nw.department_picker.value = None
+    nw.department_picker.value = "Warehousing"      # ... and then cached
+    assert len(calls) == 1
+
+
+def test_all_zero_weights_keep_the_last_view_and_say_why(nw):
+    nw.component_sliders["perception"].value = 0.0
+    nw.component_sliders["consistency"].value = 0.0
+    before = nw.view                                   # evidence alone still weighs
+    nw.component_sliders["evidence"].value = 0.0
+    assert nw.view is before
+    assert "must be above 0" in nw.status.value
+
+
+def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):
+    nw.reports_dir = tmp_path
+    nw.department_picker.value = "Linehaul"
+    nw.area_sliders["proven_processes"].value = 0.8
+    nw.export_button.click()
+    folder = nw.last_export
+    assert folder.parent == tmp_path / NORTHWIND / "2026-h1" and folder.name.startswith("explore-")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "heatmap.png", "kpi_attainment.png", "perception_gap.png", "scenario.json", "scorecard.png"]
+    for png in folder.glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    scenario = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))
+    assert scenario["filters"] == {"department": "Linehaul", "level": None}
+    assert scenario["weights"]["area_weights"]["proven_processes"] == 0.8
+    assert scenario["client_weights"]["area_weights"]["proven_processes"] == 0.45  # client.yaml
+    assert scenario["oai"]["value"] == pytest.approx(nw.view.assessment.oai["value"])
+    pp = next(a for a in scenario["areas"] if a["area"] == "proven_processes")
+    assert pp["alignment"] == pytest.approx(nw.view.assessment.areas.loc["proven_processes", "alignment"])
+    assert [p.name for p in (tmp_path / NORTHWIND / "2026-h1").iterdir()] == [folder.name]  # no temp left
+    # a suppressed selection exports null, never the value
+    nw.department_picker.value = "Customs Brokerage"
+    scenario = json.loads((nw.export() / "scenario.json").read_text(encoding="utf-8"))
+    assert scenario["suppressed"] and scenario["oai"]["value"] is None
+    assert all(a["alignment"] is None and a["suppressed"] for a in scenario["areas"])
+
+
+def test_failed_export_leaves_nothing(nw, tmp_path, monkeypatch):
+    import toolkit.explore.charts as charts
+
+    nw.reports_dir = tmp_path
+    monkeypatch.setattr(charts, "render_png", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    nw.export_button.click()
+    assert "Export failed" in nw.status.value and "disk full" in nw.status.value
+    assert list((tmp_path / NORTHWIND / "2026-h1").iterdir()) == []
+
+
+def test_charts_show_the_view(nw):
+    ax = nw.figure("scorecard").axes[0]
+    areas = nw.view.assessment.areas
+    assert [t.get_text() for t in ax.get_yticklabels()] == [AREA_LABELS[a] for a in AREAS]
+    assert [p.get_width() for p in ax.patches] == pytest.approx(list(areas["alignment"]))
+    # heatmap: the deck's suppression (Customs Brokerage and its secondary, Finance) reads "suppressed"
+    heat = nw.figure("heatmap").axes[0]
+    assert [t.get_text() for t in heat.texts].count("suppressed") == 8  # 2 departments x 4 areas
+    assert len([p for p in heat.patches if p.get_gid() == "suppressed"]) == 8
+    assert "Customs Brokerage" in [t.get_text() for t in heat.get_yticklabels()]
+    # area focus: the KPI and gap charts show that area only
+    nw.area_tabs.selected_index = 1 + AREAS.index("proven_processes")
+    kpis = nw.view.assessment.kpis
+    names = set(kpis.loc[kpis["area"] == "proven_processes", "name"])
+    ticks = {t.get_text().replace("\n", " ") for t in nw.figure("kpi_attainment").axes[0].get_xticklabels()}
+    assert ticks == names
+    gap_ax = nw.figure("perception_gap").axes[0]
+    assert "Proven Processes" in gap_ax.get_title(loc="left")
+    gaps = nw.view.assessment.perception_gaps
+    shown = gaps[(gaps["area"] == "proven_processes") & ~gaps["suppressed"]]
+    assert sorted(p.get_width() for p in gap_ax.patches) == pytest.approx(sorted(shown["gap"]))
+    assert "Proven Processes" in nw.area_panels[1 + AREAS.index("proven_processes")].value
+
+
+def test_only_the_visible_chart_is_redrawn(nw):
+    nw.view_tabs.selected_index = 0
+    nw.figure("heatmap")
+    heat_before = nw.figures["heatmap"]
+    nw.department_picker.value = "Linehaul"
+    assert nw.figures["heatmap"] is heat_before and "heatmap" in nw._stale
+    nw.view_tabs.selected_index = 1
+    assert nw.figures["heatmap"] is not heat_before and "heatmap" not in nw._stale
+
+
+def test_quotes_filter_by_area_theme_sentiment(nw):
+    nw.view_tabs.selected_index = 4
+    nw.area_tabs.selected_index = 1 + AREAS.index("customer_experience")
+    quotes = nw.engine.quotes(nw.view)
+    cx = quotes[quotes["area"] == "customer_experience"]
+    assert nw.quotes_panel.value.count("<li>") == len(cx) > 0
+    nw.sentiment_picker.value = "negative"
+    n_neg = int((cx["sentiment"] <= -0.05).sum())
+    assert nw.quotes_panel.value.count("<li>") == n_neg
+    assert nw.quotes_panel.value.count("· negative</span>") == n_neg
+    nw.sentiment_picker.value = "all"
+    theme = nw.theme_picker.options[1][1]
+    nw.theme_picker.value = theme
+    assert nw.quotes_panel.value.count("<li>") == int((cx["theme"] == theme).sum())
+    ids = load_client(CLIENT_DATA / NORTHWIND).respondents["respondent_id"]
+    assert not [i for i in ids if i in nw.quotes_panel.value]       # attributed by level only
+
+
+def test_wave_and_client_pickers(nw, explorers):
+    nw.department_picker.value = "Linehaul"
+    nw.wave_picker.value = "2025-h1"
+    try:
+        assert nw.view.assessment.wave == "2025-h1" and nw.department_picker.value is None
+        client = load_client(CLIENT_DATA / NORTHWIND, wave="2025-h1")
+        want = protect(assess(client), client.config.privacy)
+        assert nw.view.assessment.oai["value"] == pytest.approx(want.oai["value"])
+    finally:
+        nw.wave_picker.value = None
+    assert nw.view.assessment.wave == "2026-h1"
+    nw.client_picker.value = "swiftmart"
+    try:
+        cfg = load_client(CLIENT_DATA / "swiftmart").config
+        assert {a: s.value for a, s in nw.area_sliders.items()} == cfg.area_weights.as_dict()
+        assert nw.view.assessment.client_id == "swiftmart"
+        assert "Customs Brokerage" not in [o[0] for o in nw.department_picker.options]
+    finally:
+        nw.client_picker.value = NORTHWIND
+
+
+def test_client_text_is_escaped(tmp_path):
+    make_hostile_client(tmp_path)
+    ex = Explorer(tmp_path, reports_dir=tmp_path / "reports")
+    assert HOSTILE_NAME not in ex.scorecard.value and "Acme &lt;img src=x onerror=alert(1)&gt; &amp; Sons" in ex.scorecard.value
+    ex.view_tabs.selected_index = 4
+    assert "<script>" not in ex.quotes_panel.value
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ex.quotes_panel.value  # the quote is shown, escaped
+    assert HOSTILE_QUOTE.split(":")[0] in ex.quotes_panel.value
+
+
+def test_large_clients_use_a_smaller_bootstrap_and_say_so(explorers):
+    client = load_client(CLIENT_DATA / "swiftmart")
+    many = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(5001)], "department": "x", "level": "frontline",
+                         "question_id": "q", "rating": 3.0})
+    engine = ExploreEngine()
+    assert engine.n_boot_for(client) == 1000
+    assert engine.n_boot_for(replace(client, ratings=many)) == 200
+    view = replace(explorers["swiftmart"].view, n_boot=200)
+    assert "200 bootstrap resamples while exploring" in boot_note(view)
+    assert np.isfinite(explorers["swiftmart"].view.assessment.oai["lo"])

@@ -1,0 +1,227 @@
+"""The explorer's model: load, filter, score, re-weight and protect, with caches.
+
+`ExploreEngine` holds no widget. Scoring a (client, wave, filters) runs
+``score_wave`` (the bootstrap) once and caches it; a what-if weight change
+then costs a `reweight` and a `toolkit.privacy.protect`. Every `View` the
+explorer shows has passed through ``protect``.
+
+Confidentiality of filters (DESIGN 2.2): a filtered view is a group of the
+full client's breakdowns, so it is shown only when the deck would show that
+group. If the department (in any area), the level, or the department x level
+cell is suppressed in the protected full assessment -- below the threshold
+*or* hidden by secondary suppression -- the whole view is suppressed, so two
+views can never be subtracted to recover a small group.
+"""
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit.metrics.assess import DEFAULT_BOOT, DEFAULT_SEED, _Wave, score_wave
+from toolkit.metrics.assessment import Assessment
+from toolkit.model import DEPARTMENT, LEVEL, ClientData
+from toolkit.privacy import SUPPRESSED, SUPPRESSED_REASON, protect
+from toolkit.explore.scenario import Filters, Weights, filter_client, reweight
+
+log = logging.getLogger("toolkit")
+
+#: Above this many respondents the explorer uses `INTERACTIVE_BOOT` resamples so a change stays under 1 s.
+LARGE_CLIENT = 5_000
+INTERACTIVE_BOOT = 200
+QUOTES_PER_AREA = 1_000  # every allowed quote; analyse_voice still applies the quote-group rule
+
+
+@dataclass
+class View:
+    """One protected scenario, ready to show.
+
+    Attributes
+    ----------
+    client
+        The filtered data the view was scored on.
+    filters, weights
+        The scenario.
+    n_boot
+        Bootstrap resamples behind the intervals.
+    assessment
+        Protected (`toolkit.privacy.protect`) assessment.
+    hidden_reason
+        Why the whole view is suppressed ("" when it is shown).
+    """
+
+    client: ClientData
+    filters: Filters
+    weights: Weights
+    n_boot: int
+    assessment: Assessment
+    hidden_reason: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        """True when every ratings result of the view is suppressed."""
+        return bool(self.hidden_reason) or bool(self.assessment.oai.get(SUPPRESSED, False))
+
+    @property
+    def reason(self) -> str:
+        """The sentence shown in place of the numbers ("" when shown)."""
+        return self.hidden_reason or str(self.assessment.oai.get(SUPPRESSED_REASON, ""))
+
+
+def _first_reason(rows: pd.DataFrame) -> str:
+    hidden = rows.loc[rows[SUPPRESSED].to_numpy(dtype=bool)]
+    return str(hidden[SUPPRESSED_REASON].iloc[0]) if len(hidden) else ""
+
+
+def group_hidden_reason(full: Assessment, filters: Filters) -> str:
+    """Why the filtered group may not be shown, judged on the protected full assessment ("" = shown).
+
+    Parameters
+    ----------
+    full
+        The client's unfiltered, protected assessment.
+    filters
+        The group asked for.
+
+    Returns
+    -------
+    str
+        The ``suppressed_reason`` of the department, level or department x level
+        cell that is suppressed, or a sentence when the group has no respondent.
+    """
+    if not full.protected:
+        raise ValueError("group_hidden_reason needs a protected assessment")
+    if bool(full.oai.get(SUPPRESSED, False)):
+        return str(full.oai.get(SUPPRESSED_REASON, ""))
+    checks: list[tuple[pd.DataFrame, np.ndarray]] = []
+    if filters.department is not None:
+        d = full.departments
+        checks.append((d, (d[DEPARTMENT] == filters.department).to_numpy(dtype=bool, na_value=False)))
+    if filters.level is not None:
+        lv = full.levels
+        checks.append((lv, (lv[LEVEL] == filters.level).to_numpy(dtype=bool, na_value=False)))
+    if filters.department is not None and filters.level is not None:
+        c = full.coverage
+        checks.append((c, ((c[DEPARTMENT] == filters.department) & (c[LEVEL] == filters.level))
+                       .to_numpy(dtype=bool, na_value=False)))
+    for frame, mask in checks:
+        if not mask.any():
+            return "no respondent in this group"
+        reason = _first_reason(frame.loc[mask])
+        if reason:
+            return reason
+    return ""
+
+
+def _suppress_all(raw: Assessment, client: ClientData, reason: str) -> Assessment:
+    """Protect with a threshold above the group's size, so `protect` hides every ratings result."""
+    privacy = client.config.privacy
+    above = max(int(privacy.min_group_size), int(raw.oai.get("n", 0)) + 1)
+    out = protect(raw, privacy.model_copy(update={"min_group_size": above}))
+    for name in ("areas", "items", "departments", "levels", "coverage", "perception_gaps"):
+        frame = getattr(out, name).copy()
+        if SUPPRESSED_REASON in frame.columns:
+            frame[SUPPRESSED_REASON] = np.where(frame[SUPPRESSED].to_numpy(dtype=bool), reason, "").astype(object)
+        out = replace(out, **{name: frame})
+    out.oai = {**out.oai, SUPPRESSED: True, SUPPRESSED_REASON: reason}
+    out.warnings = [w for w in out.warnings if "respondents in total" not in w]
+    out.warnings.append(f"This selection is suppressed: {reason}.")
+    return out
+
+
+class ExploreEngine:
+    """Scores scenarios of one client at a time, caching what a widget change can reuse.
+
+    Parameters
+    ----------
+    seed
+        Seed of the bootstrap (the deck's by default, so unfiltered intervals match it).
+    n_boot
+        Bootstrap resamples; default 1000, or `INTERACTIVE_BOOT` for clients
+        with more than `LARGE_CLIENT` respondents.
+    """
+
+    def __init__(self, *, seed: int = DEFAULT_SEED, n_boot: int | None = None) -> None:
+        self.seed = seed
+        self._n_boot = n_boot
+        self._clients: dict[tuple[str, str | None], ClientData] = {}
+        self._waves: dict[tuple, tuple[ClientData, _Wave]] = {}
+        self._full: dict[tuple, Assessment] = {}
+        self._views: OrderedDict[tuple, View] = OrderedDict()
+        self._quotes: dict[tuple, pd.DataFrame] = {}
+
+    # --- data -------------------------------------------------------------------------------
+    def load(self, folder: str | Path, wave: str | None = None) -> ClientData:
+        """Load (once) a client's wave; ``wave`` None is the current wave."""
+        from toolkit.intake import load_client
+
+        key = (str(Path(folder).resolve()), wave)
+        if key not in self._clients:
+            self._clients[key] = load_client(folder, wave=wave)
+        return self._clients[key]
+
+    def n_boot_for(self, client: ClientData) -> int:
+        """Bootstrap resamples used for this client's views."""
+        if self._n_boot is not None:
+            return int(self._n_boot)
+        n = int(client.ratings["respondent_id"].nunique())
+        return INTERACTIVE_BOOT if n > LARGE_CLIENT else DEFAULT_BOOT
+
+    @staticmethod
+    def _key(client: ClientData) -> tuple[str, str, str]:
+        return (client.client_id, client.wave, str(client.root))
+
+    def scored(self, client: ClientData, filters: Filters) -> tuple[ClientData, _Wave]:
+        """The filtered data and its ``score_wave`` result (bootstrap run once per filters)."""
+        key = (self._key(client), filters)
+        if key not in self._waves:
+            sub = filter_client(client, filters)
+            self._waves[key] = (sub, score_wave(sub, seed=self.seed, n_boot=self.n_boot_for(client)))
+            log.debug("explore: scored %s %s (%s)", client.client_id, client.wave, filters.describe())
+        return self._waves[key]
+
+    def full(self, client: ClientData) -> Assessment:
+        """The unfiltered assessment at the client's own weights, protected (the deck's view)."""
+        key = self._key(client)
+        if key not in self._full:
+            _, wave = self.scored(client, Filters())
+            self._full[key] = protect(reweight(wave, Weights.of(client.config)), client.config.privacy)
+        return self._full[key]
+
+    def view(self, client: ClientData, filters: Filters, weights: Weights | None = None) -> View:
+        """The protected view of a scenario (cached; weights alone never redo the bootstrap)."""
+        weights = weights or Weights.of(client.config)
+        key = (self._key(client), filters, weights.key())
+        if key in self._views:
+            self._views.move_to_end(key)
+            return self._views[key]
+        reason = group_hidden_reason(self.full(client), filters) if filters.active else ""
+        sub, wave = self.scored(client, filters)
+        raw = reweight(wave, weights)
+        assessment = _suppress_all(raw, client, reason) if reason else protect(raw, client.config.privacy)
+        view = View(sub, filters, weights, self.n_boot_for(client), assessment, reason)
+        self._views[key] = view
+        while len(self._views) > 64:
+            self._views.popitem(last=False)
+        return view
+
+    def quotes(self, view: View) -> pd.DataFrame:
+        """Quotable excerpts of the view (``area, theme, level, text, sentiment``), via `analyse_voice`.
+
+        Empty when the view is suppressed. Within a filter, the quote-group rule
+        applies to the filtered group (stricter than for the whole client).
+        """
+        from toolkit.voice import QUOTES_COLUMNS, analyse_voice
+
+        if view.hidden:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in QUOTES_COLUMNS})
+        key = (self._key(view.client), view.filters)
+        if key not in self._quotes:
+            voice = analyse_voice(view.client, privacy=view.client.config.privacy,
+                                  n_negative=QUOTES_PER_AREA, n_positive=QUOTES_PER_AREA)
+            self._quotes[key] = voice.quotes
+        return self._quotes[key]

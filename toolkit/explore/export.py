@@ -1,0 +1,123 @@
+"""Export the explorer's view: charts as PNGs and the what-if scenario as JSON, atomically.
+
+The folder ``<reports>/<client>/<wave>/explore-<timestamp>/`` is first written
+as a hidden temporary sibling and renamed into place only when complete, so
+a failed export leaves nothing half-written.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Mapping
+
+from matplotlib.figure import Figure
+
+from toolkit import __version__
+from toolkit.model import AREAS
+from toolkit.privacy import SUPPRESSED, SUPPRESSED_REASON
+from toolkit.explore.engine import View
+
+log = logging.getLogger("toolkit")
+
+SCENARIO_FILE = "scenario.json"
+SCENARIO_VERSION = 1
+AREA_FIELDS = ("weight", "n", "alignment", "alignment_lo", "alignment_hi", "band", "perception",
+               "perception_lo", "perception_hi", "consistency", "consistency_lo", "consistency_hi", "evidence")
+
+
+def _json_value(value: object) -> object:
+    """NaN (absent or suppressed) becomes null; numpy scalars become Python numbers."""
+    if hasattr(value, "item"):
+        value = value.item()  # type: ignore[union-attr]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def scenario_dict(view: View, baseline: View | None = None, *, created: datetime | None = None) -> dict:
+    """The scenario and its resulting (protected) scores as a JSON-ready dict.
+
+    Suppressed values are ``null`` with ``suppressed: true`` and the reason.
+    """
+    a = view.assessment
+    areas = []
+    for area in AREAS:
+        r = a.areas.loc[area]
+        row = {"area": area, "label": str(r["label"])}
+        row.update({f: _json_value(r[f]) for f in AREA_FIELDS})
+        row[SUPPRESSED] = bool(r.get(SUPPRESSED, False))
+        row[SUPPRESSED_REASON] = str(r.get(SUPPRESSED_REASON, ""))
+        areas.append(row)
+    oai = {k: _json_value(v) for k, v in a.oai.items()}
+    out = {
+        "schema_version": SCENARIO_VERSION,
+        "toolkit_version": __version__,
+        "created": (created or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "client_id": a.client_id, "client_name": a.client_name, "wave": a.wave,
+        "filters": view.filters.as_dict(),
+        "weights": view.weights.as_dict(),
+        "client_weights": baseline.weights.as_dict() if baseline is not None else None,
+        "n_boot": view.n_boot,
+        "suppressed": view.hidden, "suppressed_reason": view.reason,
+        "oai": oai,
+        "principal_gap": a.principal_gap,
+        "areas": areas,
+    }
+    if baseline is not None:
+        out["client_weights_oai"] = _json_value(baseline.assessment.oai.get("value"))
+    return out
+
+
+def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Path, *,
+                baseline: View | None = None, now: datetime | None = None, dpi: int = 150) -> Path:
+    """Write the charts and the scenario to ``reports_dir/<client>/<wave>/explore-<timestamp>/``.
+
+    Parameters
+    ----------
+    view
+        The scenario shown (protected).
+    figures
+        Chart name -> Figure; each becomes ``<name>.png``.
+    reports_dir
+        The reports folder (created when missing).
+    baseline
+        The same filters at the client's weights, recorded beside the what-if.
+    now
+        Timestamp of the export (default: now, UTC).
+    dpi
+        Resolution of the PNGs.
+
+    Returns
+    -------
+    Path
+        The published folder.
+    """
+    from toolkit.explore.charts import render_png
+
+    now = now or datetime.now(timezone.utc)
+    parent = Path(reports_dir) / view.assessment.client_id / view.assessment.wave
+    parent.mkdir(parents=True, exist_ok=True)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    tmp = Path(tempfile.mkdtemp(prefix=f".explore-{stamp}.", suffix=".tmp", dir=parent))
+    try:
+        for name, fig in figures.items():
+            (tmp / f"{name}.png").write_bytes(render_png(fig, dpi=dpi))
+        scenario = scenario_dict(view, baseline, created=now)
+        scenario["charts"] = [f"{name}.png" for name in figures]
+        (tmp / SCENARIO_FILE).write_text(json.dumps(scenario, indent=2, ensure_ascii=False), encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        target, k = parent / f"explore-{stamp}", 2
+        while target.exists():
+            target, k = parent / f"explore-{stamp}-{k}", k + 1
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    log.info("explore: exported %s", target)
+    return target

@@ -1,0 +1,297 @@
+"""`Explorer`: the consultant's ipywidgets tool over the same metrics, privacy and plots as the deck.
+
+Layout (top to bottom): client, wave, department and level pickers; what-if
+sliders for the strategic area weights and the component weights; the live
+scorecard (OAI and areas with 90 % intervals); area tabs (all areas, then one
+per area: its detail, and the focus of the charts and quotes below); view
+tabs with the scorecard chart, the department x area heatmap, the perception
+gap, KPI attainment and the quotes panel; export and reset buttons.
+
+Only the visible chart is redrawn on a change (the others are marked stale
+and drawn when their tab is opened), so a change costs one chart at most.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+from pydantic import ValidationError
+
+from toolkit.errors import AlignmentError
+from toolkit.metrics.assess import DEFAULT_SEED
+from toolkit.model import AREA_LABELS, AREAS, DEPARTMENT, LEVEL, LEVELS
+from toolkit.explore.charts import CHARTS, render_png
+from toolkit.explore.engine import ExploreEngine, View
+from toolkit.explore.export import export_view
+from toolkit.explore.panels import ALL, area_html, esc, filter_quotes, quote_themes, quotes_html, scorecard_html
+from toolkit.explore.scenario import COMPONENTS, Filters, Weights
+
+log = logging.getLogger("toolkit")
+
+VIEW_TABS: tuple[tuple[str, str], ...] = (
+    ("scorecard", "Scorecard"), ("heatmap", "Departments × areas"), ("perception_gap", "Perception gap"),
+    ("kpi_attainment", "KPI attainment"), ("quotes", "Quotes"))
+SENTIMENTS = (("All sentiments", ALL), ("Negative", "negative"), ("Neutral", "neutral"), ("Positive", "positive"))
+CSS = """<style>
+.oat-table td, .oat-table th {padding: 2px 10px; text-align: left;}
+.oat-oai {font-size: 1.25em; margin: 4px 0;}
+.oat-note, .oat-attr {color: #555; font-size: 0.9em;}
+.oat-whatif {color: #A04000;}
+</style>"""
+
+
+def list_clients(data_dir: str | Path) -> list[str]:
+    """Client ids (folders with a ``client.yaml``) in ``data_dir``, sorted."""
+    root = Path(data_dir)
+    return sorted(p.name for p in root.iterdir() if (p / "client.yaml").is_file()) if root.is_dir() else []
+
+
+class Explorer:
+    """Interactive explorer of one client at a time (JupyterLab, ipywidgets).
+
+    Parameters
+    ----------
+    data_dir
+        Folder of client folders (``client_data``).
+    client
+        Client id to open; the first one (sorted) by default.
+    reports_dir
+        Where exports go; default ``<data_dir>/../reports``.
+    seed
+        Bootstrap seed (the deck's by default).
+    n_boot
+        Bootstrap resamples; default 1000, or 200 for clients with more than
+        5,000 respondents (the scorecard says so).
+
+    Examples
+    --------
+    >>> ex = Explorer("client_data")                       # doctest: +SKIP
+    >>> ex.department_picker.value = "Finance"             # doctest: +SKIP
+    >>> ex.view.assessment.oai["value"]                    # doctest: +SKIP
+    """
+
+    def __init__(self, data_dir: str | Path = "client_data", *, client: str | None = None,
+                 reports_dir: str | Path | None = None, seed: int = DEFAULT_SEED, n_boot: int | None = None) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.reports_dir = Path(reports_dir) if reports_dir is not None else self.data_dir.parent / "reports"
+        self.engine = ExploreEngine(seed=seed, n_boot=n_boot)
+        clients = list_clients(self.data_dir)
+        if not clients:
+            raise ValueError(f"no client folder (with a client.yaml) in {self.data_dir}")
+        self.figures: dict[str, Figure] = {}
+        self.last_redraw_ms = 0.0
+        self.last_export: Path | None = None
+        self._stale: set[str] = set(CHARTS) | {"quotes"}
+        self._busy = False
+        self._build_widgets(clients, client or clients[0])
+        self._load(self.client_picker.value, None)
+
+    # --- construction -----------------------------------------------------------------------
+    def _build_widgets(self, clients: list[str], first: str) -> None:
+        w = widgets
+        wide = {"description_width": "initial"}
+        self.client_picker = w.Dropdown(options=clients, value=first, description="Client", style=wide)
+        self.wave_picker = w.Dropdown(options=[], description="Wave", style=wide)
+        self.department_picker = w.Dropdown(options=[("All departments", None)], value=None,
+                                            description="Department", style=wide)
+        self.level_picker = w.Dropdown(options=[("All levels", None)], value=None, description="Level", style=wide)
+        slider = {"min": 0.0, "step": 0.01, "continuous_update": False, "readout_format": ".2f", "style": wide}
+        self.area_sliders = {a: w.FloatSlider(description=AREA_LABELS[a], max=1.0, **slider) for a in AREAS}
+        self.component_sliders = {c: w.FloatSlider(description=c.capitalize(), max=1.0, **slider)
+                                  for c in COMPONENTS}
+        self.reset_button = w.Button(description="Client's weights", icon="undo")
+        self.export_button = w.Button(description="Export view", icon="download", button_style="primary")
+        self.status = w.HTML()
+        self.scorecard = w.HTML()
+        self.scorecard.add_class("oat-explore-scorecard")
+        self.area_panels = [w.HTML("<p>Pick an area tab to see its detail and focus the perception gap, "
+                                   "KPI and quotes views on it.</p>")] + [w.HTML() for _ in AREAS]
+        self.area_tabs = w.Tab(children=self.area_panels, titles=["All areas"] + [AREA_LABELS[a] for a in AREAS])
+        self.images = {name: w.Image(format="png", layout=w.Layout(max_width="100%")) for name in CHARTS}
+        self.theme_picker = w.Dropdown(options=[("All themes", ALL)], value=ALL, description="Theme", style=wide)
+        self.sentiment_picker = w.Dropdown(options=SENTIMENTS, value=ALL, description="Sentiment", style=wide)
+        self.quotes_panel = w.HTML()
+        quotes_box = w.VBox([w.HBox([self.theme_picker, self.sentiment_picker]), self.quotes_panel])
+        self.view_tabs = w.Tab(children=[self.images[n] for n, _ in VIEW_TABS[:-1]] + [quotes_box],
+                               titles=[t for _, t in VIEW_TABS])
+        self.widget = w.VBox([
+            w.HTML(CSS),
+            w.HBox([self.client_picker, self.wave_picker, self.department_picker, self.level_picker]),
+            w.HBox([w.VBox([w.HTML("<b>Strategic weights (what-if)</b>"), *self.area_sliders.values()]),
+                    w.VBox([w.HTML("<b>Component weights (what-if)</b>"), *self.component_sliders.values(),
+                            w.HBox([self.reset_button, self.export_button])])]),
+            self.status, self.scorecard, self.area_tabs, self.view_tabs])
+        self.widget.add_class("oat-explorer")
+
+        self.client_picker.observe(lambda ch: self._load(ch["new"], None), "value")
+        self.wave_picker.observe(self._on_wave, "value")
+        for picker in (self.department_picker, self.level_picker):
+            picker.observe(lambda ch: self._refresh(set(CHARTS) | {"quotes"}), "value")
+        for s in [*self.area_sliders.values(), *self.component_sliders.values()]:
+            s.observe(lambda ch: self._refresh({"scorecard"}), "value")
+        self.area_tabs.observe(lambda ch: self._refresh({"perception_gap", "kpi_attainment", "quotes"}),
+                               "selected_index")
+        self.view_tabs.observe(lambda ch: self._draw_visible(), "selected_index")
+        for picker in (self.theme_picker, self.sentiment_picker):
+            picker.observe(lambda ch: None if self._busy else self._draw_quotes(), "value")
+        self.reset_button.on_click(lambda _: self.reset_weights())
+        self.export_button.on_click(lambda _: self._export_clicked())
+
+    @classmethod
+    def open(cls, data_dir: str | Path = "client_data", **kwargs) -> "Explorer":
+        """Create an explorer and display it in the notebook (``Explorer.open("../client_data")``)."""
+        from IPython.display import display
+
+        explorer = cls(data_dir, **kwargs)
+        display(explorer.widget)
+        return explorer
+
+    def _repr_mimebundle_(self, **kwargs):  # pragma: no cover - notebook display
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # --- state ------------------------------------------------------------------------------
+    @property
+    def filters(self) -> Filters:
+        """The department and level filters set in the pickers."""
+        return Filters(self.department_picker.value, self.level_picker.value)
+
+    @property
+    def weights(self) -> Weights:
+        """The weights set on the sliders (raises `pydantic.ValidationError` when all of a kind are 0)."""
+        return Weights.from_values({a: s.value for a, s in self.area_sliders.items()},
+                                   {c: s.value for c, s in self.component_sliders.items()})
+
+    @property
+    def area(self) -> str | None:
+        """The area tab selected (None for "All areas")."""
+        i = self.area_tabs.selected_index or 0
+        return AREAS[i - 1] if i > 0 else None
+
+    def _set_silently(self, fn) -> None:
+        self._busy = True
+        try:
+            fn()
+        finally:
+            self._busy = False
+
+    def _load(self, client_id: str, wave: str | None) -> None:
+        """Load a client's wave, reset pickers and sliders to it, redraw everything."""
+        folder = self.data_dir / client_id
+        try:
+            client = self.engine.load(folder, wave)
+        except AlignmentError as exc:
+            self.status.value = f"<pre>{esc(exc)}</pre>"
+            return
+        from toolkit.intake import list_waves
+
+        self.client = client
+        if wave is None:
+            self.current = client
+        people = client.respondents
+        depts = sorted({str(d) for d in people[DEPARTMENT]})
+        levels = [lv for lv in LEVELS if lv in set(people[LEVEL])]
+        cfg = client.config
+
+        def reset() -> None:
+            waves = [(f"{self.current.wave} (current)", None)] + [(w, w) for w in reversed(list_waves(folder))]
+            self.wave_picker.options = waves
+            self.wave_picker.value = wave
+            self.department_picker.options = [("All departments", None)] + [(d, d) for d in depts]
+            self.department_picker.value = None
+            self.level_picker.options = [("All levels", None)] + [(lv, lv) for lv in levels]
+            self.level_picker.value = None
+            top = max(1.0, 2 * max(cfg.area_weights.as_dict().values()))
+            for a, s in self.area_sliders.items():
+                s.max = top
+                s.value = cfg.area_weights.as_dict()[a]
+            for c, s in self.component_sliders.items():
+                s.value = float(getattr(cfg.component_weights, c))
+        self._set_silently(reset)
+        self._refresh(set(CHARTS) | {"quotes"})
+
+    def _on_wave(self, change) -> None:
+        if not self._busy:
+            self._load(self.client_picker.value, change["new"])
+
+    def reset_weights(self) -> None:
+        """Put the sliders back on the client's own weights and redraw."""
+        cfg = self.client.config
+
+        def reset() -> None:
+            for a, s in self.area_sliders.items():
+                s.value = cfg.area_weights.as_dict()[a]
+            for c, s in self.component_sliders.items():
+                s.value = float(getattr(cfg.component_weights, c))
+        self._set_silently(reset)
+        self._refresh({"scorecard"})
+
+    # --- drawing ----------------------------------------------------------------------------
+    def _refresh(self, stale: set[str]) -> None:
+        """Recompute the view (cached where possible) and redraw what is visible."""
+        if self._busy:
+            return
+        start = time.perf_counter()
+        try:
+            weights = self.weights
+        except ValidationError:
+            self.status.value = "<b>At least one weight of each kind must be above 0.</b>"
+            return
+        self.view: View = self.engine.view(self.client, self.filters, weights)
+        self.baseline: View = self.engine.view(self.client, self.filters)
+        self.scorecard.value = scorecard_html(self.view, self.baseline)
+        for i, area in enumerate(AREAS, start=1):
+            self.area_panels[i].value = area_html(self.view, area)
+        self._stale |= stale
+        self._draw_visible()
+        self.last_redraw_ms = 1000 * (time.perf_counter() - start)
+        self.status.value = f"<span class='oat-note'>Updated in {self.last_redraw_ms:.0f} ms.</span>"
+
+    def _visible(self) -> str:
+        return VIEW_TABS[self.view_tabs.selected_index or 0][0]
+
+    def _draw_visible(self) -> None:
+        name = self._visible()
+        if name == "quotes":
+            self._draw_quotes()
+        else:
+            self.figure(name)
+
+    def figure(self, name: str) -> Figure:
+        """The chart ``name`` of the current view, drawn now if stale (also updates its image)."""
+        if name in self._stale or name not in self.figures:
+            fig = CHARTS[name](self.view, self.area)
+            self.images[name].value = render_png(fig)
+            self.figures[name] = fig
+            self._stale.discard(name)
+        return self.figures[name]
+
+    def _draw_quotes(self) -> None:
+        quotes = self.engine.quotes(self.view)
+        area = self.area or ALL
+        themes = quote_themes(quotes, area)
+        options = [("All themes", ALL)] + [(t, t) for t in themes]
+        if list(self.theme_picker.options) != options:
+            keep = self.theme_picker.value if self.theme_picker.value in themes else ALL
+            self._set_silently(lambda: setattr(self.theme_picker, "options", options))
+            self._set_silently(lambda: setattr(self.theme_picker, "value", keep))
+        shown = filter_quotes(quotes, area=area, theme=self.theme_picker.value, sentiment=self.sentiment_picker.value)
+        self.quotes_panel.value = quotes_html(shown, self.view)
+        self._stale.discard("quotes")
+
+    # --- export -----------------------------------------------------------------------------
+    def export(self) -> Path:
+        """Write every chart (PNG) and the scenario (JSON) of the current view; return the folder."""
+        figures = {name: self.figure(name) for name in CHARTS}
+        self.last_export = export_view(self.view, figures, self.reports_dir, baseline=self.baseline)
+        return self.last_export
+
+    def _export_clicked(self) -> None:
+        try:
+            path = self.export()
+        except OSError as exc:
+            self.status.value = f"<b>Export failed:</b> {esc(exc)}"
+            return
+        self.status.value = f"Exported to <code>{esc(path)}</code>"

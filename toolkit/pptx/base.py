@@ -1,0 +1,143 @@
+"""Slide scaffolding: a slide on a named layout, its title and kicker, content regions, charts, notes."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Callable
+
+from matplotlib.axes import Axes
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.util import Emu, Inches
+
+from toolkit.pptx.text import Box, Para, add_text, fill_frame, fit_size, para
+
+CHART_DPI = 200
+GAP = int(Inches(0.25))
+KICKER_H = int(Inches(0.28))
+_SKIP = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
+
+
+@dataclass
+class Page:
+    """A slide being built: the slide, its content boxes (layout order) and their union."""
+
+    slide: object
+    boxes: list[Box]
+
+    @property
+    def body(self) -> Box:
+        """The union of the layout's content placeholders (where content goes)."""
+        left = min(b.left for b in self.boxes)
+        top = min(b.top for b in self.boxes)
+        right = max(b.right for b in self.boxes)
+        bottom = max(b.bottom for b in self.boxes)
+        return Box(left, top, right - left, bottom - top)
+
+
+def new_page(prs, layout, title: str, *, kicker: str = "", keep: int = 0) -> Page:
+    """Add a slide on ``layout`` with ``title`` in its title placeholder.
+
+    The content placeholders' boxes are recorded; all but the first ``keep``
+    are removed (content is drawn into their boxes instead), so no empty
+    "Click to add text" box is left behind.
+    """
+    slide = prs.slides.add_slide(layout)
+    title_shape = slide.shapes.title
+    if title_shape is not None:
+        title_shape.text_frame.text = title  # font, size and colour stay the template's
+    bodies = [ph for ph in slide.placeholders
+              if ph.placeholder_format.idx != 0 and ph.placeholder_format.type not in _SKIP]
+    bodies.sort(key=lambda ph: (int(ph.left), int(ph.top)))
+    boxes = [Box.of(ph) for ph in bodies]
+    for ph in bodies[keep:]:
+        ph._element.getparent().remove(ph._element)
+    if not boxes:  # a template whose content layout has no body placeholder: use the slide below the title
+        top = (title_shape.top + title_shape.height + GAP) if title_shape is not None else Inches(0.5)
+        boxes = [Box(int(Inches(0.6)), int(top), int(prs.slide_width - Inches(1.2)),
+                     int(prs.slide_height - top - Inches(0.8)))]
+    if kicker and title_shape is not None and title_shape.top >= KICKER_H + Inches(0.1):
+        box = Box(int(title_shape.left), int(title_shape.top) - KICKER_H, int(title_shape.width), KICKER_H)
+        add_text(slide, box, [para(kicker.upper(), bold=True)], sizes=(11, 10, 9), name="Kicker",
+                 color=MSO_THEME_COLOR.ACCENT_1)
+    return Page(slide, boxes)
+
+
+def body_placeholders(slide) -> list:
+    """The content placeholders still on ``slide``, left to right."""
+    found = [ph for ph in slide.placeholders
+             if ph.placeholder_format.idx != 0 and ph.placeholder_format.type not in _SKIP]
+    return sorted(found, key=lambda ph: (int(ph.left), int(ph.top)))
+
+
+def add_chart(page: Page, box: Box, draw: Callable[[Axes], object], *, rc: dict | None = None,
+              name: str = "Chart") -> None:
+    """Draw ``draw(ax)`` on a matplotlib Figure the size of ``box`` and place it as a PNG.
+
+    The figure is exactly the box's size in inches, so the chart's type sizes
+    are true points on the slide; it is rendered at `CHART_DPI` in the house
+    `toolkit.plots.theme`.
+    """
+    from matplotlib.figure import Figure
+
+    from toolkit.plots import theme
+
+    width, height = box.inches()
+    with theme(rc):
+        fig = Figure(figsize=(width, height), dpi=CHART_DPI, layout="constrained")
+        draw(fig.add_subplot())
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
+    buffer.seek(0)
+    picture = page.slide.shapes.add_picture(buffer, Emu(box.left), Emu(box.top), Emu(box.width), Emu(box.height))
+    picture.name = name
+
+
+def add_caption(page: Page, box: Box, text: str) -> None:
+    """A one- or two-line caption in the theme's secondary text colour."""
+    add_text(page.slide, box, [para(text)], sizes=(13, 12, 11, 10), name="Caption", color=MSO_THEME_COLOR.TEXT_2)
+
+
+def chart_with_caption(page: Page, draw: Callable[[Axes], object], caption: str, *, rc: dict | None = None,
+                       max_height: float | None = None) -> None:
+    """The common chart slide: the chart fills the body, a caption sits under it."""
+    chart_box, caption_box = page.body.cut_bottom(int(Inches(0.62)), gap=int(Inches(0.08)))
+    if max_height is not None and chart_box.height > Inches(max_height):
+        chart_box = Box(chart_box.left, chart_box.top, chart_box.width, int(Inches(max_height)))
+        caption_box = Box(caption_box.left, chart_box.bottom + int(Inches(0.08)), caption_box.width,
+                          caption_box.height)
+    add_chart(page, chart_box, draw, rc=rc)
+    add_caption(page, caption_box, caption)
+
+
+def set_notes(slide, lines: list[str]) -> None:
+    """Speaker notes: the method and the n behind the slide's numbers."""
+    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+
+
+def add_panel(slide, box: Box, *, fill: MSO_THEME_COLOR | object = MSO_THEME_COLOR.BACKGROUND_2, name: str = "Panel"):
+    """A flat rectangle (no outline) filled with a theme colour or an `RGBColor`."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(box.left), Emu(box.top), Emu(box.width), Emu(box.height))
+    shape.name = name
+    shape.shadow.inherit = False
+    shape.line.fill.background()
+    shape.fill.solid()
+    if isinstance(fill, RGBColor):
+        shape.fill.fore_color.rgb = fill
+    else:
+        shape.fill.fore_color.theme_color = fill
+    return shape
+
+
+def write_in_shape(shape, paras: list[Para], sizes, *, color=MSO_THEME_COLOR.TEXT_1, **kwargs) -> float:
+    """Fill an autoshape's text frame at the largest size that fits it; return the size."""
+    size = fit_size(paras, Box.of(shape), sizes)
+    fill_frame(shape.text_frame, paras, size, color=color, **kwargs)
+    return size
+
+
+__all__ = ["CHART_DPI", "GAP", "Page", "add_caption", "add_chart", "add_panel", "body_placeholders",
+           "chart_with_caption", "new_page", "set_notes", "write_in_shape"]

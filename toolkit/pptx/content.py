@@ -1,0 +1,246 @@
+"""Text-led slides of the PPTX deck: title, executive summary, area deep dives, costs, roadmap, appendix.
+
+Everything a partner may want to reword is a real text box, placeholder or
+table. Numbers come from the protected assessment and the findings, so a
+suppressed value is absent here exactly as in the HTML deck; quotes come from
+``story.voice.quotes`` only, attributed by level.
+"""
+from __future__ import annotations
+
+import re
+
+from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Inches
+
+from toolkit.model import AREA_LABELS
+from toolkit.pptx import notes
+from toolkit.pptx.base import GAP, add_chart, add_panel, body_placeholders, new_page, set_notes, write_in_shape
+from toolkit.pptx.notes import num
+from toolkit.pptx.text import Box, Para, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
+
+HORIZONS = (30, 60, 90)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+SEVERITY_COLORS = {"high": RGBColor(0xD5, 0x5E, 0x00), "medium": RGBColor(0xE6, 0x9F, 0x00),
+                   "low": RGBColor(0x00, 0x9E, 0x73)}
+
+
+def band_rgb(band: object) -> RGBColor:
+    """The band's colour (the charts' green / amber / red); grey when suppressed."""
+    from toolkit.plots.theme import band_color
+
+    try:
+        return RGBColor.from_string(band_color(str(band)).lstrip("#").upper())
+    except (KeyError, ValueError):
+        return RGBColor(0x8C, 0x8C, 0x8C)
+
+
+def trim(text: str, limit: int) -> str:
+    """Collapse whitespace, strip quote marks, cut at a word before ``limit`` (as the HTML deck does)."""
+    text = " ".join(str(text).split()).strip('"“”\' ')
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def title(prs, layouts, story, title_text: str) -> None:
+    cfg = story.client.config
+    slide = prs.slides.add_slide(layouts["Title"])
+    slide.shapes.title.text_frame.text = title_text
+    caps = ", ".join(cfg.unique_capabilities)
+    meta = f"Customer promise: {cfg.customer_promise} · Management style: {cfg.management_style}"
+    paras = [para("OPERATIONAL ALIGNMENT ASSESSMENT", bold=True, scale=0.7, color=MSO_THEME_COLOR.ACCENT_1),
+             para(f"“{' '.join(cfg.strategy.split())}”", italic=True),
+             para(meta + (f" · Unique capabilities: {caps}" if caps else ""), scale=0.75),
+             para(f"Wave {cfg.wave} · {int(story.assessment.oai.get('n', 0) or 0)} interviews", scale=0.75)]
+    subtitle = body_placeholders(slide)
+    if subtitle:
+        fill_placeholder(subtitle[0], paras, sizes=(20, 18, 16, 14, 13, 12))
+    else:
+        add_text(slide, Box(int(Inches(1)), int(Inches(4)), int(prs.slide_width - Inches(2)), int(Inches(2.4))),
+                 paras, sizes=(20, 18, 16, 14, 12), name="Subtitle")
+    set_notes(slide, notes.title_notes(story))
+
+
+def executive_summary(prs, layouts, story, title_text: str) -> None:
+    page = new_page(prs, layouts["Two Content"], title_text, kicker="In one page", keep=0)
+    oai, f = story.assessment.oai, story.findings
+    left, right = page.body.split(0.34, GAP)
+    tile_box, gap_box = left.cut_top(int(Inches(2.6)), gap=int(Inches(0.2)))
+    tile = add_panel(page.slide, tile_box, fill=band_rgb(oai.get("band")), name="OAI tile")
+    write_in_shape(tile, [para(num(oai.get("value")), bold=True, scale=3.2, space_after=0.05),
+                          para("Overall Alignment Index", bold=True, space_after=0.1),
+                          para(str(oai.get("band") or "suppressed").capitalize(), space_after=0.1),
+                          para(f"90 % interval {num(oai.get('lo'))}–{num(oai.get('hi'))}", scale=0.85)],
+                   sizes=(16, 15, 14, 13, 12), color=WHITE, anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.CENTER)
+    add_text(page.slide, gap_box, [Para((("Principal gap. ", True), (f.principal_gap_sentence, False)))],
+             sizes=(15, 14, 13, 12, 11), name="Principal gap")
+    findings = [para(f.oai_sentence, bold=True, space_after=0.6)]
+    findings += [para(s, bullet="number", space_after=0.5) for s in list(f.summary_sentences)[:3]]
+    add_text(page.slide, right, findings, sizes=(18, 17, 16, 15, 14, 13, 12), name="Findings")
+    set_notes(page.slide, notes.summary_notes(story))
+
+
+def _tiles(page, box: Box, row) -> None:
+    specs = [("Alignment", num(row.get("alignment")), row.get("band")),
+             ("Perception", num(row.get("perception")), None),
+             ("Favourable", num(row.get("favourable"), suffix="%"), None),
+             ("Consistency", num(row.get("consistency")), None),
+             ("Evidence (KPIs)", num(row.get("evidence")), None)]
+    for (label, value, band), cell in zip(specs, box.columns(len(specs), int(Inches(0.15)))):
+        banded = band is not None
+        shape = add_panel(page.slide, cell, fill=band_rgb(band) if banded else MSO_THEME_COLOR.BACKGROUND_2,
+                          name=f"{label} tile")
+        write_in_shape(shape, [para(value, bold=True, scale=1.9, space_after=0.0), para(label, scale=0.8)],
+                       sizes=(14, 13, 12, 11), color=WHITE if banded else MSO_THEME_COLOR.TEXT_2,
+                       anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.CENTER)
+
+
+def quotes_for(story, area: str, limit: int) -> list[tuple[str, str]]:
+    """Up to ``limit`` quotes of an area from ``story.voice.quotes``, with their level (the only attribution)."""
+    quotes = getattr(story.voice, "quotes", None)
+    if quotes is None or len(quotes) == 0:
+        return []
+    chosen = quotes[quotes["area"] == area].head(limit)
+    return [(trim(str(q["text"]), 150), str(q["level"]).capitalize()) for _, q in chosen.iterrows()]
+
+
+def area(prs, layouts, story, title_text: str, area_id: str) -> None:
+    from toolkit.plots import plot_likert
+
+    a = story.assessment
+    row = a.areas.loc[area_id]
+    n = row.get("n")
+    kicker = (f"Area deep dive · band: {row.get('band') or 'suppressed'} · "
+              f"n = {int(n) if n == n and n is not None else '–'} · alpha {num(row.get('alpha'), 2)}")
+    page = new_page(prs, layouts["Two Content"], title_text, kicker=kicker)
+    tiles_box, rest = page.body.cut_top(int(Inches(0.95)), gap=int(Inches(0.2)))
+    _tiles(page, tiles_box, row)
+    left, right = rest.split(0.6, GAP)
+    items = a.items[a.items["area"] == area_id]
+    if "suppressed" in items:
+        items = items[~items["suppressed"].fillna(False).astype(bool)]
+    if len(items):
+        add_chart(page, left, lambda ax: plot_likert(items, ax=ax, wrap_width=44, title=None),
+                  rc={"font.size": 10.5, "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
+                      "legend.fontsize": 10})
+    kpis = a.kpis[a.kpis["area"] == area_id]
+    side = right
+    if len(kpis):
+        rows = [[str(k["name"]), f'{"≤" if k["better"] == "lower" else "≥"} {num(k["target"], 1)} {k["unit"]}',
+                 num(k["attainment"], suffix="%")] for _, k in kpis.head(3).iterrows()]
+        table_box, side = right.cut_top(int(right.height * 0.5), gap=int(Inches(0.15)))
+        frame, _ = add_table(page.slide, table_box, ["KPI", "Target", "On target"], rows, shares=(2.2, 1.5, 1.0),
+                             sizes=(13, 12, 11, 10), name="KPI table")
+        side = Box(side.left, frame.top + frame.height + int(Inches(0.2)), side.width,
+                   side.bottom - (frame.top + frame.height + int(Inches(0.2))))
+    else:
+        note_box, side = right.cut_top(int(Inches(0.9)), gap=int(Inches(0.1)))
+        add_text(page.slide, note_box, [para("No operations KPI is mapped to this area: alignment rests on "
+                                             "interviews alone.", italic=True)],
+                 sizes=(13, 12, 11), name="KPI note", color=MSO_THEME_COLOR.TEXT_2)
+    quotes = quotes_for(story, area_id, limit=1 if len(kpis) else 2)
+    if quotes:
+        paras: list[Para] = []
+        for text, level in quotes:
+            paras += [para(f"“{text}”", italic=True, space_after=0.1),
+                      para(f"— {level}", scale=0.85, color=MSO_THEME_COLOR.TEXT_2, space_after=0.6)]
+        add_text(page.slide, side, paras, sizes=(14, 13, 12, 11, 10), name="Quotes")
+    set_notes(page.slide, notes.area_notes(story, area_id))
+
+
+def costs(prs, layouts, story, title_text: str) -> None:
+    page = new_page(prs, layouts["Title and Content"], title_text, kicker="Why it matters")
+    cards = list(story.findings.costs)
+    if not cards:
+        return set_notes(page.slide, notes.costs_notes(story))
+    for cost, box in zip(cards, page.body.columns(len(cards), GAP)):
+        c = cost if isinstance(cost, dict) else vars(cost)
+        sev = str(c.get("severity", "")).lower()
+        bar, card = box.cut_top(int(Inches(0.1)))
+        add_panel(page.slide, bar, fill=SEVERITY_COLORS.get(sev, RGBColor(0x8C, 0x8C, 0x8C)), name="Severity bar")
+        shape = add_panel(page.slide, card, fill=MSO_THEME_COLOR.BACKGROUND_2, name="Cost card")
+        shape.text_frame.margin_left = shape.text_frame.margin_right = Inches(0.2)
+        body = [para(f"{sev.upper()} SEVERITY", bold=True, scale=0.75, color=SEVERITY_COLORS.get(sev),
+                     space_after=0.3),
+                para(str(c.get("label") or ""), bold=True, scale=1.3, color=MSO_THEME_COLOR.TEXT_2, space_after=0.5)]
+        body += [para(s, bullet="char", space_after=0.4) for s in list(c.get("evidence", []))[:3]]
+        inner = Box(card.left + int(Inches(0.1)), card.top, card.width - int(Inches(0.2)), card.height)
+        fill_frame(shape.text_frame, body, fit_size(body, inner, (15, 14, 13, 12, 11)), align=PP_ALIGN.LEFT)
+    set_notes(page.slide, notes.costs_notes(story))
+
+
+def roadmap_rows(story) -> list[list[str]]:
+    """The roadmap's rows: top three recommendations per horizon, priority order (as the HTML deck)."""
+    recs = story.findings.recommendations
+    rows = []
+    for horizon in HORIZONS:
+        chosen = recs[recs["horizon"].astype(int) == horizon].head(3) if len(recs) else recs
+        if not len(chosen):
+            rows.append([f"{horizon} days", "–", "Nothing planned at this horizon.", "–"])
+        for _, r in chosen.iterrows():
+            rows.append([f"{horizon} days", AREA_LABELS.get(r["area"], "Across areas"),
+                         " ".join(str(r["action"]).split()), str(r["owner"])])
+    return rows
+
+
+def roadmap(prs, layouts, story, title_text: str) -> None:
+    from toolkit.pptx.text import EMU_PER_PT, table_height
+
+    page = new_page(prs, layouts["Title and Content"], title_text, kicker="What to do next, in priority order")
+    rows = roadmap_rows(story)
+    shares = (1.1, 2.0, 7.0, 2.1)
+    widths = [int(page.body.width * s / sum(shares)) for s in shares]
+    header = ["Horizon", "Area", "Action", "Owner"]
+    if table_height([header] + rows, widths, 11) > page.body.height / EMU_PER_PT:
+        rows = [[h, a, trim(act, 150), o] for h, a, act, o in rows]  # as the HTML deck trims them
+    add_table(page.slide, page.body, header, rows, shares=shares, sizes=(14, 13, 12, 11, 10),
+              name="Recommendations")
+    set_notes(page.slide, notes.roadmap_notes(story))
+
+
+def _plain(html_text: str) -> Para:
+    """An HTML method sentence (``<b>``, ``<sub>``) as runs of (text, bold)."""
+    runs = []
+    for chunk in re.split(r"(<b>.*?</b>)", html_text):
+        if not chunk:
+            continue
+        bold = chunk.startswith("<b>")
+        runs.append((re.sub(r"<[^>]+>", "", chunk), bold))
+    return Para(tuple(runs), bullet="char", space_after=0.45)
+
+
+def method(prs, layouts, story, title_text: str) -> None:
+    from toolkit.slides.content import METHOD_TEXT
+
+    page = new_page(prs, layouts["Title and Content"], title_text, kicker="How to read the numbers", keep=1)
+    p = story.client.config.privacy
+    text_box, caption_box = page.body.cut_bottom(int(Inches(0.5)), gap=int(Inches(0.1)))
+    holder = body_placeholders(page.slide)[0]
+    holder.left, holder.top, holder.width, holder.height = (text_box.left, text_box.top, text_box.width,
+                                                            text_box.height)
+    fill_placeholder(holder, [_plain(t) for t in METHOD_TEXT], sizes=(18, 17, 16, 15, 14, 13, 12))
+    add_text(page.slide, caption_box, [para(f"Privacy threshold for this client: {p.min_group_size} respondents; "
+                                            f"quotes need groups of {p.min_quote_group}.")],
+             sizes=(13, 12, 11), name="Caption", color=MSO_THEME_COLOR.TEXT_2)
+    set_notes(page.slide, notes.method_notes(story))
+
+
+def coverage(prs, layouts, story, title_text: str) -> None:
+    from toolkit.privacy import client_safe_warnings
+
+    a = story.assessment
+    page = new_page(prs, layouts["Two Content"], title_text, kicker="What the numbers rest on")
+    left, right = (page.boxes[0], page.boxes[1]) if len(page.boxes) > 1 else page.body.split(0.5, GAP)
+    add_table(page.slide, left, ["Department", "Respondents"], [list(r) for r in notes.group_counts(
+        a.departments, "department")], shares=(3, 1.4), sizes=(14, 13, 12, 11, 10), name="Departments")
+    levels = [list(r) for r in notes.group_counts(a.levels, "level")]
+    frame, _ = add_table(page.slide, right.cut_top(int(Inches(1.9)))[0], ["Level", "Respondents"], levels,
+                         shares=(3, 1.4), sizes=(14, 13, 12, 11), name="Levels")
+    warnings = list(a.warnings) + client_safe_warnings(story.client.warnings, story.client.config.privacy)
+    shown = [trim(w, 140) for w in warnings[:6]] + ([f"… and {len(warnings) - 6} more"] if len(warnings) > 6 else [])
+    top = frame.top + frame.height + int(Inches(0.3))
+    box = Box(right.left, top, right.width, right.bottom - top)
+    add_text(page.slide, box, [para("Data-quality warnings", bold=True, scale=1.15, color=MSO_THEME_COLOR.TEXT_2)]
+             + [para(w, bullet="char", space_after=0.25) for w in (shown or ["None."])],
+             sizes=(13, 12, 11, 10), name="Warnings")
+    set_notes(page.slide, notes.coverage_notes(story))

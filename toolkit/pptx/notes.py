@@ -1,0 +1,190 @@
+"""Speaker notes: for every slide, the method behind its numbers and the n each rests on.
+
+Notes read only the protected assessment, so a suppressed value is absent
+here as everywhere: a suppressed group is named as suppressed, never with its n.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from toolkit.model import AREA_LABELS, AREAS
+
+
+def num(value: object, digits: int = 0, suffix: str = "") -> str:
+    """A number for a slide or a note; absent (NaN / None) is an en dash."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if math.isnan(number) else f"{number:.{digits}f}{suffix}"
+
+
+def n_of(value: object) -> str:
+    """``n = 40`` or ``n suppressed``."""
+    text = num(value)
+    return f"n = {text}" if text != "–" else "n suppressed"
+
+
+def respondents(story) -> str:
+    """The sentence every note ends with: how many people the deck rests on."""
+    oai = story.assessment.oai
+    return (f"Respondents: {n_of(oai.get('n'))} interviews, wave {story.client.config.wave}; "
+            f"groups under {story.client.config.privacy.min_group_size} respondents are suppressed.")
+
+
+def is_hidden(frame: pd.DataFrame) -> bool:
+    """Whether every row of a group is suppressed (its n must not be shown either)."""
+    return bool(frame["suppressed"].fillna(False).astype(bool).all()) if "suppressed" in frame else False
+
+
+def group_counts(frame: pd.DataFrame, key: str) -> list[tuple[str, str]]:
+    """``(group, "n" or "suppressed")`` per group: the largest n over areas, unless suppressed."""
+    rows = []
+    for name, grp in frame.groupby(key, sort=True):
+        n = grp["n"].max()
+        shown = "suppressed" if is_hidden(grp) or n != n else num(n)
+        rows.append((str(name).capitalize() if key == "level" else str(name), shown))
+    return rows
+
+
+def area_line(row: pd.Series) -> str:
+    """One area's components with its n and interval."""
+    label = AREA_LABELS.get(str(row.name), str(row.get("label", row.name)))
+    return (f"{label}: alignment {num(row.get('alignment'))} (90 % interval {num(row.get('alignment_lo'))}–"
+            f"{num(row.get('alignment_hi'))}), perception {num(row.get('perception'))}, consistency "
+            f"{num(row.get('consistency'))}, evidence {num(row.get('evidence'))}; {n_of(row.get('n'))} respondents, "
+            f"{num(row.get('n_items'))} items, weight {num(100 * float(row.get('weight', float('nan'))))} %.")
+
+
+ALIGNMENT_METHOD = ("Method: alignment = 0.50 perception + 0.25 consistency + 0.25 KPI evidence, re-weighted over "
+                    "the parts present; bands ≥ 75 aligned, 60–74.9 partly aligned, < 60 misaligned; 90 % "
+                    "intervals are percentile bootstraps over respondents (B = 1000).")
+
+
+def title_notes(story) -> list[str]:
+    cfg = story.client.config
+    return [f"Operational alignment assessment of {cfg.name}, wave {cfg.wave}.",
+            "Scores come from structured interviews (Likert items), coded excerpts and operations KPIs.",
+            respondents(story)]
+
+
+def summary_notes(story) -> list[str]:
+    oai = story.assessment.oai
+    return [f"OAI {num(oai.get('value'))}, 90 % interval {num(oai.get('lo'))}–{num(oai.get('hi'))}, "
+            f"{n_of(oai.get('n'))} respondents.",
+            "Method: the Overall Alignment Index is the strategy-weighted mean of the four areas' alignment "
+            "scores; the principal gap is the area with the largest weight × (100 − alignment).",
+            *[area_line(row) for _, row in story.assessment.areas.iterrows()],
+            respondents(story)]
+
+
+def scorecard_notes(story) -> list[str]:
+    return [ALIGNMENT_METHOD, *[area_line(row) for _, row in story.assessment.areas.iterrows()], respondents(story)]
+
+
+def weight_notes(story) -> list[str]:
+    lines = ["Method: x = the client's strategic weight of the area (normalised to 100 %), y = its alignment; "
+             "the shaded bottom right (fix first) = relied on most, delivered least."]
+    lines += [f"{AREA_LABELS.get(str(area), str(area))}: weight {num(100 * float(row['weight']))} %, alignment "
+              f"{num(row.get('alignment'))}, {n_of(row.get('n'))}." for area, row in story.assessment.areas.iterrows()]
+    return lines + [respondents(story)]
+
+
+def area_notes(story, area: str) -> list[str]:
+    a = story.assessment
+    row = a.areas.loc[area]
+    lines = [area_line(row),
+             "Method: perception rescales each respondent's mean on the area's items from 1–5 to 0–100; "
+             "consistency is the mean item-level r_wg (100 = everyone answers alike, 0 = random); favourable "
+             f"= share of answers 4 or 5 ({num(row.get('favourable'))} %); Cronbach's alpha {num(row.get('alpha'), 2)}."]
+    items = a.items[a.items["area"] == area]
+    if "suppressed" in items:
+        items = items[~items["suppressed"].fillna(False).astype(bool)]
+    lines += [f"Item {r['question_id']}: mean {num(r.get('mean'), 2)}, favourable {num(r.get('favourable'))} %, "
+              f"{n_of(r.get('n'))}." for _, r in items.iterrows()]
+    kpis = a.kpis[a.kpis["area"] == area]
+    lines += [f"KPI {k['name']}: {num(k.get('attainment'))} % of {num(k.get('n_obs'))} department-period "
+              f"observations on target (n = {num(k.get('n_obs'))}, {num(k.get('n_departments'))} departments)."
+              for _, k in kpis.iterrows()]
+    if not len(kpis):
+        lines.append("No KPI is mapped to this area: alignment rests on perception and consistency.")
+    lines.append("Quotes come from groups of at least "
+                 f"{story.client.config.privacy.min_quote_group} people, redacted and attributed by level only.")
+    return lines + [respondents(story)]
+
+
+def heatmap_notes(story) -> list[str]:
+    counts = group_counts(story.assessment.departments, "department")
+    return ["Method: perception 0–100 per department and area; cells of groups under "
+            f"{story.client.config.privacy.min_group_size} respondents are suppressed, and so is the next-smallest "
+            "group, so none can be recovered by subtraction.",
+            *[f"{name}: " + (f"n = {shown}" if shown != "suppressed" else "suppressed") for name, shown in counts],
+            respondents(story)]
+
+
+def gap_notes(story) -> list[str]:
+    lines = ["Method: gap = perception of executives − perception of the other level, in points; Welch test on "
+             "respondent means; flagged at ≥ 10 points when both groups clear the privacy threshold."]
+    for _, g in story.assessment.perception_gaps.iterrows():
+        label = AREA_LABELS.get(str(g["area"]), str(g["area"]))
+        if str(num(g.get("gap"))) == "–":
+            lines.append(f"{label}, {g['group_a']} vs {g['group_b']}: suppressed.")
+            continue
+        lines.append(f"{label}, {g['group_a']} vs {g['group_b']}: {num(g.get('gap'), 1)} points, "
+                     f"p = {num(g.get('p_value'), 3)}, n = {num(g.get('n_a'))} vs {num(g.get('n_b'))}.")
+    return lines + [respondents(story)]
+
+
+def costs_notes(story) -> list[str]:
+    lines = ["Method: each cost's severity follows the consistency, KPI attainment and spread of the area "
+             "behind it (customer experience, proven processes, unique capabilities)."]
+    areas = story.assessment.areas
+    for area in AREAS:
+        if area in areas.index:
+            lines.append(area_line(areas.loc[area]))
+    return lines + [respondents(story)]
+
+
+def drift_notes(story) -> list[str]:
+    drift = story.assessment.drift
+    lines = [f"Method: alignment now vs wave {story.previous_wave}; a change is called only when its 90 % "
+             "bootstrap interval excludes 0."]
+    for _, d in drift[drift["metric"].isin(["alignment", "oai"])].iterrows():
+        label = AREA_LABELS.get(str(d["area"]), "Overall Alignment Index")
+        lines.append(f"{label}: {num(d.get('previous'))} → {num(d.get('current'))} ({num(d.get('difference'), 1)}"
+                     f" points, 90 % interval {num(d.get('lo'), 1)} to {num(d.get('hi'), 1)}).")
+    return lines + [respondents(story)]
+
+
+def benchmark_notes(story) -> list[str]:
+    bench = story.assessment.benchmark
+    lines = ["Method: percentile of each area's alignment among the firm's other clients (their latest "
+             "assessments); only percentiles leave this client's deck, never another client's data."]
+    lines += [f"{AREA_LABELS.get(str(b['area']), str(b['area']))}: percentile {num(b.get('percentile'))}, "
+              f"n = {num(b.get('n_clients'))} other clients." for _, b in bench.iterrows()]
+    return lines + [respondents(story)]
+
+
+def roadmap_notes(story) -> list[str]:
+    recs = story.findings.recommendations
+    lines = ["Method: playbook rules fired by the metrics; ranked by strategic weight × (100 − alignment) of "
+             "their area; horizons 30 / 60 / 90 days."]
+    lines += [f"{r['rule_id']}: {r['finding']}" for _, r in recs.head(9).iterrows()]
+    return lines + [respondents(story)]
+
+
+def method_notes(story) -> list[str]:
+    p = story.client.config.privacy
+    return [ALIGNMENT_METHOD,
+            f"Privacy threshold: n = {p.min_group_size} respondents per shown group; quotes need n = "
+            f"{p.min_quote_group}.", respondents(story)]
+
+
+def coverage_notes(story) -> list[str]:
+    a = story.assessment
+    lines = ["Respondents per department and level (largest n over areas); suppressed groups are not counted here."]
+    lines += [f"{name}: " + (f"n = {shown}" if shown != "suppressed" else "suppressed")
+              for name, shown in group_counts(a.levels, "level")]
+    return lines + [respondents(story)]
