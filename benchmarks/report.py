@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
-NOTEBOOK_IMPORTS = "from toolkit import slides\nfrom toolkit.story import build_story, save_summary"
+NOTEBOOK_IMPORTS = "from toolkit import slides\nfrom toolkit.story import build_story, save_outputs"
 
 
 def floor_once() -> float:

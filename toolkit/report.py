@@ -34,7 +34,7 @@ FORMATS: tuple[str, ...] = ("html", "pdf", "pptx")
 DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
 RUN_SCHEMA_VERSION = "1.0"
 # Parameters the report sets itself; a user may not override them.
-RESERVED_PARAMETERS = frozenset({"client_dir", "wave", "portfolio_dir", "output_dir"})
+RESERVED_PARAMETERS = frozenset({"client_dir", "wave", "portfolio_dir", "output_dir", "formats"})
 
 
 @dataclass
@@ -202,7 +202,8 @@ def run_report(
         t = time.perf_counter()
         _execute(notebook, executed, {
             **params, "client_dir": str(client_dir), "wave": wave or "",
-            "portfolio_dir": str(out_dir), "output_dir": str(staging)}, final, client.wave)
+            "portfolio_dir": str(out_dir), "output_dir": str(staging), "formats": ",".join(fmts)},
+            final, client.wave)
         timings["execute"] = time.perf_counter() - t
         _check_summary(staging / "summary.json")
         notes += _export(executed, staging, fmts, client.config.name, client.wave, timings)
@@ -285,10 +286,8 @@ def _export(executed: Path, staging: Path, fmts: Sequence[str], client_name: str
         except deck.BrowserNotFound as exc:
             notes.append(str(exc))
         timings["export_pdf"] = time.perf_counter() - t
-    if "pptx" in fmts:
-        t = time.perf_counter()
-        deck.export_pptx(nb, staging / "deck.pptx", client_name=client_name, wave=wave)
-        timings["export_pptx"] = time.perf_counter() - t
+    if "pptx" in fmts and not (staging / "deck.pptx").exists():  # built by the kernel from the story
+        raise RunError("deck.pptx was requested but the notebook did not write it")
     if "html" not in fmts and html.exists():
         html.unlink()
     return notes

@@ -93,15 +93,26 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
     return Story(client, assessment, findings, voice, summary, prev_wave)
 
 
-def save_summary(story: Story, output_dir: str | Path) -> Path | None:
-    """Write ``summary.json`` into ``output_dir`` (nothing when it is empty).
+def save_outputs(story: Story, output_dir: str | Path, *, formats: str = "html") -> list[Path]:
+    """Write ``summary.json`` (and ``deck.pptx`` when ``formats`` names it) into ``output_dir``.
 
-    Schema validation is left to `toolkit.report`, which checks the file before publishing it.
+    Nothing is written when ``output_dir`` is empty (a consultant running the
+    notebook by hand). Schema validation of the summary is left to
+    `toolkit.report`, which checks the file before publishing it.
+
+    Returns
+    -------
+    list of Path
+        The files written.
     """
     from toolkit.summary import write_summary
 
     if not output_dir:
-        return None
-    path = Path(output_dir) / "summary.json"
-    write_summary(story.summary, path, validate=False)
-    return path
+        return []
+    folder = Path(output_dir)
+    written = [write_summary(story.summary, folder / "summary.json", validate=False)]
+    if "pptx" in [f.strip() for f in formats.split(",")]:
+        from toolkit.pptx import build_pptx
+
+        written.append(build_pptx(story, folder / "deck.pptx"))
+    return written

@@ -234,7 +234,7 @@ excludes 0. A perception says what people believe, not what operations deliver: 
     ("exercise", "my_changes = ...", """drift = story.assessment.drift
 my_changes = set(drift.query("metric == 'alignment' and (lo > 0 or hi < 0) and area != 'overall'")["area"])"""),
     ("code", 'training.check("4-changes", my_changes)'),
-    ("md", "**Discuss:** Customer Experience perception rose about 4 points. How would you word that in a deck without over-claiming?"),
+    ("md", "**Discuss:** Customer Experience perception rose by about 4.5 points (90 % interval -0.7 to +9.8). How would you word that in a deck without over-claiming?"),
 ])
 
 M5 = ("05-findings-to-recommendations", "Module 5 - From findings to recommendations", [

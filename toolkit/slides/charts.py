@@ -22,7 +22,7 @@ def weight_slide(story) -> Slide:
 
     areas = story.assessment.areas
     body = chart(lambda ax: plot_weight_alignment(areas, ax=ax), alt="Strategic weight versus alignment")
-    body += '<p class="oat-caption">Top left (“fix first”): areas the strategy relies on most where day-to-day operations deliver least.</p>'
+    body += '<p class="oat-caption">Shaded, bottom right (“fix first”): areas the strategy relies on most where day-to-day operations deliver least.</p>'
     return section("Strategic weight vs alignment", body, kicker="Priorities")
 
 

@@ -1,0 +1,127 @@
+"""Benchmark: how long a widget change takes to redraw the explorer, without a browser.
+
+The explorer is driven as JupyterLab drives it -- by setting widget values,
+which fires the same observers -- and each change is timed until its
+scorecard text and its visible chart (PNG bytes) are updated.
+
+Clients: the demo client northwind-logistics (42 respondents) and a generated
+20,000-respondent client with 1,000,000 KPI rows (`toolkit.demo.write_large_client`),
+explored with 200 bootstrap resamples (the UI says so).
+
+Baseline, measured in the same run: ``build_story`` of the same client (load,
+assess with B = 1000, protect, findings, voice, summary): what one change
+would cost without the explorer's caches.
+
+Targets: every change under 200 ms on a demo client and under 1 s on the
+large client. "cold" = a department/level never shown before (bootstrap runs);
+"warm" = shown before (cached). Run: ``.venv/bin/python benchmarks/explore.py``.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from toolkit.demo import write_large_client  # noqa: E402
+from toolkit.explore import Explorer  # noqa: E402
+from toolkit.story import build_story  # noqa: E402
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Wall time of ``fn()`` in ms."""
+    start = time.perf_counter()
+    fn()
+    return 1000 * (time.perf_counter() - start)
+
+
+def setter(widget, value) -> Callable[[], None]:
+    return lambda: setattr(widget, "value", value)
+
+
+def drive(ex: Explorer) -> list[tuple[str, list[float]]]:
+    """Time each kind of widget change (several values each); return (label, times in ms)."""
+    depts = [v for _, v in ex.department_picker.options if v is not None]
+    shown = [d for d in depts if not ex.engine.view(ex.client, type(ex.filters)(d)).hidden][:4]
+    levels = [v for _, v in ex.level_picker.options if v is not None]
+    rows: list[tuple[str, list[float]]] = []
+    ex.view_tabs.selected_index = 0  # scorecard chart visible: it redraws on every change below
+    slider = ex.area_sliders["proven_processes"]
+    rows.append(("strategic weight slider", [timed(setter(slider, v)) for v in (0.31, 0.52, 0.73, 0.94, 0.45)]))
+    comp = ex.component_sliders["perception"]
+    rows.append(("component weight slider", [timed(setter(comp, v)) for v in (0.3, 0.4, 0.6, 0.7, 0.5)]))
+    cold = []
+    for d in shown:
+        cold.append(timed(setter(ex.department_picker, d)))
+    cold.append(timed(setter(ex.department_picker, None)))
+    rows.append(("department filter (cold)", cold))
+    rows.append(("department filter (warm)", [timed(setter(ex.department_picker, d)) for d in shown + [None]]))
+    rows.append(("level filter (cold)", [timed(setter(ex.level_picker, lv)) for lv in levels] +
+                 [timed(setter(ex.level_picker, None))]))
+    ex.department_picker.value = shown[0]
+    rows.append(("weight slider with a filter", [timed(setter(slider, v)) for v in (0.2, 0.3, 0.4)]))
+    ex.department_picker.value = None
+    rows.append(("area tab", [timed(setter(ex.area_tabs, i)) for i in (1, 2, 3, 4, 0)]))
+    views = []
+    for i in (1, 2, 3):
+        ex.view_tabs.selected_index = 0
+        ex._stale.update({"heatmap", "perception_gap", "kpi_attainment"})  # force a fresh draw of each
+        views.append(timed(setter(ex.view_tabs, i)))
+    rows.append(("view tab (draws its chart)", views))
+    ex.view_tabs.selected_index = 4
+    rows.append(("quotes sentiment filter", [timed(setter(ex.sentiment_picker, s))
+                                             for s in ("negative", "positive", "neutral", "all")]))
+    ex.view_tabs.selected_index = 0
+    return rows
+
+
+def report(name: str, target_ms: float, baseline_ms: float, open_ms: float,
+           rows: list[tuple[str, list[float]]]) -> bool:
+    print(f"\n## {name}")
+    print(f"baseline build_story: {baseline_ms:8.0f} ms    Explorer open: {open_ms:6.0f} ms    target per change: "
+          f"< {target_ms:.0f} ms")
+    print(f"{'widget change':32s} {'median ms':>10s} {'max ms':>8s} {'baseline / median':>18s}  ok")
+    ok = True
+    for label, times in rows:
+        med, worst = statistics.median(times), max(times)
+        good = worst < target_ms
+        ok &= good
+        print(f"{label:32s} {med:10.1f} {worst:8.1f} {baseline_ms / med:17.0f}x  {'yes' if good else 'NO'}")
+    return ok
+
+
+def bench(client_dir: Path, data_dir: Path, target_ms: float, name: str, reports: Path) -> bool:
+    baseline = timed(lambda: build_story(client_dir))
+    holder: dict[str, Explorer] = {}
+    open_ms = timed(lambda: holder.setdefault("ex", Explorer(data_dir, client=client_dir.name, reports_dir=reports)))
+    ex = holder["ex"]
+    print(f"\n{name}: n_boot while exploring = {ex.view.n_boot}, respondents = {int(ex.view.assessment.oai['n'])}")
+    return report(name, target_ms, baseline, open_ms, drive(ex))
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        ok = bench(ROOT / "client_data" / "northwind-logistics", ROOT / "client_data", 200.0,
+                   "demo client northwind-logistics", tmp_path / "reports")
+        big = tmp_path / "big"
+        start = time.perf_counter()
+        write_large_client(big)
+        print(f"\n(generated the 20,000-respondent client in {time.perf_counter() - start:.1f} s)")
+        ok &= bench(big / "large-client", big, 1000.0, "large client (20,000 respondents, 1,000,000 KPI rows)",
+                    tmp_path / "reports")
+    print("\nall targets met" if ok else "\nSOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
