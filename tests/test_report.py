@@ -144,3 +144,14 @@ def test_publish_swaps_whole_folders_and_recover_restores_after_a_kill(tmp_path)
     _recover(final)
     assert (final / "deck.html").read_text() == "new"
     assert not backup.exists() and not stale.exists()
+
+
+def test_pptx_format_is_built_by_the_kernel_and_published(tmp_path):
+    pptx = pytest.importorskip("pptx")
+    result = run_report(CLIENT_DATA / "swiftmart", out_dir=tmp_path, formats="pptx")
+    names = sorted(p.name for p in result.out_dir.iterdir())
+    assert names == ["assessment.ipynb", "deck.pptx", "run.json", "summary.json"]
+    deck = pptx.Presentation(str(result.out_dir / "deck.pptx"))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert "Executive summary" in titles
+    assert json.loads((result.out_dir / "run.json").read_text())["formats"] == ["pptx"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 import numpy as np
+import pandas as pd
 
 from toolkit.config import AreaWeights, ClientConfig, ComponentWeights
 from toolkit.metrics.alignment import band, principal_gap, weighted_present
@@ -149,19 +150,23 @@ def reweight(wave: _Wave, weights: Weights) -> Assessment:
     area_w = {a: w / total for a, w in raw.items()}
     cw = weights.component_dict()
     areas = base.areas.copy()
+    evidence = areas["evidence"].to_dict()
     alignment: dict[str, float] = {}
     a_draws: dict[str, np.ndarray] = {}
+    bounds: list[tuple[float, float]] = []
     for area in AREAS:
         p, p_draws = wave.draws[(area, "perception")]
         c, c_draws = wave.draws[(area, "consistency")]
-        e = float(areas.at[area, "evidence"])
-        a = weighted_present({"perception": p, "consistency": c, "evidence": e}, cw)
-        draws = np.asarray(weighted_present({"perception": p_draws, "consistency": c_draws,
-                                             "evidence": np.full(len(p_draws), e)}, cw), dtype=float)
-        lo, hi = interval(draws)
-        areas.loc[area, ["weight", "alignment", "alignment_lo", "alignment_hi"]] = [area_w[area], a, lo, hi]
-        areas.loc[area, "band"] = band(a)
-        alignment[area], a_draws[area] = a, draws
+        e = float(evidence[area])
+        alignment[area] = weighted_present({"perception": p, "consistency": c, "evidence": e}, cw)
+        a_draws[area] = np.asarray(weighted_present({"perception": p_draws, "consistency": c_draws,
+                                                     "evidence": np.full(len(p_draws), e)}, cw), dtype=float)
+        bounds.append(interval(a_draws[area]))
+    areas["weight"] = [area_w[a] for a in AREAS]
+    areas["alignment"] = [alignment[a] for a in AREAS]
+    areas["alignment_lo"] = [lo for lo, _ in bounds]
+    areas["alignment_hi"] = [hi for _, hi in bounds]
+    areas["band"] = pd.Series([band(alignment[a]) for a in AREAS], index=areas.index, dtype=areas["band"].dtype)
     oai_value = weighted_present(alignment, area_w)
     oai_draws = np.asarray(weighted_present(a_draws, area_w), dtype=float)
     lo, hi = interval(oai_draws)

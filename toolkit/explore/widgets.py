@@ -132,8 +132,7 @@ class Explorer:
             picker.observe(lambda ch: self._refresh(set(CHARTS) | {"quotes"}), "value")
         for s in [*self.area_sliders.values(), *self.component_sliders.values()]:
             s.observe(lambda ch: self._refresh({"scorecard"}), "value")
-        self.area_tabs.observe(lambda ch: self._refresh({"perception_gap", "kpi_attainment", "quotes"}),
-                               "selected_index")
+        self.area_tabs.observe(lambda ch: self._on_area(), "selected_index")
         self.view_tabs.observe(lambda ch: self._draw_visible(), "selected_index")
         for picker in (self.theme_picker, self.sentiment_picker):
             picker.observe(lambda ch: None if self._busy else self._draw_quotes(), "value")
@@ -212,6 +211,14 @@ class Explorer:
         self._set_silently(reset)
         self._refresh(set(CHARTS) | {"quotes"})
 
+    def _on_area(self) -> None:
+        """A new area focus: its detail, and the area-focused charts and quotes."""
+        start = time.perf_counter()
+        self._stale |= {"perception_gap", "kpi_attainment", "quotes"}
+        self._draw_area_panel()
+        self._draw_visible()
+        self.last_redraw_ms = 1000 * (time.perf_counter() - start)
+
     def _on_wave(self, change) -> None:
         if not self._busy:
             self._load(self.client_picker.value, change["new"])
@@ -242,12 +249,17 @@ class Explorer:
         self.view: View = self.engine.view(self.client, self.filters, weights)
         self.baseline: View = self.engine.view(self.client, self.filters)
         self.scorecard.value = scorecard_html(self.view, self.baseline)
-        for i, area in enumerate(AREAS, start=1):
-            self.area_panels[i].value = area_html(self.view, area)
         self._stale |= stale
+        self._draw_area_panel()
         self._draw_visible()
         self.last_redraw_ms = 1000 * (time.perf_counter() - start)
         self.status.value = f"<span class='oat-note'>Updated in {self.last_redraw_ms:.0f} ms.</span>"
+
+    def _draw_area_panel(self) -> None:
+        """The selected area tab's detail (the other tabs are filled when opened)."""
+        area = self.area
+        if area is not None:
+            self.area_panels[1 + AREAS.index(area)].value = area_html(self.view, area)
 
     def _visible(self) -> str:
         return VIEW_TABS[self.view_tabs.selected_index or 0][0]

@@ -91,6 +91,9 @@ def mapping_folder(mapping: Any, client_dir: str | Path, export: str | Path,
 def try_mapping(mapping: Any, paths: CoursePaths, scratch_dir: str | Path = "") -> list[Problem]:
     """Validate the survey export under ``mapping`` (dict or YAML text); return every problem found."""
     from toolkit.intake import validate_client
+    from toolkit.training.registry import is_unanswered
 
+    if is_unanswered(mapping):
+        return []
     folder = mapping_folder(mapping, paths.client_dir, paths.survey_export, scratch_dir)
     return validate_client(folder)
