@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
-import tempfile
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit.atomic import write_text_atomic
 from toolkit.errors import AlignmentError
 from toolkit.findings import Findings
 from toolkit.metrics.assessment import Assessment
@@ -231,19 +230,7 @@ def write_summary(d: dict[str, Any], path: Path | str, *, validate: bool = True)
     text = dumps_summary(d)
     if validate:
         validate_summary(json.loads(text))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a report is meant to be shared
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text_atomic(path, text)
 
 
 def load_summary(path: Path | str) -> dict[str, Any]:

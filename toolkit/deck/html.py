@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.deck import assets
-from toolkit.deck._atomic import write_text_atomic
+from toolkit.atomic import write_text_atomic
 from toolkit.errors import DefinitionError
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import io
 import logging
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Callable
 
+from toolkit.atomic import write_bytes_atomic
 from toolkit.model import AREA_LABELS
 
 log = logging.getLogger("toolkit")
@@ -120,26 +119,8 @@ def build_pptx(story, out: Path, *, template: Path | None = None) -> Path:
         spec.render(prs, by_name, story, spec.title)
     buffer = io.BytesIO()
     prs.save(buffer)
-    out = _write_atomic(Path(out), buffer.getvalue())
+    out = write_bytes_atomic(Path(out), buffer.getvalue())
     log.info("wrote %s (%d slides, template %s) in %.2f s", out, len(prs.slides), path.name,
              time.perf_counter() - started)
     return out
 
-
-def _write_atomic(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path

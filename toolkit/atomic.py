@@ -1,4 +1,4 @@
-"""Atomic file writes for deck outputs: a failed export never replaces a good file."""
+"""Atomic file writes: a failed write never replaces a good file (decks, summaries, manifests)."""
 from __future__ import annotations
 
 import os
