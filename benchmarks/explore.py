@@ -51,9 +51,9 @@ def setter(widget, value, trait: str = "value") -> Callable[[], None]:
 
 def drive(ex: Explorer) -> list[tuple[str, list[float]]]:
     """Time each kind of widget change (several values each); return (label, times in ms)."""
-    depts = [v for _, v in ex.department_picker.options if v is not None]
+    depts = [v for _, v in ex.department_picker.options if v]
     shown = [d for d in depts if not ex.engine.view(ex.client, type(ex.filters)(d)).hidden][:4]
-    levels = [v for _, v in ex.level_picker.options if v is not None]
+    levels = [v for _, v in ex.level_picker.options if v]
     rows: list[tuple[str, list[float]]] = []
     ex.view_tabs.selected_index = 0  # scorecard chart visible: it redraws on every change below
     slider = ex.area_sliders["proven_processes"]
@@ -63,14 +63,14 @@ def drive(ex: Explorer) -> list[tuple[str, list[float]]]:
     cold = []
     for d in shown:
         cold.append(timed(setter(ex.department_picker, d)))
-    cold.append(timed(setter(ex.department_picker, None)))
+    cold.append(timed(setter(ex.department_picker, "")))
     rows.append(("department filter (cold)", cold))
-    rows.append(("department filter (warm)", [timed(setter(ex.department_picker, d)) for d in shown + [None]]))
+    rows.append(("department filter (warm)", [timed(setter(ex.department_picker, d)) for d in shown + [""]]))
     rows.append(("level filter (cold)", [timed(setter(ex.level_picker, lv)) for lv in levels] +
-                 [timed(setter(ex.level_picker, None))]))
+                 [timed(setter(ex.level_picker, ""))]))
     ex.department_picker.value = shown[0]
     rows.append(("weight slider with a filter", [timed(setter(slider, v)) for v in (0.2, 0.3, 0.4)]))
-    ex.department_picker.value = None
+    ex.department_picker.value = ""
     rows.append(("area tab", [timed(setter(ex.area_tabs, i, "selected_index")) for i in (1, 2, 3, 4, 0)]))
     views = []
     for i in (1, 2, 3):

@@ -40,8 +40,8 @@ def explorers(tmp_path_factory) -> dict[str, Explorer]:
 def nw(explorers) -> Explorer:
     ex = explorers[NORTHWIND]
     yield ex
-    ex.department_picker.value = None
-    ex.level_picker.value = None
+    ex.department_picker.value = ""
+    ex.level_picker.value = ""
     ex.area_tabs.selected_index = 0
     ex.view_tabs.selected_index = 0
     ex.reset_weights()
@@ -100,8 +100,8 @@ def test_opening_view_is_the_decks_assess_plus_protect(explorers, client_id):
 def test_filters_score_the_filtered_data_with_the_same_functions(explorers, client_id, department, level):
     ex = explorers[client_id]
     try:
-        ex.department_picker.value = department
-        ex.level_picker.value = level
+        ex.department_picker.value = department or ""
+        ex.level_picker.value = level or ""
         assert not ex.view.hidden
         assert_same_scores(ex.view, expected(client_id, department=department, level=level))
         people = load_client(CLIENT_DATA / client_id).respondents
@@ -111,8 +111,8 @@ def test_filters_score_the_filtered_data_with_the_same_functions(explorers, clie
             people = people[people["level"] == level]
         assert ex.view.assessment.oai["n"] == len(people)
     finally:
-        ex.department_picker.value = None
-        ex.level_picker.value = None
+        ex.department_picker.value = ""
+        ex.level_picker.value = ""
 
 
 @pytest.mark.parametrize("department, reason", [
@@ -188,7 +188,7 @@ def test_weight_moves_reuse_the_bootstrap(nw, monkeypatch):
     nw.component_sliders["evidence"].value = 0.4
     assert calls == []
     nw.department_picker.value = "Warehousing"      # a new filter is scored once ...
-    nw.department_picker.value = None
+    nw.department_picker.value = ""
     nw.department_picker.value = "Warehousing"      # ... and then cached
     assert len(calls) == 1
 
@@ -294,12 +294,12 @@ def test_wave_and_client_pickers(nw, explorers):
     nw.department_picker.value = "Linehaul"
     nw.wave_picker.value = "2025-h1"
     try:
-        assert nw.view.assessment.wave == "2025-h1" and nw.department_picker.value is None
+        assert nw.view.assessment.wave == "2025-h1" and nw.department_picker.value == ""
         client = load_client(CLIENT_DATA / NORTHWIND, wave="2025-h1")
         want = protect(assess(client), client.config.privacy)
         assert nw.view.assessment.oai["value"] == pytest.approx(want.oai["value"])
     finally:
-        nw.wave_picker.value = None
+        nw.wave_picker.value = ""
     assert nw.view.assessment.wave == "2026-h1"
     nw.client_picker.value = "swiftmart"
     try:

@@ -34,6 +34,8 @@ log = logging.getLogger("toolkit")
 VIEW_TABS: tuple[tuple[str, str], ...] = (
     ("scorecard", "Scorecard"), ("heatmap", "Departments × areas"), ("perception_gap", "Perception gap"),
     ("kpi_attainment", "KPI attainment"), ("quotes", "Quotes"))
+#: Picker value for "all departments", "all levels" and "the current wave" (None would show as no selection).
+EVERYONE = ""
 SENTIMENTS = (("All sentiments", ALL), ("Negative", "negative"), ("Neutral", "neutral"), ("Positive", "positive"))
 CSS = """<style>
 .oat-table td, .oat-table th {padding: 2px 10px; text-align: left;}
@@ -95,9 +97,10 @@ class Explorer:
         wide = {"description_width": "initial"}
         self.client_picker = w.Dropdown(options=clients, value=first, description="Client", style=wide)
         self.wave_picker = w.Dropdown(options=[], description="Wave", style=wide)
-        self.department_picker = w.Dropdown(options=[("All departments", None)], value=None,
+        self.department_picker = w.Dropdown(options=[("All departments", EVERYONE)], value=EVERYONE,
                                             description="Department", style=wide)
-        self.level_picker = w.Dropdown(options=[("All levels", None)], value=None, description="Level", style=wide)
+        self.level_picker = w.Dropdown(options=[("All levels", EVERYONE)], value=EVERYONE, description="Level",
+                                       style=wide)
         slider = {"min": 0.0, "step": 0.01, "continuous_update": False, "readout_format": ".2f", "style": wide}
         self.area_sliders = {a: w.FloatSlider(description=AREA_LABELS[a], max=1.0, **slider) for a in AREAS}
         self.component_sliders = {c: w.FloatSlider(description=c.capitalize(), max=1.0, **slider)
@@ -155,7 +158,7 @@ class Explorer:
     @property
     def filters(self) -> Filters:
         """The department and level filters set in the pickers."""
-        return Filters(self.department_picker.value, self.level_picker.value)
+        return Filters(self.department_picker.value or None, self.level_picker.value or None)
 
     @property
     def weights(self) -> Weights:
@@ -195,13 +198,13 @@ class Explorer:
         cfg = client.config
 
         def reset() -> None:
-            waves = [(f"{self.current.wave} (current)", None)] + [(w, w) for w in reversed(list_waves(folder))]
+            waves = [(f"{self.current.wave} (current)", EVERYONE)] + [(w, w) for w in reversed(list_waves(folder))]
             self.wave_picker.options = waves
-            self.wave_picker.value = wave
-            self.department_picker.options = [("All departments", None)] + [(d, d) for d in depts]
-            self.department_picker.value = None
-            self.level_picker.options = [("All levels", None)] + [(lv, lv) for lv in levels]
-            self.level_picker.value = None
+            self.wave_picker.value = wave or EVERYONE
+            self.department_picker.options = [("All departments", EVERYONE)] + [(d, d) for d in depts]
+            self.department_picker.value = EVERYONE
+            self.level_picker.options = [("All levels", EVERYONE)] + [(lv, lv) for lv in levels]
+            self.level_picker.value = EVERYONE
             top = max(1.0, 2 * max(cfg.area_weights.as_dict().values()))
             for a, s in self.area_sliders.items():
                 s.max = top
@@ -221,7 +224,7 @@ class Explorer:
 
     def _on_wave(self, change) -> None:
         if not self._busy:
-            self._load(self.client_picker.value, change["new"])
+            self._load(self.client_picker.value, change["new"] or None)
 
     def reset_weights(self) -> None:
         """Put the sliders back on the client's own weights and redraw."""
