@@ -204,3 +204,14 @@ def test_benchmark_needs_five_other_clients():
     assert benchmark_percentiles(cur, others, client_id="a") is None  # its own row does not count
     assert benchmark_percentiles(cur, others)["percentile"].iloc[0] == 100.0
     assert benchmark_percentiles(cur, None) is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_welch_p_value_agrees_with_scipy(seed):
+    from scipy import stats
+
+    from toolkit.metrics.gaps import welch_p_value
+
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(60, 10, 7), rng.normal(50, 20, 12)
+    assert welch_p_value(a, b) == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue, rel=1e-9)
