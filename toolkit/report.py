@@ -239,6 +239,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Pa
             str(notebook), str(output), parameters=parameters, kernel_name="python3",
             progress_bar=False, cwd=str(notebook.parent), start_timeout=120,
             kernel_manager_class=IsolatedKernelManager,
+            shutdown_kernel="immediate",  # the kernel is thrown away: no need to wait for a clean exit
         )
     except PapermillExecutionError as exc:
         kept = _keep_failed(output, final.parent / f"{wave}.failed")
