@@ -30,6 +30,9 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/metrics.py
+	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/explore.py
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
