@@ -33,7 +33,7 @@ DEMO_CLIENTS = ["harbor-concierge", NORTHWIND, "swiftmart"]
 def explorers(tmp_path_factory) -> dict[str, Explorer]:
     """One explorer per demo client (each test resets what it changes)."""
     reports = tmp_path_factory.mktemp("reports")
-    return {c: Explorer(CLIENT_DATA, client=c, reports_dir=reports) for c in DEMO_CLIENTS}
+    return {c: Explorer(CLIENT_DATA, client=c, reports_dir=reports, prefetch=False) for c in DEMO_CLIENTS}
 
 
 @pytest.fixture
@@ -96,6 +96,7 @@ def test_opening_view_is_the_decks_assess_plus_protect(explorers, client_id):
     (NORTHWIND, "Linehaul", None),           # 10 respondents: shown
     ("swiftmart", None, "frontline"),
     ("harbor-concierge", "London Desk", None),
+    (NORTHWIND, "Linehaul", "frontline"),    # a department x level cell of 7: shown, as in the deck's coverage
 ])
 def test_filters_score_the_filtered_data_with_the_same_functions(explorers, client_id, department, level):
     ex = explorers[client_id]
@@ -115,15 +116,18 @@ def test_filters_score_the_filtered_data_with_the_same_functions(explorers, clie
         ex.level_picker.value = ""
 
 
-@pytest.mark.parametrize("department, reason", [
+@pytest.mark.parametrize("department, level, reason", [
     # Customs Brokerage has 2 respondents (< min_group_size 3): primary suppression.
-    ("Customs Brokerage", "fewer than 3 respondents"),
+    ("Customs Brokerage", "", "fewer than 3 respondents"),
     # Finance (5) is the smallest shown sibling of Customs Brokerage in the deck's department
     # breakdown, so it is hidden too (secondary suppression); the explorer must not show it either.
-    ("Finance", "secondary suppression"),
+    ("Finance", "", "secondary suppression"),
+    # Linehaul has 10 respondents but only 2 managers: the department x level cell is hidden.
+    ("Linehaul", "manager", "fewer than 3 respondents"),
 ])
-def test_department_filter_isolating_a_small_group_shows_suppressed(nw, department, reason):
+def test_department_filter_isolating_a_small_group_shows_suppressed(nw, department, level, reason):
     nw.department_picker.value = department
+    nw.level_picker.value = level
     view = nw.view
     assert view.hidden and reason in view.reason
     assert math.isnan(view.assessment.oai["value"])
@@ -313,7 +317,7 @@ def test_wave_and_client_pickers(nw, explorers):
 
 def test_client_text_is_escaped(tmp_path):
     make_hostile_client(tmp_path)
-    ex = Explorer(tmp_path, reports_dir=tmp_path / "reports")
+    ex = Explorer(tmp_path, reports_dir=tmp_path / "reports", prefetch=False)
     assert HOSTILE_NAME not in ex.scorecard.value and "Acme &lt;img src=x onerror=alert(1)&gt; &amp; Sons" in ex.scorecard.value
     ex.view_tabs.selected_index = 4
     assert "<script>" not in ex.quotes_panel.value
@@ -331,3 +335,50 @@ def test_large_clients_use_a_smaller_bootstrap_and_say_so(explorers):
     view = replace(explorers["swiftmart"].view, n_boot=200)
     assert "200 bootstrap resamples while exploring" in boot_note(view)
     assert np.isfinite(explorers["swiftmart"].view.assessment.oai["lo"])
+
+
+def test_background_prefetch_scores_every_department_and_level(tmp_path, monkeypatch):
+    ex = Explorer(CLIENT_DATA, client=NORTHWIND, reports_dir=tmp_path)
+    ex.prefetcher.join(timeout=60)
+    assert not ex.prefetcher.is_alive()
+    calls = []
+    real = engine_module.score_wave
+    monkeypatch.setattr(engine_module, "score_wave", lambda *a, **k: calls.append(1) or real(*a, **k))
+    # 6 departments + 3 levels were scored in the background: a first click scores nothing
+    for dept in ["Customer Service", "Customs Brokerage", "Finance", "Fleet Maintenance", "Linehaul", "Warehousing"]:
+        ex.department_picker.value = dept
+    ex.department_picker.value = ""
+    for level in ["executive", "manager", "frontline"]:
+        ex.level_picker.value = level
+    assert calls == []
+    assert ex.view.filters.level == "frontline" and not ex.view.hidden
+
+
+def test_a_client_with_bad_data_does_not_stop_the_explorer(tmp_path):
+    import shutil
+
+    bad = tmp_path / "aaa-broken"
+    bad.mkdir()
+    (bad / "client.yaml").write_text("name: <b>Broken</b>\n", encoding="utf-8")   # no wave, strategy, ...
+    shutil.copytree(CLIENT_DATA / "swiftmart", tmp_path / "swiftmart")
+    ex = Explorer(tmp_path, reports_dir=tmp_path / "reports", prefetch=False)
+    assert ex.client_picker.value == "swiftmart" and ex.view.assessment.client_id == "swiftmart"
+    ex.client_picker.value = "aaa-broken"                     # picking it shows its problems, keeps the view
+    assert "client.yaml" in ex.status.value and "<b>Broken" not in ex.status.value
+    assert ex.view.assessment.client_id == "swiftmart" and ex.client_picker.value == "swiftmart"
+    with pytest.raises(ValueError, match="no client"):
+        Explorer(tmp_path / "nowhere")
+
+
+def test_notebook_is_thin_output_free_and_says_how_to_open_it():
+    import nbformat
+
+    nb = nbformat.read(CLIENT_DATA.parent / "notebooks" / "explore.ipynb", as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and "make lab" in first.source
+    assert ".venv/bin/jupyter lab notebooks/explore.ipynb" in first.source
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert all(len(c.source.strip().splitlines()) == 1 and "def " not in c.source for c in code)
+    assert 'Explorer.open("../client_data")' in code[-1].source
+    assert nb.metadata.kernelspec.name == "python3"

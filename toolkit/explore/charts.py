@@ -46,12 +46,12 @@ def _figure(height: float) -> Figure:
 def scorecard_figure(view: View, area: str | None = None) -> Figure:
     """Alignment by area with 90 % intervals (`plot_scorecard`); suppressed areas read "suppressed"."""
     with theme(SCREEN_RC):
-        fig = _figure(3.4)
+        fig = _figure(3.6)
         ax = fig.add_subplot()
         plot_scorecard(view.assessment.areas, ax=ax,
                        title=f"Alignment by area — {_subtitle(view, None)}")
         ax.title.set_fontsize(11)
-        fig.subplots_adjust(left=0.2, right=0.97, top=0.78, bottom=0.16)
+        fig.subplots_adjust(left=0.2, right=0.97, top=0.70, bottom=0.15)
     return fig
 
 
@@ -75,11 +75,11 @@ def gap_figure(view: View, area: str | None = None) -> Figure:
     if area:
         gaps = gaps.loc[gaps[AREA] == area]
     with theme(SCREEN_RC):
-        fig = _figure(1.8 + 0.35 * max(len(gaps), 1))
+        fig = _figure(2.1 + 0.35 * max(len(gaps), 1))
         ax = fig.add_subplot()
         plot_perception_gap(gaps, ax=ax, title=f"Perception gap between levels — {_subtitle(view, area)}")
         ax.title.set_fontsize(11)
-        fig.subplots_adjust(left=0.24, right=0.95, top=1 - 0.7 / fig.get_figheight(),
+        fig.subplots_adjust(left=0.24, right=0.95, top=1 - 1.05 / fig.get_figheight(),
                             bottom=0.6 / fig.get_figheight())
     return fig
 
@@ -96,8 +96,11 @@ def kpi_figure(view: View, area: str | None = None) -> Figure:
     with theme(SCREEN_RC):
         fig = _figure(3.6 + 0.2 * ((n_depts - 1) // 6))
         ax = fig.add_subplot()
-        plot_kpi_attainment(rows, ax=ax, kpi_labels=labels, target_line=None,
-                            title=f"KPI attainment — {_subtitle(view, area)}")
+        # operations have no level: only the department filter applies to KPIs
+        scope = _safe(f"department {view.filters.department}" if view.filters.department else "all departments")
+        if area:
+            scope += f" · {area_label(area)}"
+        plot_kpi_attainment(rows, ax=ax, kpi_labels=labels, target_line=None, title=f"KPI attainment — {scope}")
         ax.title.set_fontsize(11)
         fig.subplots_adjust(left=0.08, right=0.98, top=0.72 - 0.04 * ((n_depts - 1) // 6), bottom=0.16)
     return fig

@@ -15,9 +15,11 @@ views can never be subtracted to recover a small group.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -150,9 +152,9 @@ class ExploreEngine:
         self._n_boot = n_boot
         self._clients: dict[tuple[str, str | None], ClientData] = {}
         self._waves: dict[tuple, tuple[ClientData, _Wave]] = {}
-        self._full: dict[tuple, Assessment] = {}
         self._views: OrderedDict[tuple, View] = OrderedDict()
         self._quotes: dict[tuple, pd.DataFrame] = {}
+        self._lock = threading.Lock()  # guards the LRU of views (prefetch runs in a thread)
 
     # --- data -------------------------------------------------------------------------------
     def load(self, folder: str | Path, wave: str | None = None) -> ClientData:
@@ -186,28 +188,45 @@ class ExploreEngine:
 
     def full(self, client: ClientData) -> Assessment:
         """The unfiltered assessment at the client's own weights, protected (the deck's view)."""
-        key = self._key(client)
-        if key not in self._full:
-            _, wave = self.scored(client, Filters())
-            self._full[key] = protect(reweight(wave, Weights.of(client.config)), client.config.privacy)
-        return self._full[key]
+        return self.view(client, Filters()).assessment
 
     def view(self, client: ClientData, filters: Filters, weights: Weights | None = None) -> View:
         """The protected view of a scenario (cached; weights alone never redo the bootstrap)."""
         weights = weights or Weights.of(client.config)
         key = (self._key(client), filters, weights.key())
-        if key in self._views:
-            self._views.move_to_end(key)
-            return self._views[key]
+        with self._lock:
+            if key in self._views:
+                self._views.move_to_end(key)
+                return self._views[key]
         reason = group_hidden_reason(self.full(client), filters) if filters.active else ""
         sub, wave = self.scored(client, filters)
         raw = reweight(wave, weights)
         assessment = _suppress_all(raw, client, reason) if reason else protect(raw, client.config.privacy)
         view = View(sub, filters, weights, self.n_boot_for(client), assessment, reason)
-        self._views[key] = view
-        while len(self._views) > 64:
-            self._views.popitem(last=False)
+        with self._lock:
+            self._views[key] = view
+            while len(self._views) > 64:
+                self._views.popitem(last=False)
         return view
+
+    def prefetch(self, client: ClientData, stop: Callable[[], bool] = lambda: False) -> int:
+        """Score every single-department and single-level view ahead of the first click.
+
+        Meant for a background thread while the consultant reads the first view;
+        ``stop()`` is checked between groups (e.g. the client was switched).
+        Returns the number of groups scored.
+        """
+        people = client.respondents
+        groups = [Filters(department=str(d)) for d in sorted(set(people[DEPARTMENT]))]
+        groups += [Filters(level=str(lv)) for lv in sorted(set(people[LEVEL]))]
+        done = 0
+        for filters in groups:
+            if stop():
+                break
+            self.view(client, filters)
+            done += 1
+        log.debug("explore: prefetched %d groups of %s", done, client.client_id)
+        return done
 
     def quotes(self, view: View) -> pd.DataFrame:
         """Quotable excerpts of the view (``area, theme, level, text, sentiment``), via `analyse_voice`.

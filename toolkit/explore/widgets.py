@@ -13,6 +13,7 @@ and drawn when their tab is opened), so a change costs one chart at most.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 
@@ -67,6 +68,14 @@ class Explorer:
     n_boot
         Bootstrap resamples; default 1000, or 200 for clients with more than
         5,000 respondents (the scorecard says so).
+    prefetch
+        Score every single department and level in a background thread after a
+        client opens, so the first click on a filter is as quick as a revisit.
+
+    Raises
+    ------
+    ValueError
+        When ``data_dir`` holds no client folder, or none whose data loads.
 
     Examples
     --------
@@ -76,7 +85,8 @@ class Explorer:
     """
 
     def __init__(self, data_dir: str | Path = "client_data", *, client: str | None = None,
-                 reports_dir: str | Path | None = None, seed: int = DEFAULT_SEED, n_boot: int | None = None) -> None:
+                 reports_dir: str | Path | None = None, seed: int = DEFAULT_SEED, n_boot: int | None = None,
+                 prefetch: bool = True) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.reports_dir = Path(reports_dir) if reports_dir is not None else self.data_dir.parent / "reports"
         self.engine = ExploreEngine(seed=seed, n_boot=n_boot)
@@ -88,8 +98,19 @@ class Explorer:
         self.last_export: Path | None = None
         self._stale: set[str] = set(CHARTS) | {"quotes"}
         self._busy = False
-        self._build_widgets(clients, client or clients[0])
-        self._load(self.client_picker.value, None)
+        self._prefetch = prefetch
+        self._generation = 0
+        self.prefetcher: threading.Thread | None = None
+        first = client or clients[0]
+        self._build_widgets(clients, first)
+        # open on the requested client, or on the first one whose data loads (problems show in the status)
+        for candidate in [first] + [c for c in clients if c != first]:
+            self._set_silently(lambda: setattr(self.client_picker, "value", candidate))
+            self._load(candidate, None)
+            if hasattr(self, "client"):
+                break
+        else:
+            raise ValueError(f"no client in {self.data_dir} has valid data:\n{self.status.value}")
 
     # --- construction -----------------------------------------------------------------------
     def _build_widgets(self, clients: list[str], first: str) -> None:
@@ -129,7 +150,7 @@ class Explorer:
             self.status, self.scorecard, self.area_tabs, self.view_tabs])
         self.widget.add_class("oat-explorer")
 
-        self.client_picker.observe(lambda ch: self._load(ch["new"], None), "value")
+        self.client_picker.observe(lambda ch: None if self._busy else self._load(ch["new"], None), "value")
         self.wave_picker.observe(self._on_wave, "value")
         for picker in (self.department_picker, self.level_picker):
             picker.observe(lambda ch: self._refresh(set(CHARTS) | {"quotes"}), "value")
@@ -186,6 +207,10 @@ class Explorer:
             client = self.engine.load(folder, wave)
         except AlignmentError as exc:
             self.status.value = f"<pre>{esc(exc)}</pre>"
+            if hasattr(self, "client"):  # keep showing the last good client and wave, and say so in the pickers
+                shown_wave = "" if self.client is self.current else self.client.wave
+                self._set_silently(lambda: setattr(self.client_picker, "value", self.current.root.name))
+                self._set_silently(lambda: setattr(self.wave_picker, "value", shown_wave))
             return
         from toolkit.intake import list_waves
 
@@ -213,6 +238,22 @@ class Explorer:
                 s.value = float(getattr(cfg.component_weights, c))
         self._set_silently(reset)
         self._refresh(set(CHARTS) | {"quotes"})
+        self._start_prefetch(client)
+
+    def _start_prefetch(self, client) -> None:
+        """Warm the filter caches in a daemon thread; a newer client or wave stops it."""
+        self._generation += 1
+        if not self._prefetch:
+            return
+        generation = self._generation
+
+        def run() -> None:
+            try:
+                self.engine.prefetch(client, stop=lambda: self._generation != generation)
+            except Exception:  # a warm-up must never break the tool; the click will score it
+                log.exception("explore: prefetch failed")
+        self.prefetcher = threading.Thread(target=run, name="explore-prefetch", daemon=True)
+        self.prefetcher.start()
 
     def _on_area(self) -> None:
         """A new area focus: its detail, and the area-focused charts and quotes."""
