@@ -238,6 +238,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Pa
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name="python3",
             progress_bar=False, cwd=str(notebook.parent), start_timeout=120,
+            request_save_on_cell_execute=False,  # saved once at the end (and on failure), not after every cell
             kernel_manager_class=IsolatedKernelManager,
             shutdown_kernel="immediate",  # the kernel is thrown away: no need to wait for a clean exit
         )
