@@ -24,8 +24,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# JupyterLab refuses to run as root unless told to (containers, CI machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/explore.ipynb
+	$(BIN)/jupyter lab notebooks/explore.ipynb $(ROOT_FLAG)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/intake.py

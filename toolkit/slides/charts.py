@@ -1,4 +1,7 @@
-"""Chart slides: one house-style chart under a title that says what it shows."""
+"""Chart slides: one house-style chart under a title that says what it shows.
+
+The slide title names the chart, so charts are drawn without their own title.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -11,7 +14,7 @@ def scorecard_slide(story) -> Slide:
     from toolkit.plots import plot_scorecard
 
     areas = story.assessment.areas
-    body = chart(lambda ax: plot_scorecard(areas, ax=ax), alt="Alignment scorecard by area")
+    body = chart(lambda ax: plot_scorecard(areas, ax=ax, title=None), alt="Alignment scorecard by area")
     body += '<p class="oat-caption">Alignment 0–100 per area with its 90 % interval. Bands: ≥ 75 aligned · 60–74.9 partly aligned · &lt; 60 misaligned.</p>'
     return section("Alignment scorecard", body, kicker="Where the organisation stands")
 
@@ -21,7 +24,7 @@ def weight_slide(story) -> Slide:
     from toolkit.plots import plot_weight_alignment
 
     areas = story.assessment.areas
-    body = chart(lambda ax: plot_weight_alignment(areas, ax=ax), alt="Strategic weight versus alignment")
+    body = chart(lambda ax: plot_weight_alignment(areas, ax=ax, title=None), alt="Strategic weight versus alignment")
     body += '<p class="oat-caption">Shaded, bottom right (“fix first”): areas the strategy relies on most where day-to-day operations deliver least.</p>'
     return section("Strategic weight vs alignment", body, kicker="Priorities")
 
@@ -35,7 +38,7 @@ def heatmap_slide(story) -> Slide:
         return None  # type: ignore[return-value]
     n_depts = depts["department"].nunique()
     height = min(4.6, 1.4 + 0.42 * n_depts)
-    body = chart(lambda ax: plot_heatmap(depts, ax=ax), size=(11.6, height), alt="Department by area heatmap")
+    body = chart(lambda ax: plot_heatmap(depts, ax=ax, title=None), size=(11.6, height), alt="Department by area heatmap")
     k = story.client.config.privacy.min_group_size
     body += (f'<p class="oat-caption">Perception 0–100 by department. Hatched cells are suppressed: fewer than {k} '
              'respondents, or hidden so that a small group cannot be recovered by subtraction.</p>')
@@ -51,7 +54,7 @@ def perception_gap_slide(story) -> Slide:
         return section("Perception gap by level",
                        '<p class="oat-lead">Level groups are too small to compare without identifying people; no gap is shown.</p>',
                        kicker="Leadership blind spots")
-    body = chart(lambda ax: plot_perception_gap(gaps, ax=ax), alt="Perception gap by level")
+    body = chart(lambda ax: plot_perception_gap(gaps, ax=ax, title=None), alt="Perception gap by level")
     flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
     if len(flagged):
         body += f'<p class="oat-caption">{len(flagged)} gap(s) of 10 points or more (highlighted): executives see alignment the organisation does not feel.</p>'
@@ -69,7 +72,7 @@ def drift_slide(story) -> Slide | None:
         return None
     shown = drift[drift["metric"] == "alignment"] if "metric" in drift else drift
     # Shorter than other charts: up to three sentences sit under it.
-    body = chart(lambda ax: plot_drift(shown, ax=ax), size=(11.6, 3.7), alt="Drift since the previous wave")
+    body = chart(lambda ax: plot_drift(shown, ax=ax, title=None), size=(11.6, 3.7), alt="Drift since the previous wave")
     sentences = getattr(story.findings, "drift_sentences", []) or []
     if sentences:
         body += '<ul class="oat-points">' + "".join(f"<li>{esc(s)}</li>" for s in sentences[:3]) + "</ul>"
@@ -86,6 +89,6 @@ def benchmark_slide(story) -> Slide | None:
     if bench is None or len(bench) == 0:
         return None
     n = int(pd.to_numeric(bench["n_clients"]).max())
-    body = chart(lambda ax: plot_benchmark(bench, ax=ax), size=(11.6, 4.2), alt="Benchmark percentiles")
+    body = chart(lambda ax: plot_benchmark(bench, ax=ax, title=None), size=(11.6, 4.2), alt="Benchmark percentiles")
     body += f'<p class="oat-caption">Percentile of each area’s alignment among {n} other clients of the firm (their latest assessments). No other client’s data is shown.</p>'
     return section("Benchmark against the portfolio", body, kicker="Context")

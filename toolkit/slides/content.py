@@ -69,7 +69,7 @@ def area_slide(story, area: str) -> Slide:
     left = ""
     if len(items):
         # Smaller type than full-width charts: seven wrapped item texts share the slide with KPIs and quotes.
-        left = chart(lambda ax: plot_likert(items, ax=ax, wrap_width=46, title=None), size=(7.9, 3.6),
+        left = chart(lambda ax: plot_likert(items, ax=ax, wrap_width=46, title=None), size=(7.4, 4.0),
                      alt=f"Answers to {AREA_LABELS[area]} items",
                      rc={"font.size": 10.5, "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
                          "legend.fontsize": 10})
