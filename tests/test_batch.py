@@ -127,7 +127,7 @@ def test_good_clients_get_decks_and_broken_ones_exact_reasons(batch):
     delta = result.results[3]
     kept = out / "delta" / f"{WAVE}.failed" / "assessment.ipynb"
     assert delta.failed_cell == 4                           # tiny cell 3, shifted by the injected cell
-    assert "exception: ValueError" in delta.notes
+    assert delta.ename == "ValueError"
     assert delta.failed_notebook == kept and kept.exists()
     assert not (out / "delta" / WAVE).exists()              # a failure publishes nothing
 
@@ -211,7 +211,7 @@ def test_a_failing_run_never_replaces_the_last_good_deck(batch, tmp_path):
     good = {name: (out / "bravo" / WAVE / name).read_bytes() for name in ("deck.html", "summary.json", "run.json")}
     result = run_batch(data, out_dir=out, workers=1, formats=("html",), notebook=FAILING, only=["bravo"])
     (bravo,) = result.results
-    assert (bravo.status, bravo.failed_cell, bravo.notes) == ("failed", 3, ["exception: RuntimeError"])
+    assert (bravo.status, bravo.failed_cell, bravo.ename) == ("failed", 3, "RuntimeError")
     assert bravo.failed_notebook == out / "bravo" / f"{WAVE}.failed" / "assessment.ipynb"
     assert {name: (out / "bravo" / WAVE / name).read_bytes() for name in good} == good
     assert staging_left(out) == []

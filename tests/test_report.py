@@ -12,7 +12,7 @@ import pytest
 from conftest import CLIENT_DATA, ROOT
 from toolkit.cli import main
 from toolkit.errors import ClientDataError, RunError
-from toolkit.report import NOTEBOOK, _publish, _recover, check_parameters, parse_formats, run_report
+from toolkit.report import NOTEBOOK, _publish, check_parameters, parse_formats, recover_outputs, run_report
 
 pytestmark = pytest.mark.notebook
 CLIENT = "harbor-concierge"
@@ -141,7 +141,7 @@ def test_publish_swaps_whole_folders_and_recover_restores_after_a_kill(tmp_path)
     stale = tmp_path / "acme" / ".staging-2026-h1-999999-def"
     stale.mkdir()
     (stale / "deck.html").write_text("half")
-    _recover(final)
+    recover_outputs(final)
     assert (final / "deck.html").read_text() == "new"
     assert not backup.exists() and not stale.exists()
 

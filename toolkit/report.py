@@ -57,6 +57,7 @@ class ReportResult:
     message: str = ""
     failed_notebook: Path | None = None
     failed_cell: int | None = None
+    ename: str | None = None
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -67,7 +68,7 @@ class ReportResult:
             "out_dir": str(self.out_dir) if self.out_dir else None,
             "seconds": round(self.seconds, 2), "message": self.message,
             "failed_notebook": str(self.failed_notebook) if self.failed_notebook else None,
-            "failed_cell": self.failed_cell,
+            "failed_cell": self.failed_cell, "ename": self.ename,
             "problems": [p.as_dict() for p in self.problems], "notes": self.notes,
         }
 
@@ -185,7 +186,7 @@ def run_report(
     client = load_client(client_dir, wave=wave)  # raises ClientDataError before any kernel
     timings = {"validate": time.perf_counter() - started}
     final = report_dir(out_dir, client.client_id, client.wave)
-    _recover(final)
+    recover_outputs(final)
     fingerprint = input_fingerprint(client_dir, notebook=notebook, extra={
         "parameters": params, "formats": list(fmts), "wave": wave or ""})
     previous = read_run_record(final)
@@ -314,7 +315,7 @@ def _publish(staging: Path, final: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
-def _recover(final: Path) -> None:
+def recover_outputs(final: Path) -> None:
     """Undo what a killed run left behind: restore a swapped-out deck, drop stale staging."""
     parent = final.parent
     if not parent.exists():

@@ -3,7 +3,7 @@
 `run_batch` discovers, skips the unchanged, validates and runs; `format_batch_table`
 and the manifest report what happened; `portfolio_table` reads the results back.
 
-Note: the batch reuses ``toolkit.report._recover`` to drop what a killed run
+The batch calls `toolkit.report.recover_outputs` to drop what a killed run
 left behind next to a client's outputs before deciding whether it is unchanged.
 """
 from toolkit.batch.discover import discover_clients

@@ -29,7 +29,8 @@ from toolkit.batch.executors import default_workers, local_executor, pool_pids
 from toolkit.batch.manifest import Manifest, manifest_path, utc_now
 from toolkit.batch.processes import descendants, terminate
 from toolkit.batch.worker import run_client
-from toolkit.report import DEFAULT_FORMATS, NOTEBOOK, ReportResult, check_parameters, parse_formats, report_dir
+from toolkit.report import (DEFAULT_FORMATS, NOTEBOOK, ReportResult, check_parameters, parse_formats,
+                            recover_outputs, report_dir)
 
 log = logging.getLogger("toolkit")
 
@@ -148,7 +149,7 @@ def run_batch(
     for folder in folders:
         wave = waves[folder.name]
         if wave:
-            _recover(report_dir(out_dir, folder.name, wave))
+            recover_outputs(report_dir(out_dir, folder.name, wave))
         if not force and wave and is_unchanged(folder, wave, out_dir=out_dir, notebook=notebook,
                                                formats=fmts, parameters=params):
             result = ReportResult(folder.name, wave, "unchanged", report_dir(out_dir, folder.name, wave),
@@ -237,7 +238,7 @@ def _run_all(todo: list[Path], waves: dict[str, str | None], manifest: Manifest,
         for folder in running.values():  # their workers are gone: drop what they left half-done
             wave = waves[folder.name]
             if wave:
-                _recover(report_dir(out_dir, folder.name, wave))
+                recover_outputs(report_dir(out_dir, folder.name, wave))
         manifest.finished, manifest.interrupted = utc_now(), True
         manifest.write()
         raise
@@ -252,7 +253,7 @@ def _result_of(future: Future, folder: Path, wave: str | None) -> ReportResult:
         return future.result()
     except Exception as exc:  # BrokenProcessPool, a killed worker, a cancelled task
         return ReportResult(folder.name, wave, "failed", message=f"the worker running this client died: "
-                            f"{type(exc).__name__}: {exc}", notes=[f"exception: {type(exc).__name__}"])
+                            f"{type(exc).__name__}: {exc}", ename=type(exc).__name__)
 
 
 def _end_pool(executor: ProcessPoolExecutor) -> None:
@@ -265,10 +266,3 @@ def _end_pool(executor: ProcessPoolExecutor) -> None:
         log.warning("batch: %d worker processes had to be killed", len(survivors))
     for process in list((getattr(executor, "_processes", None) or {}).values()):
         process.join(1.0)  # reap: a zombie's pid still looks alive to report's recovery
-
-
-def _recover(final: Path) -> None:
-    """Drop what a dead run left next to ``final`` (report's own recovery)."""
-    from toolkit.report import _recover as recover  # noqa: PLC2701  (see the package docstring)
-
-    recover(final)

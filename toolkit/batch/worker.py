@@ -60,12 +60,12 @@ def run_client(client_dir: str, *, wave: str | None, out_dir: str, formats: Sequ
     except RunError as exc:
         return ReportResult(client_id, wave, "failed", seconds=time.perf_counter() - started,
                             message=str(exc), failed_notebook=exc.notebook, failed_cell=exc.cell_index,
-                            notes=[f"exception: {exc.ename}"] if exc.ename else [])
+                            ename=exc.ename)
     except Exception as exc:  # anything else: a bug or an environment problem, still one client only
         last = traceback.format_exception(type(exc), exc, exc.__traceback__)[-3:]
         log.debug("%s failed unexpectedly:\n%s", client_id, "".join(last))
         return ReportResult(client_id, wave, "failed", seconds=time.perf_counter() - started,
-                            message=f"{type(exc).__name__}: {exc}", notes=[f"exception: {type(exc).__name__}"])
+                            message=f"{type(exc).__name__}: {exc}", ename=type(exc).__name__)
 
 
 def init_worker(parent_pid: int) -> None:

@@ -24,7 +24,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from toolkit.metrics.assess import DEFAULT_BOOT, DEFAULT_SEED, _Wave, score_wave
+from toolkit.metrics import ScoredWave, score_wave
+from toolkit.metrics.assess import DEFAULT_BOOT, DEFAULT_SEED
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import DEPARTMENT, LEVEL, ClientData
 from toolkit.privacy import SUPPRESSED, SUPPRESSED_REASON, protect
@@ -151,7 +152,7 @@ class ExploreEngine:
         self.seed = seed
         self._n_boot = n_boot
         self._clients: dict[tuple[str, str | None], ClientData] = {}
-        self._waves: dict[tuple, tuple[ClientData, _Wave]] = {}
+        self._waves: dict[tuple, tuple[ClientData, ScoredWave]] = {}
         self._views: OrderedDict[tuple, View] = OrderedDict()
         self._quotes: dict[tuple, pd.DataFrame] = {}
         self._lock = threading.Lock()  # guards the LRU of views (prefetch runs in a thread)
@@ -177,7 +178,7 @@ class ExploreEngine:
     def _key(client: ClientData) -> tuple[str, str, str]:
         return (client.client_id, client.wave, str(client.root))
 
-    def scored(self, client: ClientData, filters: Filters) -> tuple[ClientData, _Wave]:
+    def scored(self, client: ClientData, filters: Filters) -> tuple[ClientData, ScoredWave]:
         """The filtered data and its ``score_wave`` result (bootstrap run once per filters)."""
         key = (self._key(client), filters)
         if key not in self._waves:

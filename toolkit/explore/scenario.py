@@ -18,7 +18,7 @@ import pandas as pd
 
 from toolkit.config import AreaWeights, ClientConfig, ComponentWeights
 from toolkit.metrics.alignment import band, principal_gap, weighted_present
-from toolkit.metrics.assess import _Wave
+from toolkit.metrics import ScoredWave
 from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.bootstrap import interval
 from toolkit.model import AREAS, DEPARTMENT, LEVEL, RESPONDENT, ClientData
@@ -122,7 +122,7 @@ def filter_client(client: ClientData, filters: Filters) -> ClientData:
                    operations=operations.reset_index(drop=True))
 
 
-def reweight(wave: _Wave, weights: Weights) -> Assessment:
+def reweight(wave: ScoredWave, weights: Weights) -> Assessment:
     """The wave's (unprotected) assessment re-combined with other weights, without a new bootstrap.
 
     Mirrors the last steps of `toolkit.metrics.assess.score_wave` with the same

@@ -38,7 +38,7 @@ Draws = dict[tuple[str, str], tuple[float, np.ndarray]]
 
 
 @dataclass
-class _Wave:
+class ScoredWave:
     """One wave scored: the assessment (without drift and benchmark) and its bootstrap draws."""
 
     assessment: Assessment
@@ -73,7 +73,7 @@ def _coverage(matrix: RatingMatrix) -> pd.DataFrame:
     return counts[COVERAGE_COLUMNS]
 
 
-def score_wave(client: ClientData, *, seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_BOOT) -> _Wave:
+def score_wave(client: ClientData, *, seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_BOOT) -> ScoredWave:
     """Score one wave: point estimates, intervals and the draws drift needs."""
     cfg = client.config
     matrix, warnings = build_matrix(client.ratings, client.questions)
@@ -165,7 +165,7 @@ def score_wave(client: ClientData, *, seed: int = DEFAULT_SEED, n_boot: int = DE
                                    cfg.privacy.min_group_size),
         kpis=kpis, kpi_departments=kpi_departments, coverage=_coverage(matrix),
         drivers=drivers, warnings=warnings)
-    return _Wave(assessment=assessment, draws=draws)
+    return ScoredWave(assessment=assessment, draws=draws)
 
 
 def assess(client: ClientData, *, previous: ClientData | None = None, others: pd.DataFrame | None = None,
