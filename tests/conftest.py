@@ -25,15 +25,10 @@ def _close_figures():
 
 
 def find_test_chromium() -> str | None:
-    """Return the Chromium the browser tests should use, or None."""
-    env = os.environ.get("ALIGNMENT_CHROMIUM")
-    if env and Path(env).exists():
-        return env
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    """Return the Chromium the browser tests should use (the toolkit's own lookup), or None."""
+    from toolkit.deck import find_chromium
+
+    return find_chromium()
 
 
 @pytest.fixture(scope="session")

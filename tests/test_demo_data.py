@@ -7,7 +7,6 @@ plain pandas, before any toolkit metric is involved.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -80,12 +79,9 @@ def test_portfolio_is_byte_identical_for_a_seed_and_differs_across_seeds(tmp_pat
     assert files_under(tmp_path / "a") != files_under(tmp_path / "c")
 
 
-def test_demo_set_and_portfolio_are_fast(tmp_path):
-    # Measured ~0.3 s for 24 clients and ~0.1 s for the demo set on 2 cores; the bound is loose for CI.
-    start = time.perf_counter()
+def test_portfolio_makes_distinct_clients(tmp_path):
+    # Speed (~0.3 s for 24 clients) is measured by benchmarks/batch.py, not asserted here.
     paths = write_portfolio(tmp_path / "p", 24)
-    write_demo_clients(tmp_path / "d")
-    assert time.perf_counter() - start < 4.0
     assert len(paths) == 24 and len({p.name for p in paths}) == 24
 
 

@@ -12,7 +12,8 @@ import pytest
 from conftest import CLIENT_DATA, ROOT
 from toolkit.cli import main
 from toolkit.errors import ClientDataError, RunError
-from toolkit.report import NOTEBOOK, _publish, check_parameters, parse_formats, recover_outputs, run_report
+from toolkit.report import (NOTEBOOK, _publish, check_parameters, is_current, parse_formats, recover_outputs,
+                            run_report)
 
 pytestmark = pytest.mark.notebook
 CLIENT = "harbor-concierge"
@@ -129,21 +130,53 @@ def test_publish_swaps_whole_folders_and_recover_restores_after_a_kill(tmp_path)
     final = tmp_path / "acme" / "2026-h1"
     final.mkdir(parents=True)
     (final / "deck.html").write_text("old")
-    staging = tmp_path / "acme" / ".staging-2026-h1-999999-abc"
+    staging = tmp_path / "acme" / ".staging-2026-h1@999999@abc"
     staging.mkdir()
     (staging / "deck.html").write_text("new")
     _publish(staging, final)
     assert (final / "deck.html").read_text() == "new"
     assert not staging.exists()
     # a run killed between the two renames leaves only the backup: recover puts it back
-    backup = tmp_path / "acme" / ".previous-2026-h1-deadbeef"
+    backup = tmp_path / "acme" / ".previous-2026-h1@deadbeef"
     final.rename(backup)
-    stale = tmp_path / "acme" / ".staging-2026-h1-999999-def"
+    stale = tmp_path / "acme" / ".staging-2026-h1@999999@def"
     stale.mkdir()
     (stale / "deck.html").write_text("half")
     recover_outputs(final)
     assert (final / "deck.html").read_text() == "new"
     assert not backup.exists() and not stale.exists()
+
+
+def test_recovery_never_touches_another_wave_whose_name_starts_alike(tmp_path):
+    other = tmp_path / "acme" / ".staging-2026-q1@999999@abc"  # wave "2026-q1", not "2026"
+    other.mkdir(parents=True)
+    recover_outputs(tmp_path / "acme" / "2026")
+    assert other.exists()
+
+
+def test_publish_carries_explorer_exports_over(tmp_path):
+    final = tmp_path / "acme" / "2026-h1"
+    (final / "explore-20261126T120000Z").mkdir(parents=True)
+    (final / "explore-20261126T120000Z" / "scenario.json").write_text("{}")
+    staging = tmp_path / "acme" / ".staging-2026-h1@1@x"
+    staging.mkdir()
+    (staging / "deck.html").write_text("new")
+    _publish(staging, final)
+    assert (final / "explore-20261126T120000Z" / "scenario.json").read_text() == "{}"
+    assert (final / "deck.html").read_text() == "new"
+
+
+def test_a_run_missing_a_requested_output_is_not_current(tmp_path):
+    out = tmp_path / "acme" / "2026-h1"
+    out.mkdir(parents=True)
+    (out / "deck.html").write_text("x")
+    record = {"status": "ok", "input_hash": "h", "notes": []}
+    (out / "run.json").write_text(json.dumps(record))
+    assert is_current(out, "h", ("html",))
+    assert not is_current(out, "h", ("html", "pdf"))  # no deck.pdf
+    assert not is_current(out, "other", ("html",))
+    (out / "run.json").write_text(json.dumps({**record, "notes": ["no Chromium: no PDF"]}))
+    assert not is_current(out, "h", ("html",))
 
 
 def test_pptx_format_is_built_by_the_kernel_and_published(tmp_path):
@@ -155,3 +188,18 @@ def test_pptx_format_is_built_by_the_kernel_and_published(tmp_path):
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert "Executive summary" in titles
     assert json.loads((result.out_dir / "run.json").read_text())["formats"] == ["pptx"]
+
+
+def test_manifest_dict_keeps_where_and_why_but_no_found_values_or_small_group_sizes():
+    from toolkit.model import Problem
+    from toolkit.report import ReportResult
+
+    problems = [Problem("acme/interviews.csv", "duplicate_key", "respondent 'R017' answered Q1 twice",
+                        row=9, column="respondent_id", found="R017", expected="one answer per question"),
+                Problem("acme/interviews.csv", "small_group", "department 'Legal' has 2 respondents",
+                        row=3, column="department", found="Legal", severity="warning")]
+    result = ReportResult("acme", "2026-h1", "invalid", message="…R017…", problems=problems)
+    text = json.dumps(result.as_dict())
+    assert "R017" not in text and "2 respondents" not in text and "Legal" not in text
+    assert result.as_dict()["problems"] == [{"file": "acme/interviews.csv", "row": 9, "column": "respondent_id",
+                                            "reason": "duplicate_key", "expected": "one answer per question"}]

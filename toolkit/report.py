@@ -9,6 +9,7 @@ error names the failing cell.
 from __future__ import annotations
 
 import difflib
+import glob
 import json
 import logging
 import os
@@ -33,6 +34,12 @@ NOTEBOOK = ROOT / "notebooks" / "assessment.ipynb"
 FORMATS: tuple[str, ...] = ("html", "pdf", "pptx")
 DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
 RUN_SCHEMA_VERSION = "1.0"
+OUTPUT_FILES = {"html": "deck.html", "pdf": "deck.pdf", "pptx": "deck.pptx"}
+EXECUTION_TIMEOUT_S = 600  # per cell: a hung cell fails the run instead of hanging a batch
+# Hidden work folders next to ``<client>/<wave>``; "@" cannot occur in a wave name, so
+# the glob for wave "2026" never matches the folders of wave "2026-q1".
+STAGING = ".staging-{wave}@"
+BACKUP = ".previous-{wave}@"
 # Parameters the report sets itself; a user may not override them.
 RESERVED_PARAMETERS = frozenset({"client_dir", "wave", "portfolio_dir", "output_dir", "formats"})
 
@@ -62,14 +69,27 @@ class ReportResult:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict (for manifests)."""
+        """Return a JSON-ready dict for manifests, which are files in ``reports/`` too.
+
+        Data problems keep where they are and why (file, row, column, reason,
+        expected) but not the values found or the messages quoting them: those can
+        hold respondent ids, and warnings state group sizes below the privacy
+        threshold. ``alignment validate`` shows everything to the consultant.
+        """
+        errors = [p for p in self.problems if p.severity == "error"]
+        message = self.message
+        if self.status == "invalid":
+            message = (f"{len(errors)} data problem{'s' if len(errors) != 1 else ''}; "
+                       f"run `alignment validate` on the client folder for details")
         return {
             "client_id": self.client_id, "wave": self.wave, "status": self.status,
             "out_dir": str(self.out_dir) if self.out_dir else None,
-            "seconds": round(self.seconds, 2), "message": self.message,
+            "seconds": round(self.seconds, 2), "message": message,
             "failed_notebook": str(self.failed_notebook) if self.failed_notebook else None,
             "failed_cell": self.failed_cell, "ename": self.ename,
-            "problems": [p.as_dict() for p in self.problems], "notes": self.notes,
+            "problems": [{k: p.as_dict()[k] for k in ("file", "row", "column", "reason", "expected")}
+                         for p in errors],
+            "notes": self.notes,
         }
 
 
@@ -121,6 +141,17 @@ def check_parameters(parameters: dict[str, Any], notebook: Path = NOTEBOOK) -> N
 def report_dir(out_dir: Path, client_id: str, wave: str) -> Path:
     """Return ``<out_dir>/<client_id>/<wave>``: where a client's published outputs live."""
     return Path(out_dir) / client_id / wave
+
+
+def is_current(out: Path, input_hash: str, formats: Sequence[str]) -> bool:
+    """Tell whether ``out`` holds a complete good run for exactly these inputs and formats.
+
+    A run that could not produce a requested file (a PDF without Chromium, noted
+    in ``run.json``) is not current: once the browser is there, it runs again.
+    """
+    record = read_run_record(out)
+    return bool(record and record.get("status") == "ok" and record.get("input_hash") == input_hash
+                and not record.get("notes") and all((out / OUTPUT_FILES[f]).exists() for f in formats))
 
 
 def read_run_record(out: Path) -> dict[str, Any] | None:
@@ -189,13 +220,11 @@ def run_report(
     recover_outputs(final)
     fingerprint = input_fingerprint(client_dir, notebook=notebook, extra={
         "parameters": params, "formats": list(fmts), "wave": wave or ""})
-    previous = read_run_record(final)
-    if skip_unchanged and previous and previous.get("status") == "ok" \
-            and previous.get("input_hash") == fingerprint["input_hash"]:
+    if skip_unchanged and is_current(final, fingerprint["input_hash"], fmts):
         return ReportResult(client.client_id, client.wave, "unchanged", final,
                             time.perf_counter() - started, "inputs unchanged since the last good run")
 
-    staging = final.parent / f".staging-{client.wave}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging = final.parent / f"{STAGING.format(wave=client.wave)}{os.getpid()}@{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
     notes: list[str] = []
     try:
@@ -208,6 +237,7 @@ def run_report(
         timings["execute"] = time.perf_counter() - t
         _check_summary(staging / "summary.json")
         notes += _export(executed, staging, fmts, client.config.name, client.wave, timings)
+        _strip_stderr(executed)
         record = {
             "schema_version": RUN_SCHEMA_VERSION, "client_id": client.client_id, "wave": client.wave,
             "status": "ok", "toolkit_version": __version__, **fingerprint,
@@ -240,7 +270,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Pa
             str(notebook), str(output), parameters=parameters, kernel_name="python3",
             progress_bar=False, cwd=str(notebook.parent), start_timeout=120,
             request_save_on_cell_execute=False,  # saved once at the end (and on failure), not after every cell
-            kernel_manager_class=IsolatedKernelManager,
+            kernel_manager_class=IsolatedKernelManager, execution_timeout=EXECUTION_TIMEOUT_S,
             shutdown_kernel="immediate",  # the kernel is thrown away: no need to wait for a clean exit
         )
     except PapermillExecutionError as exc:
@@ -275,6 +305,20 @@ def _export(executed: Path, staging: Path, fmts: Sequence[str], client_name: str
 
     from toolkit import deck
 
+    try:
+        return _export_formats(executed, staging, fmts, client_name, wave, timings)
+    except deck.BrowserNotFound:
+        raise
+    except AlignmentError as exc:  # a deck that would not export is a failed run (exit 1), not bad input
+        raise RunError(f"exporting the deck failed: {exc}") from exc
+
+
+def _export_formats(executed: Path, staging: Path, fmts: Sequence[str], client_name: str, wave: str,
+                    timings: dict[str, float]) -> list[str]:
+    import nbformat
+
+    from toolkit import deck
+
     notes: list[str] = []
     nb = nbformat.read(executed, as_version=4)
     html = staging / "deck.html"
@@ -296,6 +340,21 @@ def _export(executed: Path, staging: Path, fmts: Sequence[str], client_name: str
     return notes
 
 
+def _strip_stderr(executed: Path) -> None:
+    """Drop stderr streams (warnings, logs) from the notebook that will be published.
+
+    Logs are for the analyst who runs the toolkit; the executed notebook goes to
+    the client's folder. A failed run keeps its stderr (see `_keep_failed`).
+    """
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
+    nbformat.write(nb, executed)
+
+
 def _keep_failed(executed: Path, where: Path) -> Path:
     """Move a failed run's notebook to ``where`` (replacing an older failure)."""
     shutil.rmtree(where, ignore_errors=True)
@@ -307,9 +366,16 @@ def _keep_failed(executed: Path, where: Path) -> Path:
 
 
 def _publish(staging: Path, final: Path) -> None:
-    """Swap ``staging`` into ``final`` with renames, so ``final`` is always whole."""
-    backup = final.parent / f".previous-{final.name}-{uuid.uuid4().hex[:8]}"
+    """Swap ``staging`` into ``final`` with renames, so ``final`` is always whole.
+
+    Explorer exports (``explore-*``) saved in the previous output are carried over:
+    a new deck must not delete a consultant's saved views.
+    """
+    backup = final.parent / f"{BACKUP.format(wave=final.name)}{uuid.uuid4().hex[:8]}"
     if final.exists():
+        for export in final.glob("explore-*"):
+            if export.is_dir():
+                shutil.copytree(export, staging / export.name)
         os.replace(final, backup)
     os.replace(staging, final)
     shutil.rmtree(backup, ignore_errors=True)
@@ -320,13 +386,13 @@ def recover_outputs(final: Path) -> None:
     parent = final.parent
     if not parent.exists():
         return
-    backups = sorted(parent.glob(f".previous-{final.name}-*"), key=lambda p: p.stat().st_mtime)
+    backups = sorted(parent.glob(f"{glob.escape(BACKUP.format(wave=final.name))}*"), key=lambda p: p.stat().st_mtime)
     if backups and not final.exists():
         os.replace(backups.pop(), final)
     for stale in backups:
         shutil.rmtree(stale, ignore_errors=True)
-    for staging in parent.glob(f".staging-{final.name}-*"):
-        pid = staging.name.split("-")[-2] if staging.name.count("-") >= 3 else ""
+    for staging in parent.glob(f"{glob.escape(STAGING.format(wave=final.name))}*"):
+        pid = staging.name.split("@")[1] if staging.name.count("@") == 2 else ""
         if not (pid.isdigit() and _alive(int(pid))):
             shutil.rmtree(staging, ignore_errors=True)
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit import __version__
+from toolkit.metrics.assess import DEFAULT_SEED
 from toolkit.model import ClientData
 
 log = logging.getLogger("toolkit")
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SEED = 20261126
 
 
 @dataclass
@@ -42,9 +42,9 @@ def previous_wave_of(client_dir: Path, wave: str | None, current_wave: str) -> s
     """Return the wave assessed just before ``wave`` (or the current wave), if any."""
     from toolkit.intake import list_waves
 
-    earlier = [w for w in list_waves(client_dir) if w != current_wave]
+    earlier = [w for w in list_waves(client_dir) if w != current_wave]  # oldest first, natural order
     if wave and wave != current_wave:
-        earlier = [w for w in earlier if w < wave]
+        earlier = earlier[: earlier.index(wave)] if wave in earlier else []
     return earlier[-1] if earlier else None
 
 

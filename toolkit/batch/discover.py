@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from toolkit.errors import ClientDataError
 from toolkit.fingerprint import input_fingerprint
 from toolkit.model import Problem
-from toolkit.report import read_run_record, report_dir
+from toolkit.report import is_current, read_run_record, report_dir
 
 CLIENT_FILE = "client.yaml"
 _WAVE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as toolkit.config.ClientConfig.wave
@@ -99,9 +99,9 @@ def is_unchanged(client_dir: Path, wave: str, *, out_dir: Path, notebook: Path,
     current wave, and compares it with the ``run.json`` of the published output.
     A match means the data was valid then, and is the same now.
     """
-    record = read_run_record(report_dir(out_dir, Path(client_dir).name, wave))
-    if not record or record.get("status") != "ok":
+    out = report_dir(out_dir, Path(client_dir).name, wave)
+    if read_run_record(out) is None:
         return False
     fingerprint = input_fingerprint(Path(client_dir).resolve(), notebook=notebook, extra={
         "parameters": dict(parameters), "formats": list(formats), "wave": ""})
-    return record.get("input_hash") == fingerprint["input_hash"]
+    return is_current(out, fingerprint["input_hash"], formats)

@@ -20,9 +20,14 @@ def title_slide(story) -> Slide:
             f'<p class="oat-meta">Customer promise: <b>{esc(cfg.customer_promise)}</b> · '
             f'Management style: <b>{esc(cfg.management_style)}</b>'
             + (f' · Unique capabilities: <b>{esc(caps)}</b>' if caps else "") + "</p>"
-            f'<p class="oat-meta">Wave {esc(cfg.wave)} · {int(story.assessment.oai.get("n", 0) or 0)} interviews</p>')
+            f'<p class="oat-meta">Wave {esc(cfg.wave)}{_interviews(story.assessment.oai.get("n"))}</p>')
     return Slide(stylesheet() + f'<div class="oat-slide oat-cover"><div class="oat-kicker">Operational alignment assessment</div>'
                  f'<h1 class="oat-client">{esc(cfg.name)}</h1>{body}</div>', cfg.name)
+
+
+def _interviews(n: object) -> str:
+    """`` · 48 interviews``, or nothing when the count is withheld (below the privacy threshold)."""
+    return f" · {fmt(n)} interviews" if fmt(n) != "–" else ""
 
 
 def executive_summary_slide(story) -> Slide:
