@@ -13,7 +13,7 @@ from toolkit.privacy import protect, quote_groups_allowed, redact_text, secondar
 
 from test_metrics_core import make_client  # noqa: E402  (tests dir is on sys.path)
 
-ROSTER = ["Jane Doe", "Rahul Mehta-Singh", "Li Wu"]
+ROSTER = ["Jane Doe", "Rahul Mehta-Singh", "Li Wu", "Bo Ng"]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -23,7 +23,10 @@ ROSTER = ["Jane Doe", "Rahul Mehta-Singh", "Li Wu"]
     ("Doe's team", "[name]'s team"),                              # surname alone
     ("the doe ran", "the doe ran"),                               # not capitalised: not a name
     ("Mehta was late", "[name] was late"),                        # hyphenated surname part
-    ("Li Wu agreed, Li did", "[name] agreed, Li did"),            # parts under 3 letters stay
+    ("Li Wu agreed, Li did", "[name] agreed, [name] did"),        # 2-letter parts are names too
+    ("Wu and Ng met Bo", "[name] and [name] met [name]"),
+    ("a li-ion cell, wu, ng, bo", "a li-ion cell, wu, ng, bo"),    # lowercase: not names
+    ("Lichfield and Wuhan", "Lichfield and Wuhan"),               # whole words only
     ("mail jane.doe@acme.co.uk now", "mail [email] now"),
     ("call +44 20 7946 0958", "call [phone]"),
     ("call (020) 7946-0958 or 555-1234", "call [phone] or [phone]"),
@@ -118,6 +121,79 @@ def test_everything_suppressed_when_all_groups_are_small():
     assert safe.drift[["current", "previous", "difference"]].isna().all().all()
     assert safe.kpis["attainment"].notna().any()  # operations KPIs are not ratings: still shown
     assert any("every ratings result is hidden" in w for w in safe.warnings)
+
+
+def test_everything_suppressed_hides_the_true_small_n():
+    people = _people({("A", "frontline"): 1, ("B", "manager"): 1})
+    raw = assess(make_client(people=people), n_boot=5)
+    safe = protect(raw, Privacy())
+    assert raw.oai["n"] == 2 and raw.areas.loc["customer_experience", "n"] == 2   # the true sizes ...
+    assert safe.oai["n"] is None and safe.areas["n"].isna().all()                   # ... are not shown
+
+
+def _one_small_area(people):
+    """Customer experience rated by the first two respondents only, their two items disagreeing."""
+    for r in people[2:]:
+        r[3].pop("CX1"), r[3].pop("CX2")
+    # keyed CX1 = 5, 1 and CX2 (reversed) = 3, 4: alpha = 2 * (1 - (8 + 0.5) / 4.5) = -1.78 < 0.70
+    people[0][3].update(CX1=5.0, CX2=3.0)
+    people[1][3].update(CX1=1.0, CX2=2.0)
+    return people
+
+
+def test_warnings_about_a_suppressed_area_are_dropped():
+    raw = assess(make_client(people=_one_small_area(_people({("A", "frontline"): 6, ("B", "manager"): 5}))),
+                 n_boot=10)
+    assert raw.areas.loc["customer_experience", "alpha"] == pytest.approx(2 * (1 - 8.5 / 4.5))
+    cx_warnings = [w for w in raw.warnings if w.startswith("Customer Experience:")]
+    assert any("alpha -1.78" in w for w in cx_warnings) and any("only 2 items" in w for w in cx_warnings)
+    safe = protect(raw, Privacy())
+    assert safe.areas.loc["customer_experience", "suppressed"] and np.isnan(safe.areas.loc["customer_experience", "n"])
+    assert safe.areas.loc["management_style", "n"] == 11                     # shown areas keep their n
+    assert not [w for w in safe.warnings if "Customer Experience" in w or "alpha" in w]
+    # warnings about shown areas stay, in order
+    kept = [w for w in raw.warnings if not w.startswith("Customer Experience:")]
+    assert safe.warnings[:len(kept)] == kept and "Proven Processes: only 1 item answered" in safe.warnings[len(kept) - 1]
+
+
+def test_everything_suppressed_drops_every_ratings_warning():
+    people = _one_small_area(_people({("A", "frontline"): 1, ("B", "manager"): 1}))
+    people[0][3]["ZZ9"] = 3.0   # a question not in the bank: a warning counting ratings
+    raw = assess(make_client(people=people), n_boot=5)
+    assert any(w.startswith("1 ratings of questions not in the question bank") for w in raw.warnings)
+    safe = protect(raw, Privacy())
+    # 2 departments and 2 levels in each of 3 rated areas = 12 hidden groups; nothing else survives
+    assert safe.warnings == ["12 department or level results are hidden to protect groups of fewer than 3 "
+                             "respondents.", "Fewer than 3 respondents in total: every ratings result is hidden."]
+
+
+def test_department_spread_uses_only_shown_departments():
+    """Northwind-like: Legal (2) is hidden, and with it the smallest sibling Finance (4)."""
+    sizes = {("Operations", "frontline"): 12, ("Sales", "frontline"): 8, ("Finance", "manager"): 4,
+             ("Legal", "manager"): 2}
+    raw = assess(make_client(people=_people(sizes, seed=3)), n_boot=10)
+    safe = protect(raw, Privacy())
+    for area in ("customer_experience", "management_style", "proven_processes"):
+        d = safe.departments[safe.departments["area"] == area].set_index("department")
+        assert d["suppressed"].to_dict() == {"Operations": False, "Sales": False, "Finance": True, "Legal": True}
+        full = raw.departments[raw.departments["area"] == area].set_index("department")
+        shown = full.loc[["Operations", "Sales"]]
+        # SD (ddof 1) of two values a, b is |a - b| / sqrt(2)
+        expected_sd = abs(shown["perception"].iloc[0] - shown["perception"].iloc[1]) / np.sqrt(2)
+        row = safe.areas.loc[area]
+        assert row["between_dept_sd"] == pytest.approx(expected_sd)
+        assert row["within_dept_consistency"] == pytest.approx(shown["consistency"].mean())
+        # the unprotected figures used all four departments, hidden ones included
+        assert raw.areas.loc[area, "between_dept_sd"] == pytest.approx(full["perception"].std(ddof=1))
+        assert raw.areas.loc[area, "between_dept_sd"] != pytest.approx(expected_sd)
+
+
+def test_department_spread_is_absent_below_two_shown_departments():
+    # A (5) shown; B (2) hidden and A is its only sibling: hidden too -> nothing shown
+    raw = assess(make_client(people=_people({("A", "frontline"): 5, ("B", "manager"): 2})), n_boot=5)
+    assert raw.areas[["between_dept_sd", "within_dept_consistency"]].loc["customer_experience"].notna().all()
+    safe = protect(raw, Privacy())
+    assert safe.areas[["between_dept_sd", "within_dept_consistency"]].isna().all().all()
 
 
 def _check_breakdown(values: pd.Series, suppressed: pd.Series) -> None:

@@ -3,6 +3,7 @@ null and flagged, written atomically and deterministically, and read back for be
 from __future__ import annotations
 
 import copy
+import logging
 import json
 import os
 import re
@@ -13,7 +14,8 @@ import pytest
 
 from test_findings import CONFIG, CX, MS, NAN, PP, UC, make_assessment
 from toolkit.findings import build_findings
-from toolkit.summary import (SummaryError, build_summary, dumps_summary, load_portfolio, load_summary,
+from toolkit.summary import (SummaryError, build_summary, dumps_summary, latest_summaries, latest_summary,
+                             load_portfolio, load_summary,
                              validate_summary, write_summary)
 from toolkit.voice import Voice
 
@@ -156,3 +158,41 @@ def test_load_portfolio_suppressed_area_is_nan_and_missing_dir_is_empty(tmp_path
     frame = load_portfolio(tmp_path)
     assert np.isnan(frame.set_index("area").loc[PP, "alignment"])
     assert load_portfolio(tmp_path / "nowhere").empty
+
+
+def test_latest_summary_never_reads_staging_backup_or_failed_folders(tmp_path):
+    # Under the old glob("*/summary.json") each of these would win: "(1, '.staging-')" sorts after
+    # "(0, 2026)" in natural order, and "2026-04.failed" after "2026-03".
+    good = _write_client(tmp_path, "alpha", "2026-03", 61.0)
+    _write_client(tmp_path, "alpha", ".staging-2026-04@123@ab12cd34", 99.0)
+    _write_client(tmp_path, "alpha", ".previous-2026-03@123@ab12cd34", 98.0)
+    _write_client(tmp_path, "alpha", "2026-04.failed", 97.0)
+    _write_client(tmp_path, ".staging-beta", "2026-01", 96.0)           # a hidden client folder too
+    assert latest_summary(tmp_path / "alpha") == good
+    assert latest_summaries(tmp_path) == {"alpha": good}
+    frame = load_portfolio(tmp_path)
+    assert frame.loc[frame["area"] == CX, ["client_id", "alignment"]].values.tolist() == [["alpha", 61.0]]
+
+
+def test_latest_summary_of_only_hidden_or_failed_waves_is_none(tmp_path):
+    _write_client(tmp_path, "alpha", ".staging-w1@1@x", 50.0)
+    _write_client(tmp_path, "alpha", "w1.failed", 50.0)
+    assert latest_summary(tmp_path / "alpha") is None
+    assert latest_summary(tmp_path / "nowhere") is None
+    assert load_portfolio(tmp_path).empty
+
+
+def test_skipped_summaries_log_only_at_debug_and_name_no_client(tmp_path, caplog):
+    _write_client(tmp_path, "alpha", "w1", 60.0)
+    (tmp_path / "secret-client" / "w1").mkdir(parents=True)
+    (tmp_path / "secret-client" / "w1" / "summary.json").write_text("{not json")
+    (tmp_path / "other-secret" / "w1").mkdir(parents=True)
+    (tmp_path / "other-secret" / "w1" / "summary.json").write_text('{"schema_version": "9.0"}')
+    with caplog.at_level(logging.DEBUG, logger="toolkit"):
+        frame = load_portfolio(tmp_path)
+    assert sorted(set(frame["client_id"])) == ["alpha"]
+    skipped = [r for r in caplog.records if "skipped" in r.getMessage()]
+    assert len(skipped) == 2 and {r.levelno for r in skipped} == {logging.DEBUG}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    text = " ".join(r.getMessage() for r in caplog.records)
+    assert "secret" not in text and str(tmp_path) not in text

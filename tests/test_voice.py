@@ -56,30 +56,78 @@ def voice():
     return analyse_voice(make_client(), privacy=Privacy(min_group_size=3, min_quote_group=5))
 
 
-def _theme(voice, area, theme):
-    t = voice.themes.set_index(["area", "theme"])
-    return t.loc[(area, theme)]
+# Extra excerpts for the theme table (same people, min_group_size 3, min_quote_group 5).
+THEME_EXTRA = [
+    ("R04", "customer_experience", "service_variability", "Service quality is a lottery."),
+    ("R08", "proven_processes", "workarounds", "Another workaround for the broken tool."),
+    ("R08", "proven_processes", "workarounds", "Yet another workaround."),
+    ("R01", "management_style", "Jane Doe bottleneck", "Decisions wait for her."),
+    ("R02", "management_style", "Jane Doe bottleneck", "Everything waits."),
+    ("R09", "management_style", "Jane Doe bottleneck", "Approvals are slow."),
+]
 
 
-def test_themes_frame_columns_and_coded_counts(voice):
-    assert list(voice.themes.columns) == ["area", "theme", "n_excerpts", "mean_sentiment"]
-    # service_variability is coded on R01, R02, R05 and R99: 4 excerpts.
-    assert _theme(voice, "customer_experience", "service_variability")["n_excerpts"] == 4
-    assert _theme(voice, "management_style", "decision_rights")["n_excerpts"] == 1
+@pytest.fixture(scope="module")
+def theme_voice():
+    return analyse_voice(make_client(EXCERPTS + THEME_EXTRA), privacy=Privacy(min_group_size=3, min_quote_group=5))
+
+
+def test_themes_count_only_quotable_groups_of_enough_respondents(theme_voice):
+    t = theme_voice.themes
+    assert list(t.columns) == ["area", "theme", "n_excerpts", "mean_sentiment"]
+    # Quotable respondents (min_quote_group 5): the frontline of Sales and Ops (R01-R04, R07-R10).
+    # service_variability: R01, R02, R04 (R05 is a manager, R99 unknown) -> 3 excerpts, 3 people: kept.
+    # "Jane Doe bottleneck": R01, R02, R09 -> kept, label redacted.
+    # workarounds: 3 excerpts but all R08 -> one person: dropped. Every other theme has < 3 people
+    # (promise_clarity R07, ownership R03, other R09, leader_consistency R10) or none quotable
+    # (decision_rights R13, an executive).
+    assert list(zip(t["area"], t["theme"], t["n_excerpts"])) == [
+        ("customer_experience", "service_variability", 3),
+        ("management_style", "[name] bottleneck", 3)]
+    texts = {"customer_experience": [EXCERPTS[0][3], EXCERPTS[1][3], THEME_EXTRA[0][3]],
+             "management_style": [x[3] for x in THEME_EXTRA[3:]]}
+    for area, group in texts.items():
+        want = sum(sentiment_score(x) for x in group) / 3
+        assert t.loc[t["area"] == area, "mean_sentiment"].item() == pytest.approx(want)
+    assert not t["theme"].str.contains("Jane|Doe").any()
+    assert (theme_voice.n_excerpts, theme_voice.n_coded) == (16, 12)  # totals over every excerpt
+
+
+def test_theme_labels_in_quotes_are_redacted_too(theme_voice):
+    themes = set(theme_voice.quotes["theme"])
+    assert "[name] bottleneck" in themes and not any("Jane" in x for x in themes)
+
+
+@pytest.mark.parametrize("min_group_size, want", [
+    (2, {"service_variability", "[name] bottleneck"}),   # no theme has exactly 2 people
+    (3, {"service_variability", "[name] bottleneck"}),
+    (4, set()),                                          # none has 4 people
+])
+def test_theme_threshold_is_min_group_size(min_group_size, want):
+    v = analyse_voice(make_client(EXCERPTS + THEME_EXTRA),
+                      privacy=Privacy(min_group_size=min_group_size, min_quote_group=5))
+    assert set(v.themes["theme"]) == want
+
+
+def test_counts_without_enough_people_give_no_theme(voice):
+    # In EXCERPTS alone no theme has 3 quotable respondents: nothing is counted.
+    assert voice.themes.empty and list(voice.themes.columns) == ["area", "theme", "n_excerpts", "mean_sentiment"]
     assert (voice.n_excerpts, voice.n_coded) == (10, 6)
-    assert voice.themes["n_excerpts"].sum() == 10
 
 
-@pytest.mark.parametrize("area, theme", [
-    ("customer_experience", "ownership_and_escalation"),  # "escalation", "chase"
-    ("proven_processes", "workarounds"),                   # "spreadsheets", "workaround"
-    ("proven_processes", "other"),                         # no keyword
+@pytest.mark.parametrize("prefix, area, theme", [
+    ("Customers keep", "customer_experience", "ownership_and_escalation"),  # "escalation", "chase"
+    ("We use spreadsheets", "proven_processes", "workarounds"),           # "spreadsheets", "workaround"
+    ("Nothing to add", "proven_processes", "other"),                      # no keyword
     # "my manager" (leader_consistency) and "feedback" (feedback_and_recognition) hit once each:
     # the tie goes to the theme listed first in the lexicon
-    ("management_style", "leader_consistency"),
+    ("My manager gives", "management_style", "leader_consistency"),
 ])
-def test_uncoded_excerpts_fall_back_to_the_lexicon(voice, area, theme):
-    assert _theme(voice, area, theme)["n_excerpts"] == 1
+def test_uncoded_excerpts_fall_back_to_the_lexicon(prefix, area, theme):
+    v = analyse_voice(make_client(), privacy=Privacy(min_group_size=3, min_quote_group=5),
+                      n_negative=5, n_positive=5)
+    row = v.quotes.loc[v.quotes["text"].str.startswith(prefix)]
+    assert list(zip(row["area"], row["theme"])) == [(area, theme)]
 
 
 def test_match_theme_counts_hits_and_handles_unknown_area():
@@ -102,12 +150,6 @@ def test_vader_sentiment_sign(text, sign, label):
     s = sentiment_score(text)
     assert (s > 0.05) - (s < -0.05) == sign
     assert sentiment_label(s) == label
-
-
-def test_theme_mean_sentiment(voice):
-    # promise_clarity holds one excerpt scoring +0.92
-    assert _theme(voice, "customer_experience", "promise_clarity")["mean_sentiment"] == pytest.approx(
-        sentiment_score("I love that we know exactly what we promise, great clarity."))
 
 
 def test_quotes_only_from_allowed_groups_by_level(voice):

@@ -36,7 +36,11 @@ import numpy as np
 import pandas as pd
 
 from toolkit.config import Privacy
+from toolkit.metrics.alignment import band, principal_gap, weighted_present
 from toolkit.metrics.assessment import Assessment
+from toolkit.metrics.consistency import within_group_consistency
+from toolkit.metrics.items import RATING_COUNT_PHRASES
+from toolkit.metrics.perception import between_group_sd
 from toolkit.model import AREA, DEPARTMENT, LEVEL, RESPONDENT, TEXT, THEME, Problem
 
 log = logging.getLogger("toolkit")
@@ -53,7 +57,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A
 _PHONE = re.compile(r"(?<![\w+])(?:\+\s?)?(?:\(\d{1,5}\)\s?)?\d(?:[\s.\-/]?(?:\(\d{1,5}\)|\d)){5,}(?!\w)")
 _ISO_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
 _MIN_PHONE_DIGITS = 7
-_MIN_NAME_PART = 3
+_MIN_NAME_PART = 2  # "Li", "Wu", "Ng": short name parts are names too
 
 
 def _phone_or_keep(match: re.Match[str]) -> str:
@@ -94,8 +98,9 @@ def redact_text(text: str, roster: Sequence[str]) -> str:
         An excerpt (note or quote) from client data.
     roster
         Names of people (e.g. ``"Jane Doe"``). Full names match in any case;
-        each part of a name with at least 3 letters matches on its own when it
-        is capitalised in the text (``"Jane"``, ``"Doe"`` but not ``"doe"``).
+        each part of a name with at least 2 letters matches on its own, as a
+        whole word, when it is capitalised in the text (``"Jane"``, ``"Doe"``,
+        ``"Li"`` but not ``"doe"`` or ``"li"``).
 
     Returns
     -------
@@ -111,6 +116,8 @@ def redact_text(text: str, roster: Sequence[str]) -> str:
     'Ask [name] ([email], [phone]).'
     >>> redact_text("Jane said the doe ran", ["Jane Doe"])
     '[name] said the doe ran'
+    >>> redact_text("Li said so, li-ion too", ["Li Wu"])
+    '[name] said so, li-ion too'
     """
     if not isinstance(text, str) or not text:
         return text
@@ -256,24 +263,48 @@ def _protect_coverage(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
     return _mark(coverage, primary, hidden & ~primary, ["n"], k)
 
 
-def _protect_areas(assessment: Assessment, k: int) -> tuple[pd.DataFrame, dict, str]:
+def _shown_department_spread(areas: pd.DataFrame, departments: pd.DataFrame, hidden: np.ndarray) -> pd.DataFrame:
+    """``within_dept_consistency`` and ``between_dept_sd`` recomputed over the shown departments.
+
+    Computed by metrics over every department, they would let a reader solve a
+    hidden department's mean from its shown siblings; here each uses only the
+    departments still shown (NaN below two), with the metrics' own helpers.
+    """
+    out = areas.copy()
+    shown = departments.loc[~departments[SUPPRESSED].to_numpy(dtype=bool)]
+    within, between = [], []
+    for area, area_hidden in zip(out.index, hidden):
+        rows = shown.loc[shown[AREA] == area]
+        if area_hidden or len(rows) < 2:
+            within.append(float("nan"))
+            between.append(float("nan"))
+            continue
+        within.append(within_group_consistency(rows["consistency"].to_numpy(dtype=float), min_groups=2))
+        between.append(between_group_sd(rows["perception"].to_numpy(dtype=float)))
+    out["within_dept_consistency"] = within
+    out["between_dept_sd"] = between
+    return out
+
+
+def _protect_areas(assessment: Assessment, departments: pd.DataFrame, k: int) -> tuple[pd.DataFrame, dict, str]:
+    """Hide areas rated by fewer than ``k`` (or all when the total is below ``k``), their ``n`` included."""
     areas = assessment.areas
-    value_cols = [c for c in areas.columns if c not in ("label", "weight", "n", "n_items", "band", "alpha_warning")]
-    total_small = float(assessment.oai.get("n", 0)) < k
+    value_cols = [c for c in areas.columns if c not in ("label", "weight", "n_items", "band", "alpha_warning")]
+    total_n = assessment.oai.get("n", 0)
+    total_small = total_n is None or float(total_n) < k
     n = areas["n"].to_numpy(dtype=float)
     primary = ((n > 0) & (n < k)) | total_small  # n = 0: nothing rated, nothing to hide
     out = _mark(areas, primary, np.zeros(len(areas), dtype=bool), value_cols, k)
+    out = _shown_department_spread(out, departments, primary)
     out["band"] = np.where(primary, "", out["band"].astype(object)).astype(object)
     out["alpha_warning"] = np.where(primary, "", out["alpha_warning"].astype(object)).astype(object)
     oai = dict(assessment.oai)
     gap = assessment.principal_gap
     if total_small:
-        oai.update(value=float("nan"), lo=float("nan"), hi=float("nan"), band="")
+        oai.update(value=float("nan"), lo=float("nan"), hi=float("nan"), band="", n=None)
         gap = ""
     elif primary.any():
         # An area rated by too few people must not leak through the OAI: re-weight the shown areas.
-        from toolkit.metrics.alignment import band, principal_gap, weighted_present
-
         shown = out.loc[~primary]
         value = weighted_present(shown["alignment"].to_dict(), shown["weight"].to_dict())
         oai.update(value=value, lo=float("nan"), hi=float("nan"), band=band(value))
@@ -281,6 +312,26 @@ def _protect_areas(assessment: Assessment, k: int) -> tuple[pd.DataFrame, dict, 
     oai[SUPPRESSED] = bool(total_small)
     oai[SUPPRESSED_REASON] = primary_reason(k) if total_small else ""
     return out, oai, gap
+
+
+def _shown_warnings(assessment: Assessment, areas: pd.DataFrame, total_small: bool) -> list[str]:
+    """The assessment's warnings minus those about a suppressed area (or counting ratings of a hidden total).
+
+    Area warnings are the sentences metrics start with the area's label (the
+    alpha warning among them); one about a hidden area may state a number
+    computed from its few respondents, so it goes.
+    """
+    hidden = areas.loc[areas[SUPPRESSED].to_numpy(dtype=bool)]
+    prefixes = tuple(f"{label}:" for label in hidden["label"].astype(str))
+    hidden_alpha = set(assessment.areas.loc[hidden.index, "alpha_warning"].astype(str)) - {""}
+    out = []
+    for w in assessment.warnings:
+        if w.startswith(prefixes) or w in hidden_alpha:
+            continue
+        if total_small and any(phrase in w for phrase in RATING_COUNT_PHRASES):
+            continue
+        out.append(w)
+    return out
 
 
 def _protect_gaps(gaps: pd.DataFrame, levels: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -327,17 +378,20 @@ def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
         With ``protected=True``. ``departments``, ``levels``, ``coverage``,
         ``items``, ``areas``, ``perception_gaps`` (and ``drift``,
         ``benchmark`` when present) gain ``suppressed`` and
-        ``suppressed_reason``; a suppressed coverage cell has ``n`` NaN.
-        ``oai`` gains the same two keys. ``drivers`` is dropped when fewer
+        ``suppressed_reason``; a suppressed coverage cell or area has ``n``
+        NaN. ``oai`` gains the same two keys; its ``n`` is None when the
+        total is below the threshold. ``areas.within_dept_consistency`` and
+        ``between_dept_sd`` are recomputed over the shown departments only
+        (NaN below two). Warnings about a suppressed area are dropped. ``drivers`` is dropped when fewer
         than ``min_group_size`` respondents (it already needs 30).
     """
     k = int(privacy.min_group_size)
-    areas, oai, gap = _protect_areas(assessment, k)
+    departments = _protect_breakdown(assessment.departments, AREA, ["perception", "favourable", "consistency"], k)
+    areas, oai, gap = _protect_areas(assessment, departments, k)
     items = assessment.items
     n_items = items["n"].to_numpy(dtype=float)
     item_cols = ["mean", "favourable", "rwg"] + [c for c in items.columns if c.startswith("share_")]
     items = _mark(items, n_items < k, np.zeros(len(items), dtype=bool), item_cols, k)
-    departments = _protect_breakdown(assessment.departments, AREA, ["perception", "favourable", "consistency"], k)
     levels = _protect_breakdown(assessment.levels, AREA, ["perception", "favourable"], k)
     coverage = _protect_coverage(assessment.coverage, k)
     gaps = _protect_gaps(assessment.perception_gaps, levels, k)
@@ -349,7 +403,7 @@ def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
     drivers = assessment.drivers
     if drivers is not None and (drivers.attrs.get("n", 0) < k or oai[SUPPRESSED]):
         drivers = None
-    warnings = list(assessment.warnings)
+    warnings = _shown_warnings(assessment, areas, bool(oai[SUPPRESSED]))
     hidden_groups = int(departments[SUPPRESSED].sum() + levels[SUPPRESSED].sum())
     if hidden_groups:
         warnings.append(f"{hidden_groups} department or level results are hidden to protect groups of fewer "

@@ -243,12 +243,40 @@ def _natural(name: str) -> list[tuple[int, int | str]]:
     return [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", name) if p]
 
 
+def _published(folder: Path) -> bool:
+    """A folder a reader may look at: not hidden (staging, backups) and not ``<wave>.failed``."""
+    return folder.is_dir() and not folder.name.startswith(".") and not folder.name.endswith(".failed")
+
+
 def latest_summary(client_dir: Path) -> Path | None:
-    """The client's latest wave summary: by wave name (natural order), then file mtime."""
-    found = [p for p in client_dir.glob(f"*/{SUMMARY_FILE}") if p.is_file()]
+    """The client's latest published wave summary: by wave name (natural order), then file mtime.
+
+    Hidden folders (another run's in-flight ``.staging-*`` or ``.previous-*``)
+    and ``<wave>.failed`` folders are never read.
+    """
+    client_dir = Path(client_dir)
+    if not client_dir.is_dir():
+        return None
+    found = [w / SUMMARY_FILE for w in client_dir.iterdir() if _published(w) and (w / SUMMARY_FILE).is_file()]
     if not found:
         return None
     return max(found, key=lambda p: (_natural(p.parent.name), p.stat().st_mtime))
+
+
+def latest_summaries(reports_dir: Path) -> dict[str, Path]:
+    """``{client folder name: its latest summary}`` for every published client folder, sorted by name.
+
+    Hidden client folders are skipped; each client's summary is `latest_summary`.
+    """
+    root = Path(reports_dir)
+    if not root.is_dir():
+        return {}
+    out: dict[str, Path] = {}
+    for client_dir in sorted(p for p in root.iterdir() if _published(p)):
+        path = latest_summary(client_dir)
+        if path is not None:
+            out[client_dir.name] = path
+    return out
 
 
 def load_portfolio(reports_dir: Path, *, exclude: str | None = None) -> pd.DataFrame:
@@ -265,27 +293,28 @@ def load_portfolio(reports_dir: Path, *, exclude: str | None = None) -> pd.DataF
     -------
     pandas.DataFrame
         ``client_id, area, alignment`` (NaN for a suppressed area), sorted by
-        client and area. Unreadable or other-major-version summaries are
-        skipped with a warning in the log.
+        client and area. Hidden and ``*.failed`` folders are never read
+        (`latest_summaries`); unreadable or other-major-version summaries are
+        skipped, logged at debug level without naming the client.
     """
     rows: list[dict[str, Any]] = []
-    reports_dir = Path(reports_dir)
-    clients = sorted(p for p in reports_dir.iterdir() if p.is_dir()) if reports_dir.is_dir() else []
     order = {a: i for i, a in enumerate(AREAS)}
-    for client_dir in clients:
-        path = latest_summary(client_dir)
-        if path is None:
-            continue
+    # This runs inside one client's assessment kernel, whose log lands in that client's
+    # notebook: never name another client there (debug level, no path).
+    for folder, path in latest_summaries(Path(reports_dir)).items():
         try:
             d = load_summary(path)
         except (OSError, ValueError) as exc:
-            log.warning("benchmark: skipped %s: %s", path, exc)
+            log.debug("benchmark: skipped an unreadable summary (%s)", type(exc).__name__)
+            continue
+        if not isinstance(d, dict):
+            log.debug("benchmark: skipped a summary that is not a JSON object")
             continue
         if str(d.get("schema_version", "")).split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-            log.warning("benchmark: skipped %s: schema version %r", path, d.get("schema_version"))
+            log.debug("benchmark: skipped a summary of another schema version")
             continue
-        client_id = str(d.get("client_id") or client_dir.name)
-        if client_id == exclude or client_dir.name == exclude:
+        client_id = str(d.get("client_id") or folder)
+        if client_id == exclude or folder == exclude:
             continue
         for rec in d.get("areas", []):
             if rec.get(AREA) in order:

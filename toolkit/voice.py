@@ -6,7 +6,10 @@ Sentiment is VADER's compound score (Hutto & Gilbert 2014) with the usual
 cut-offs (>= 0.05 positive, <= -0.05 negative). Quotes come only from groups
 that clear ``min_quote_group`` (`toolkit.privacy.quote_groups_allowed`), are
 redacted (`toolkit.privacy.redact_text`) and attributed by level only; no
-respondent id leaves this module. Texts stay raw here: HTML escaping is the
+respondent id leaves this module. Theme counts and mean sentiments are built
+from the same quotable excerpts only, a theme needs at least
+``min_group_size`` distinct respondents, and coded theme labels are redacted
+too (they are client text). Texts stay raw here: HTML escaping is the
 renderer's job.
 """
 from __future__ import annotations
@@ -127,11 +130,14 @@ class Voice:
     Attributes
     ----------
     themes
-        ``area, theme, n_excerpts, mean_sentiment`` (all excerpts, coded or matched).
+        ``area, theme, n_excerpts, mean_sentiment`` over the excerpts of quotable
+        respondents (the ``min_quote_group`` rule), coded or matched; a theme
+        backed by fewer than ``min_group_size`` distinct respondents is left
+        out, and coded labels are redacted.
     quotes
         ``area, theme, level, text, sentiment``: redacted, from allowed groups only.
     n_excerpts, n_coded
-        Excerpts analysed, and how many the consultant had coded.
+        Excerpts analysed (every excerpt with text), and how many the consultant had coded.
     """
 
     themes: pd.DataFrame
@@ -187,6 +193,33 @@ def _pick_quotes(allowed: pd.DataFrame, n_negative: int, n_positive: int) -> pd.
     return pd.concat(picked)
 
 
+def _quotable_respondents(excerpts: pd.DataFrame, respondents: pd.DataFrame, min_quote_group: int) -> set[str]:
+    """Ids of the excerpts' respondents whose level and department groups clear ``min_quote_group``.
+
+    The rule is `toolkit.privacy.quote_groups_allowed` itself, applied to one
+    probe row per respondent (the id travels in the text column, which that
+    function keeps), so themes and quotes cannot drift apart.
+    """
+    ids = pd.Series(sorted({str(r) for r in excerpts[RESPONDENT].dropna()}), dtype="object")
+    probe = pd.DataFrame({RESPONDENT: ids, AREA: "", THEME: "", TEXT: ids})
+    return set(quote_groups_allowed(probe, respondents, min_quote_group)[TEXT].astype(str))
+
+
+def _theme_table(ex: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
+    """``area, theme, n_excerpts, mean_sentiment``: themes backed by >= ``min_group_size`` respondents."""
+    if ex.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in THEMES_COLUMNS})
+    themes = (ex.groupby([AREA, THEME], sort=False)
+              .agg(n_excerpts=(TEXT, "size"), mean_sentiment=(SENTIMENT, "mean"),
+                   n_respondents=(RESPONDENT, "nunique")).reset_index())
+    themes = themes.loc[themes["n_respondents"] >= min_group_size]
+    themes = themes.assign(_o=_area_order(themes)).sort_values(
+        ["_o", "n_excerpts", THEME], ascending=[True, False, True], kind="mergesort")
+    themes = themes[THEMES_COLUMNS].reset_index(drop=True)
+    themes["n_excerpts"] = themes["n_excerpts"].astype("int64")
+    return themes
+
+
 def analyse_voice(client: ClientData, *, privacy: Privacy | None = None, lexicon: Lexicon | None = None,
                   n_negative: int = 2, n_positive: int = 1) -> Voice:
     """Themes, sentiment and representative quotes from a client's excerpts.
@@ -198,7 +231,8 @@ def analyse_voice(client: ClientData, *, privacy: Privacy | None = None, lexicon
     privacy
         Thresholds; ``client.config.privacy`` by default. Quotes come only from
         excerpts whose respondent's level and department groups each have at
-        least ``min_quote_group`` respondents.
+        least ``min_quote_group`` respondents; themes come from the same
+        excerpts and need ``min_group_size`` distinct respondents each.
     lexicon
         Keyword lexicon for uncoded excerpts; ``templates/theme_lexicon.yaml`` by default.
     n_negative, n_positive
@@ -221,12 +255,12 @@ def analyse_voice(client: ClientData, *, privacy: Privacy | None = None, lexicon
         return empty
     n_coded = int(sum(_coded(t) for t in excerpts.loc[ex.index, THEME])) if THEME in excerpts.columns else 0
 
-    themes = (ex.groupby([AREA, THEME], sort=False)
-              .agg(n_excerpts=(TEXT, "size"), mean_sentiment=(SENTIMENT, "mean")).reset_index())
-    themes = themes.assign(_o=_area_order(themes)).sort_values(
-        ["_o", "n_excerpts", THEME], ascending=[True, False, True], kind="mergesort")
-    themes = themes[THEMES_COLUMNS].reset_index(drop=True)
-    themes["n_excerpts"] = themes["n_excerpts"].astype("int64")
+    n_all = len(ex)
+    # Coded theme labels are client text: redact them like the quotes (names, e-mails, phones).
+    ex[THEME] = pd.Series([redact_text(str(t), client.roster) for t in ex[THEME]], index=ex.index, dtype="object")
+    # Themes and quotes both come only from respondents whose groups clear ``min_quote_group``.
+    ex = ex.loc[ex[RESPONDENT].isin(_quotable_respondents(ex, client.respondents, privacy.min_quote_group))]
+    themes = _theme_table(ex, int(privacy.min_group_size))
 
     allowed = quote_groups_allowed(ex[[RESPONDENT, AREA, THEME, TEXT]], client.respondents,
                                    privacy.min_quote_group)
@@ -236,5 +270,5 @@ def analyse_voice(client: ClientData, *, privacy: Privacy | None = None, lexicon
     quotes = _pick_quotes(allowed.reset_index(drop=True), n_negative, n_positive)
     quotes = quotes.assign(_o=_area_order(quotes)).sort_values(["_o", SENTIMENT], kind="mergesort")
     quotes = quotes[QUOTES_COLUMNS].reset_index(drop=True)
-    log.info("voice: %d excerpts (%d coded), %d themes, %d quotes", len(ex), n_coded, len(themes), len(quotes))
-    return Voice(themes=themes, quotes=quotes, n_excerpts=len(ex), n_coded=n_coded)
+    log.info("voice: %d excerpts (%d coded), %d themes, %d quotes", n_all, n_coded, len(themes), len(quotes))
+    return Voice(themes=themes, quotes=quotes, n_excerpts=n_all, n_coded=n_coded)

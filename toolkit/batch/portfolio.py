@@ -20,9 +20,10 @@ others keep older or hand-made summaries readable. A suppressed OAI
 (``oai.value`` null) stays missing.
 
 A client's *latest* summary is the one of its greatest wave id in natural
-order (``2025-h2`` < ``2026-h1``, ``wave9`` < ``wave10``), as
-`toolkit.summary.latest_summary` orders them; hidden folders, ``<wave>.failed``
-folders and unreadable summaries are skipped.
+order (``2025-h2`` < ``2026-h1``, ``wave9`` < ``wave10``): the one
+`toolkit.summary.latest_summaries` picks (the benchmark reads the same
+function), so hidden folders (``.staging-*``, ``.previous-*``) and
+``<wave>.failed`` folders are never read; unreadable summaries are skipped.
 """
 from __future__ import annotations
 
@@ -30,14 +31,17 @@ import json
 import logging
 import math
 import os
-import re
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from toolkit.summary import latest_summaries
+
 log = logging.getLogger("toolkit")
+
+__all__ = ["PORTFOLIO_COLUMNS", "PORTFOLIO_FILE", "latest_summaries", "portfolio_table", "write_portfolio_csv"]
 
 PORTFOLIO_COLUMNS = ["client_id", "name", "wave", "oai", "band", "principal_gap"]
 PORTFOLIO_FILE = "portfolio.csv"
@@ -74,26 +78,6 @@ def _first(data: dict, column: str) -> Any:
                 continue
         return value
     return None
-
-
-def _natural(name: str) -> list[tuple[int, int | str]]:
-    """Sort key in which ``wave10`` follows ``wave9``."""
-    return [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", name) if p]
-
-
-def latest_summaries(out_dir: Path) -> dict[str, Path]:
-    """Return ``{client folder name: path of its latest summary.json}`` under ``out_dir``."""
-    found: dict[str, Path] = {}
-    root = Path(out_dir)
-    if not root.is_dir():
-        return found
-    for client in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        waves = sorted((w for w in client.iterdir() if w.is_dir() and not w.name.startswith(".")
-                        and not w.name.endswith(".failed") and (w / "summary.json").is_file()),
-                       key=lambda w: _natural(w.name))
-        if waves:
-            found[client.name] = waves[-1] / "summary.json"
-    return found
 
 
 def portfolio_table(out_dir: Path) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.config import ClientConfig
+from toolkit.metrics.alignment import band
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREA_LABELS, AREAS, DEPARTMENT
 
@@ -25,8 +26,11 @@ STYLE_WORDS = {"collaborative": "collaborative", "autonomous": "autonomous",
 
 
 def band_of(value: float) -> str:
-    """Band of a 0-100 score: aligned (>= 75), partly aligned (60-74.9), misaligned (< 60)."""
-    return "aligned" if value >= 75 else "partly aligned" if value >= 60 else "misaligned"
+    """Band of a 0-100 score: aligned (>= 75), partly aligned (60-74.9), misaligned (< 60).
+
+    Delegates to `toolkit.metrics.alignment.band`, the single definition ("" for NaN).
+    """
+    return band(value)
 
 
 def num(x: Any) -> float | None:
@@ -169,8 +173,8 @@ def oai_values(assessment: Assessment) -> dict[str, Any]:
     lo = None if hidden else num(oai.get("lo"))
     hi = None if hidden else num(oai.get("hi"))
     n = None if hidden else num(oai.get("n"))
-    band = (oai.get("band") or band_of(value)) if value is not None else None
-    return {"value": value, "lo": lo, "hi": hi, "n": n, "band": band}
+    band_name = (oai.get("band") or band_of(value)) if value is not None else None
+    return {"value": value, "lo": lo, "hi": hi, "n": n, "band": band_name}
 
 
 def overall_context(assessment: Assessment, config: ClientConfig) -> dict[str, Any]:

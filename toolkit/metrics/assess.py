@@ -11,13 +11,13 @@ from toolkit.metrics.alignment import band, principal_gap, weighted_present
 from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.benchmark import benchmark_percentiles
 from toolkit.metrics.bootstrap import bootstrap_areas, interval
-from toolkit.metrics.consistency import consistency, group_consistency, item_rwg
+from toolkit.metrics.consistency import consistency, group_consistency, item_rwg, within_group_consistency
 from toolkit.metrics.drift import OVERALL, drift_table
 from toolkit.metrics.drivers import MIN_DRIVER_N, key_drivers
 from toolkit.metrics.evidence import evidence_by_area, score_kpis
 from toolkit.metrics.gaps import level_gaps
 from toolkit.metrics.items import RatingMatrix, build_matrix, item_table, respondent_means
-from toolkit.metrics.perception import favourable, group_perception, perception, to_points
+from toolkit.metrics.perception import between_group_sd, favourable, group_perception, perception, to_points
 from toolkit.metrics.reliability import alpha_warning, cronbach_alpha
 from toolkit.model import AREA, AREA_LABELS, AREAS, DEPARTMENT, KPI, LEVEL, OUTCOME_AREA, ClientData
 
@@ -45,11 +45,6 @@ class ScoredWave:
     draws: Draws
 
 
-def _sd(values: np.ndarray) -> float:
-    v = values[~np.isnan(values)]
-    return float(v.std(ddof=1)) if v.size >= 2 else float("nan")
-
-
 def _breakdown(matrix: RatingMatrix, column: str, area_values: dict[str, np.ndarray],
                with_consistency: bool) -> pd.DataFrame:
     """Group x area table of n, perception, favourable (and consistency) for groups that rated the area."""
@@ -73,7 +68,19 @@ def _coverage(matrix: RatingMatrix) -> pd.DataFrame:
     return counts[COVERAGE_COLUMNS]
 
 
-def score_wave(client: ClientData, *, seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_BOOT) -> ScoredWave:
+def previous_wave_seed(seed: int) -> np.random.SeedSequence:
+    """Seed of the previous wave's bootstrap: a stream independent of the current wave's.
+
+    The current wave is bootstrapped with ``seed`` itself (so `assess` and
+    `score_wave` agree); the previous wave with a child spawned from
+    ``SeedSequence(seed)``, so the two waves' resamples are independent (not
+    paired index for index) yet reproducible for a given seed.
+    """
+    return np.random.SeedSequence(seed).spawn(1)[0]
+
+
+def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAULT_SEED,
+               n_boot: int = DEFAULT_BOOT) -> ScoredWave:
     """Score one wave: point estimates, intervals and the draws drift needs."""
     cfg = client.config
     matrix, warnings = build_matrix(client.ratings, client.questions)
@@ -123,9 +130,8 @@ def score_wave(client: ClientData, *, seed: int = DEFAULT_SEED, n_boot: int = DE
             "perception": p, "perception_lo": interval(p_draws)[0], "perception_hi": interval(p_draws)[1],
             "favourable": favourable(values),
             "consistency": c, "consistency_lo": interval(c_draws)[0], "consistency_hi": interval(c_draws)[1],
-            "within_dept_consistency": float(np.nanmean(dept["consistency"])) if dept["consistency"].notna().any()
-            else float("nan"),
-            "between_dept_sd": _sd(dept["perception"].to_numpy(dtype=float)),
+            "within_dept_consistency": within_group_consistency(dept["consistency"].to_numpy(dtype=float)),
+            "between_dept_sd": between_group_sd(dept["perception"].to_numpy(dtype=float)),
             "evidence": e, "alignment": a,
             "alignment_lo": interval(a_draws)[0], "alignment_hi": interval(a_draws)[1],
             "band": band(a), "alpha": alpha, "alpha_warning": alpha_msg,
@@ -179,7 +185,9 @@ def assess(client: ClientData, *, previous: ClientData | None = None, others: pd
     previous
         The client's earlier wave; fills ``drift`` (A, P and C per area and
         the OAI, each difference with a 90 % interval from independent
-        bootstraps of the two waves with the same B and seed).
+        bootstraps of the two waves with the same B: the previous wave's
+        generator is an independent stream derived from ``seed``, see
+        `previous_wave_seed`).
     others
         Other clients' latest alignment, ``client_id, area, alignment``;
         fills ``benchmark`` when at least 5 other clients exist.
@@ -196,7 +204,7 @@ def assess(client: ClientData, *, previous: ClientData | None = None, others: pd
     wave = score_wave(client, seed=seed, n_boot=n_boot)
     result = wave.assessment
     if previous is not None:
-        before = score_wave(previous, seed=seed, n_boot=n_boot)
+        before = score_wave(previous, seed=previous_wave_seed(seed), n_boot=n_boot)
         drift = drift_table(before.draws, wave.draws)
         prev_n = before.assessment.areas["n"].to_dict() | {OVERALL: int(before.assessment.oai["n"])}
         drift.attrs["previous_wave"] = previous.wave

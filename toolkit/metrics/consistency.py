@@ -92,3 +92,19 @@ def group_consistency(values: np.ndarray, codes: np.ndarray, n_groups: int) -> n
         s2 = np.bincount(flat, weights=(dev ** 2).ravel(), minlength=size).reshape(n_groups, j)
         var = np.where(cnt >= 2, s2 / np.maximum(cnt - 1, 1), np.nan)
     return np.asarray(mean_points(rwg_from_variance(var), axis=1))
+
+
+def within_group_consistency(group_consistency: np.ndarray, min_groups: int = 1) -> float:
+    """Mean of group (e.g. department) consistencies over the groups with a value.
+
+    NaN when fewer than ``min_groups`` groups have a value.
+
+    Examples
+    --------
+    >>> within_group_consistency(np.array([70.0, 80.0, np.nan])), within_group_consistency(np.array([70.0]), 2)
+    (75.0, nan)
+    """
+    v = np.asarray(group_consistency, dtype=float)
+    v = v[~np.isnan(v)]
+    return float(v.mean()) if v.size >= max(min_groups, 1) else float("nan")
+

@@ -1,43 +1,60 @@
 """Evidence ``E``: how often the operations KPIs meet their strategic targets (DESIGN 2.1)."""
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from toolkit.config import AssessmentWindow, KpiDefinition
+from toolkit.intake.periods import PERIOD_EXPECTED, parse_period
 from toolkit.model import AREA, AREAS, DEPARTMENT, KPI, PERIOD_START, VALUE
 
 KPI_COLUMNS = [KPI, "name", AREA, "better", "target", "unit", "n_obs", "attainment", "mean", "cv", "n_departments"]
 KPI_DEPT_COLUMNS = [KPI, DEPARTMENT, "n_obs", "mean", "attainment"]
-_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 
 
-def parse_period(text: str) -> pd.Timestamp:
-    """First day of a period label: ``2026-03``, ``2026-Q1``, ``2026-03-15`` or ``2026``.
+def _period_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First day and the day after the last day of a period label (any spelling intake accepts).
 
     Examples
     --------
-    >>> parse_period("2026-Q2"), parse_period("2026-03")
-    (Timestamp('2026-04-01 00:00:00'), Timestamp('2026-03-01 00:00:00'))
+    >>> _period_bounds("Q1 2026")
+    (Timestamp('2026-01-01 00:00:00'), Timestamp('2026-04-01 00:00:00'))
+    >>> _period_bounds("Mar-26")[1], _period_bounds("2026-03-15")[1]
+    (Timestamp('2026-04-01 00:00:00'), Timestamp('2026-03-16 00:00:00'))
     """
-    text = str(text).strip()
-    q = _QUARTER.match(text)
-    if q:
-        return pd.Timestamp(year=int(q.group(1)), month=3 * int(q.group(2)) - 2, day=1)
-    return pd.Timestamp(text)
+    parsed = parse_period(text)
+    if parsed is None:
+        raise ValueError(f"assessment_window bound {text!r} is not {PERIOD_EXPECTED}")
+    label, first = parsed
+    if "Q" in label:
+        return first, first + pd.DateOffset(months=3)
+    if len(label) == len("2026-03"):
+        return first, first + pd.DateOffset(months=1)
+    return first, first + pd.Timedelta(days=1)
 
 
 def in_window(period_start: pd.Series, window: AssessmentWindow | None) -> np.ndarray:
-    """Bool mask of observations whose ``period_start`` lies in the window (inclusive)."""
+    """Bool mask of observations whose ``period_start`` lies in the window.
+
+    Both bounds are inclusive of whole periods: ``start`` from the first day of
+    its period, ``end`` through the last day of its period (``end: 2026-Q1``
+    keeps 2026-03-31, ``end: 2026-03`` keeps 2026-03-15). Bounds are parsed by
+    `toolkit.intake.periods.parse_period`, the parser that validated them.
+
+    Examples
+    --------
+    >>> starts = pd.Series(pd.to_datetime(["2025-12-31", "2026-01-01", "2026-03-15", "2026-04-01"]))
+    >>> in_window(starts, AssessmentWindow(start="2026-01", end="Q1 2026")).tolist()
+    [False, True, True, False]
+    """
     starts = pd.to_datetime(period_start)
     keep = np.ones(len(starts), dtype=bool)
     if window is not None and window.start:
-        keep &= (starts >= parse_period(window.start)).to_numpy()
+        keep &= (starts >= _period_bounds(window.start)[0]).to_numpy()
     if window is not None and window.end:
-        keep &= (starts <= parse_period(window.end)).to_numpy()
+        keep &= (starts < _period_bounds(window.end)[1]).to_numpy()
     return keep
 
 

@@ -18,6 +18,10 @@ log = logging.getLogger("toolkit")
 
 FAVOURABLE_MIN = 4.0  # a rating of 4 or 5 (after reverse keying) is favourable
 _TRUE = {"true", "1", "yes", "y", "t"}
+# Warning phrases that count ratings (privacy drops them when every result is hidden).
+UNKNOWN_QUESTIONS_PHRASE = "ratings of questions not in the question bank were ignored"
+DUPLICATE_RATINGS_PHRASE = "questions were rated more than once by the same respondent"
+RATING_COUNT_PHRASES = (UNKNOWN_QUESTIONS_PHRASE, DUPLICATE_RATINGS_PHRASE)
 
 
 def as_bool(values: pd.Series) -> np.ndarray:
@@ -120,8 +124,8 @@ def build_matrix(ratings: pd.DataFrame, questions: pd.DataFrame) -> tuple[Rating
     unknown = q_codes < 0
     if unknown.any():
         names = sorted(set(ratings.loc[unknown, QUESTION].astype(str)))
-        warnings.append(f"{int(unknown.sum())} ratings of questions not in the question bank were "
-                        f"ignored ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}).")
+        warnings.append(f"{int(unknown.sum())} {UNKNOWN_QUESTIONS_PHRASE} "
+                        f"({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}).")
     rating = ratings[RATING].to_numpy(dtype=float)
     keep = ~unknown & ~np.isnan(rating)
     r_codes, r_ids = pd.factorize(ratings[RESPONDENT].astype(str).to_numpy(dtype=object)[keep])
@@ -145,8 +149,7 @@ def build_matrix(ratings: pd.DataFrame, questions: pd.DataFrame) -> tuple[Rating
     total = np.bincount(flat, weights=rating, minlength=n * j)
     count = np.bincount(flat, minlength=n * j)
     if (count > 1).any():
-        warnings.append(f"{int((count > 1).sum())} questions were rated more than once by the same "
-                        "respondent; their ratings were averaged.")
+        warnings.append(f"{int((count > 1).sum())} {DUPLICATE_RATINGS_PHRASE}; their ratings were averaged.")
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(count > 0, total / np.maximum(count, 1), np.nan).reshape(n, j)
     values = reverse_key(raw, reverse[None, :])

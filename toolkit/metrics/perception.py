@@ -87,3 +87,19 @@ def group_perception(values: np.ndarray, codes: np.ndarray, n_groups: int) -> tu
         p = np.where(n > 0, to_points(total / np.maximum(n, 1)), np.nan)
         f = np.where(rating_count > 0, 100.0 * fav_count / np.maximum(rating_count, 1), np.nan)
     return n.astype(np.int64), p, f
+
+
+def between_group_sd(group_perception: np.ndarray) -> float:
+    """Spread of group (e.g. department) perceptions: sample SD (ddof 1) of the defined values.
+
+    NaN when fewer than 2 groups have a value.
+
+    Examples
+    --------
+    >>> between_group_sd(np.array([50.0, 75.0, np.nan]))  # SD of 50 and 75 = 25 / sqrt(2)
+    17.67766952966369
+    """
+    v = np.asarray(group_perception, dtype=float)
+    v = v[~np.isnan(v)]
+    return float(v.std(ddof=1)) if v.size >= 2 else float("nan")
+

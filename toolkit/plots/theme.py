@@ -13,7 +13,6 @@ vermillion for green / amber / red.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +20,9 @@ from typing import Any
 import matplotlib as mpl
 from cycler import cycler
 from matplotlib.colors import LinearSegmentedColormap
+
+from toolkit.metrics.alignment import BANDS as METRIC_BANDS
+from toolkit.metrics.alignment import band as metric_band
 
 # --- palette -----------------------------------------------------------------
 OKABE_ITO: dict[str, str] = {
@@ -44,11 +46,10 @@ LIGHT_GREY = "#E6E6E6"  # backgrounds: tracks, suppressed cells
 TEXT_COLOR = "#222222"
 
 # --- bands (DESIGN 2.1: >= 75 aligned, 60-74.9 partly aligned, < 60 misaligned) ----
-ALIGNED_MIN = 75.0
-PARTLY_MIN = 60.0
-BAND_ALIGNED = "aligned"
-BAND_PARTLY = "partly aligned"
-BAND_MISALIGNED = "misaligned"
+# Thresholds and names come from toolkit.metrics.alignment.BANDS, their single definition.
+ALIGNED_MIN, BAND_ALIGNED = METRIC_BANDS[0]
+PARTLY_MIN, BAND_PARTLY = METRIC_BANDS[1]
+BAND_MISALIGNED = METRIC_BANDS[2][1]
 BANDS: tuple[str, ...] = (BAND_ALIGNED, BAND_PARTLY, BAND_MISALIGNED)
 BAND_COLORS: dict[str, str] = {
     BAND_ALIGNED: OKABE_ITO["bluish_green"],   # green
@@ -160,18 +161,16 @@ def normalise_band(band: object) -> str:
 def band_of(value: float) -> str | None:
     """Return the band of a 0-100 score, or None for a missing (NaN) score.
 
+    The thresholds are `toolkit.metrics.alignment.band`'s, the single definition.
+
     Examples
     --------
     >>> band_of(75.0), band_of(74.9), band_of(59.99), band_of(float("nan"))
     ('aligned', 'partly aligned', 'misaligned', None)
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return None
-    if value >= ALIGNED_MIN:
-        return BAND_ALIGNED
-    if value >= PARTLY_MIN:
-        return BAND_PARTLY
-    return BAND_MISALIGNED
+    return metric_band(float(value)) or None
 
 
 def band_color(band: str) -> str:
