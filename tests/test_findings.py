@@ -392,3 +392,14 @@ def test_assessment_is_not_mutated():
     build_findings(a, CONFIG)
     pd.testing.assert_frame_equal(a.areas, areas)
     pd.testing.assert_frame_equal(a.departments, depts)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (75.0, "aligned"), (74.99, "partly aligned"), (60.0, "partly aligned"), (59.99, "misaligned")])
+def test_context_band_is_the_metrics_band(value, expected, monkeypatch):
+    import toolkit.metrics.alignment as alignment
+    from toolkit.findings.context import band_of
+    assert band_of(value) == alignment.band(value) == expected
+    # one definition: moving the metrics' aligned floor to 80 moves the findings' band too
+    monkeypatch.setattr(alignment, "BANDS", ((80.0, "aligned"), (60.0, "partly aligned"), (-np.inf, "misaligned")))
+    assert band_of(78.0) == "partly aligned"

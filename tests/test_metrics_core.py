@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.config import ClientConfig
+from toolkit.config import AssessmentWindow, ClientConfig
 from toolkit.metrics import assess
 from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.consistency import consistency, item_rwg, rwg_from_variance
+from toolkit.metrics.evidence import in_window
 from toolkit.model import ClientData
 
 QUESTIONS = pd.DataFrame({
@@ -179,6 +180,43 @@ def test_default_window_uses_every_period():
     # csat: 80 ok, 70 no, 50 no -> 33.3 %; E_CX = (75 + 33.3) / 2
     assert a.kpis.set_index("kpi_id").loc["csat", "attainment"] == pytest.approx(100 / 3)
     assert a.areas.loc["customer_experience", "evidence"] == pytest.approx((75 + 100 / 3) / 2)
+
+
+WINDOW_DAYS = ["2025-12-31", "2026-01-01", "2026-02-10", "2026-03-15", "2026-03-31", "2026-04-01"]
+
+
+@pytest.mark.parametrize("window, expected", [
+    ({"end": "2026-Q1"}, [1, 1, 1, 1, 1, 0]),          # a quarter end runs through 31 March
+    ({"end": "Q1 2026"}, [1, 1, 1, 1, 1, 0]),          # every spelling intake accepts
+    ({"end": "2026-03"}, [1, 1, 1, 1, 1, 0]),          # a month end runs through its last day
+    ({"end": "Mar 2026"}, [1, 1, 1, 1, 1, 0]),
+    ({"end": "Mar-26"}, [1, 1, 1, 1, 1, 0]),           # 2026, not year 1 or 26 March
+    ({"end": "2026-03-15"}, [1, 1, 1, 1, 0, 0]),       # a day end includes that day
+    ({"start": "Q1 2026"}, [0, 1, 1, 1, 1, 1]),
+    ({"start": "2026-02", "end": "2026-02"}, [0, 0, 1, 0, 0, 0]),
+    ({"start": "2026-03-31", "end": "2026-Q2"}, [0, 0, 0, 0, 1, 1]),
+])
+def test_window_bounds_are_whole_periods(window, expected):
+    starts = pd.Series(pd.to_datetime(WINDOW_DAYS))
+    assert in_window(starts, AssessmentWindow(**window)).tolist() == [bool(e) for e in expected]
+
+
+def test_window_bound_that_is_no_period_is_refused():
+    with pytest.raises(ValueError, match="not a month"):
+        in_window(pd.Series(pd.to_datetime(WINDOW_DAYS)), AssessmentWindow(end="sometime"))
+
+
+@pytest.mark.parametrize("end, n_obs, attainment", [
+    ("2026-03", 3, 100 / 3),    # daily rows of 10 Jan, 20 Feb and 15 Mar: 80 ok, 70 no, 50 no
+    ("Q1 2026", 3, 100 / 3),
+    ("2026-02", 2, 50.0),       # 15 March is after February
+])
+def test_daily_operations_in_window(end, n_obs, attainment):
+    ops = [("csat", "A", "2026-01-10", 80), ("csat", "B", "2026-02-20", 70), ("csat", "A", "2026-03-15", 50),
+           ("csat", "A", "2026-04-01", 99)]
+    a = assess(make_client(ops=ops, assessment_window={"end": end}), n_boot=0)
+    k = a.kpis.set_index("kpi_id").loc["csat"]
+    assert k["n_obs"] == n_obs and k["attainment"] == pytest.approx(attainment)
 
 
 def test_warnings_are_sentences(tiny):

@@ -7,6 +7,7 @@ import pytest
 from scipy import stats
 
 from toolkit.metrics import assess, benchmark_percentiles, relative_weights
+from toolkit.metrics.assess import DEFAULT_SEED
 from toolkit.metrics.bootstrap import bootstrap_areas, interval, resample_counts
 from toolkit.metrics.consistency import consistency
 from toolkit.metrics.drivers import key_drivers
@@ -169,6 +170,37 @@ def test_drift_identical_waves_is_zero_and_not_significant():
     rated = drift.dropna(subset=["difference"])
     assert (rated["difference"] == 0).all() and not rated["significant"].any()
     assert set(drift["metric"]) == {"alignment", "perception", "consistency", "oai"}
+
+
+def test_drift_waves_are_bootstrapped_independently(monkeypatch):
+    """Equal n: the two waves' resample matrices must differ (independent, not paired) yet be reproducible."""
+    import toolkit.metrics.bootstrap as bootstrap
+
+    seen: list[np.ndarray] = []
+
+    def recording(n, n_boot, rng):
+        for block in resample_counts(n, n_boot, rng):
+            seen.append(block)
+            yield block
+
+    monkeypatch.setattr(bootstrap, "resample_counts", recording)
+    current, previous = make_client(people=_random_people(30, 1)), make_client(people=_random_people(30, 2))
+    first = assess(current, previous=previous, n_boot=50).drift
+    assert len(seen) == 2 and seen[0].shape == seen[1].shape == (50, 30)
+    assert not np.array_equal(seen[0], seen[1])
+    # the current wave keeps the stream of `seed` itself: same draws as assessing it alone
+    np.testing.assert_array_equal(seen[0], next(resample_counts(30, 50, np.random.default_rng(DEFAULT_SEED))))
+    again = assess(current, previous=previous, n_boot=50).drift
+    np.testing.assert_array_equal(seen[1], seen[3])
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_drift_of_identical_waves_has_a_real_interval():
+    # paired resamples of identical data gave every difference draw 0, an interval of [0, 0]
+    client = make_client(people=_random_people(40, 5))
+    d = assess(client, previous=client, n_boot=200).drift.set_index(["area", "metric"])
+    oai = d.loc[("overall", "oai")]
+    assert oai["difference"] == 0 and oai["lo"] < 0 < oai["hi"] and not oai["significant"]
 
 
 def test_drift_detects_a_real_improvement():

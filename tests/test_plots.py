@@ -454,3 +454,16 @@ def test_empty_frame_says_no_data(draw, frame):
     assert draw(frame().iloc[0:0], ax=ax) is ax
     assert texts(ax) == ["no data"]
     assert bars(ax) == []
+
+
+@pytest.mark.parametrize("value", [100.0, 75.0, 74.99, 60.0, 59.99, 0.0, float("nan")])
+def test_band_of_is_the_metrics_band(value):
+    from toolkit.metrics.alignment import band
+    assert band_of(value) == (band(value) or None)
+
+
+def test_band_thresholds_have_one_definition(monkeypatch):
+    import toolkit.metrics.alignment as alignment
+    # move the aligned floor to 80: the plots follow the metrics definition
+    monkeypatch.setattr(alignment, "BANDS", ((80.0, "aligned"), (60.0, "partly aligned"), (-np.inf, "misaligned")))
+    assert band_of(78.0) == "partly aligned" and band_of(80.0) == "aligned"

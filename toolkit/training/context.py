@@ -59,7 +59,7 @@ class TrainingData:
     def assessment(self):  # -> Assessment (raw, with drift)
         """`toolkit.metrics.assess` of the current wave, with drift from the previous one."""
         from toolkit.metrics import assess
-        from toolkit.story import DEFAULT_SEED
+        from toolkit.metrics.assess import DEFAULT_SEED
 
         return assess(self.client, previous=self.previous, seed=DEFAULT_SEED)
 
