@@ -380,5 +380,189 @@ def test_notebook_is_thin_output_free_and_says_how_to_open_it():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert all(len(c.source.strip().splitlines()) == 1 and "def " not in c.source for c in code)
-    assert 'Explorer.open("../client_data")' in code[-1].source
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and params[0].source.startswith('client_data = "../client_data"')
+    assert code[-1].source == "explorer = Explorer.open(client_data)"   # no hard-coded path
     assert nb.metadata.kernelspec.name == "python3"
+
+
+def test_notebook_client_data_is_a_papermill_parameter():
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(CLIENT_DATA.parent / "notebooks" / "explore.ipynb"))
+    nb = parameterize_notebook(nb, {"client_data": "/elsewhere/client_data"})
+    sources = [c.source for c in nb.cells if c.cell_type == "code"]
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and 'client_data = "/elsewhere/client_data"' in injected[0].source
+    # the injected cell follows the parameters cell and precedes the cell that opens the explorer
+    at = sources.index(injected[0].source)
+    assert 'client_data = "../client_data"' in sources[at - 1]
+    assert sources[at + 1:] == ["explorer = Explorer.open(client_data)"]
+
+
+# --- one-filter views cannot be subtracted to recover a department x level cell ------------------
+
+# D: 1 executive, 5 managers, 5 frontline; E: 4 / 6 / 6; F: 4 / 7 / 7 (min_group_size 3).
+# Full protected coverage, by hand (toolkit.privacy: smallest shown sibling, ties broken by name):
+# D x executive (1) is below 3. Row D then has one hidden cell, so its smallest shown sibling is hidden
+# too (manager 5 and frontline 5 tie: "frontline" < "manager"). Column executive has one hidden cell:
+# its smallest shown sibling, E x executive (4; tie with F, "E" < "F"). Column frontline has one hidden
+# cell (D): its smallest shown sibling, E x frontline (6 < 7). Row E now has two, column manager none:
+# stop. Hidden: D x executive, D x frontline, E x executive, E x frontline.
+CRAFTED = {"D": (1, 5, 5), "E": (4, 6, 6), "F": (4, 7, 7)}
+HIDDEN_CELLS = {("D", "executive"), ("D", "frontline"), ("E", "executive"), ("E", "frontline")}
+
+
+@pytest.fixture(scope="module")
+def crafted():
+    base = load_client(CLIENT_DATA / NORTHWIND)
+    rated = set(base.ratings["question_id"])
+    qs = base.questions.loc[base.questions["question_id"].isin(rated)]
+    questions = [q for area in AREAS for q in qs.loc[qs["area"] == area, "question_id"].head(2)]  # 2 per area
+    rows, i = [], 0
+    for dept, counts in CRAFTED.items():
+        for level, count in zip(("executive", "manager", "frontline"), counts):
+            for _ in range(count):
+                i += 1
+                rows += [{"respondent_id": f"P{i:03d}", "department": dept, "level": level, "question_id": q,
+                          "rating": float(1 + (i + j) % 5)} for j, q in enumerate(questions)]
+    ratings = pd.DataFrame(rows).astype({"respondent_id": base.ratings["respondent_id"].dtype,
+                                         "department": base.ratings["department"].dtype,
+                                         "level": base.ratings["level"].dtype,
+                                         "question_id": base.ratings["question_id"].dtype})
+    client = replace(base, ratings=ratings, excerpts=base.excerpts.iloc[0:0])
+    engine = ExploreEngine(n_boot=50)
+    from toolkit.explore import Filters
+
+    views = {"full": engine.view(client, Filters())}
+    views |= {f"level={lv}": engine.view(client, Filters(level=lv)) for lv in ("executive", "manager", "frontline")}
+    views |= {f"department={d}": engine.view(client, Filters(department=d)) for d in CRAFTED}
+    views["D x executive"] = engine.view(client, Filters(department="D", level="executive"))
+    return views
+
+
+def _visible_cells(views) -> dict[tuple[str, str], set[str]]:
+    """Every department x level cell some view shows a value or count for, and which views."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    for name, view in views.items():
+        if view.hidden or name == "full":
+            continue
+        a, f = view.assessment, view.filters
+        if f.level is not None:
+            for _, r in a.departments.iterrows():
+                if not r["suppressed"] or not math.isnan(float(r["n"])):
+                    seen.setdefault((r["department"], f.level), set()).add(name)
+        else:
+            for _, r in a.levels.iterrows():
+                if not r["suppressed"] or not math.isnan(float(r["n"])):
+                    seen.setdefault((f.department, r["level"]), set()).add(name)
+        for _, r in a.coverage.iterrows():
+            if not r["suppressed"] or not math.isnan(float(r["n"])):
+                seen.setdefault((r["department"], r["level"]), set()).add(name)
+    return seen
+
+
+def test_full_coverage_hides_the_cells_worked_out_by_hand(crafted):
+    cov = crafted["full"].assessment.coverage
+    hidden = {(d, lv) for d, lv, s in zip(cov["department"], cov["level"], cov["suppressed"]) if s}
+    assert hidden == HIDDEN_CELLS
+    # ... while the full view shows department D as a whole (11 respondents) in every area
+    depts = crafted["full"].assessment.departments
+    d = depts.loc[depts["department"] == "D"]
+    assert len(d) == 4 and not d["suppressed"].any() and (d["n"] == 11).all()
+
+
+def test_no_view_shows_a_cell_the_full_coverage_hides(crafted):
+    visible = _visible_cells(crafted)
+    leaked = {cell: views for cell, views in visible.items() if cell in HIDDEN_CELLS}
+    assert leaked == {}
+    # D's executive: D (11) is shown, so D x manager and D x frontline must not both be shown anywhere.
+    d_shown = {lv for (dept, lv) in visible if dept == "D"}
+    assert d_shown == {"manager"}
+    # every shown breakdown cell is one the full coverage shows too
+    assert set(visible) <= {(d, lv) for d in CRAFTED for lv in ("executive", "manager", "frontline")} - HIDDEN_CELLS
+
+
+@pytest.mark.parametrize("view_name, column, cross, own", [
+    # cross: cells the full coverage hides; own: also hidden by the view's own protect
+    ("level=frontline", "department", {"D", "E"}, set()),   # D x frontline, E x frontline
+    ("level=manager", "department", set(), set()),
+    # D's own level breakdown hides executive (1) and its smallest shown sibling (manager, first of
+    # the 5/5 tie in that frame): with the full coverage's frontline, none of D's levels is shown.
+    ("department=D", "level", {"executive", "frontline"}, {"manager"}),
+    ("department=E", "level", {"executive", "frontline"}, set()),
+    ("department=F", "level", set(), set()),
+])
+def test_one_filter_breakdowns_follow_the_full_coverage(crafted, view_name, column, cross, own):
+    view = crafted[view_name]
+    assert not view.hidden
+    frame = view.assessment.departments if column == "department" else view.assessment.levels
+    hidden = set(frame.loc[frame["suppressed"].to_numpy(dtype=bool), column])
+    assert hidden == cross | own
+    rows = frame.loc[frame[column].isin(cross)]
+    assert rows["perception"].isna().all() and rows["n"].isna().all()
+    assert set(rows["suppressed_reason"]) <= {"fewer than 3 respondents",
+                                              "hidden with a group of fewer than 3 respondents (secondary suppression)"}
+    cov = view.assessment.coverage
+    assert set(cov.loc[cov["suppressed"].to_numpy(dtype=bool), column]) >= cross
+    assert cov.loc[cov[column].isin(cross), "n"].isna().all()
+
+
+def test_executive_level_view_is_suppressed_as_in_the_full_levels(crafted):
+    # The executive level (9 people) is shown in the full client's level breakdown, but its
+    # department breakdown has D (1) and E (4) hidden by the coverage; F x executive (4) shows.
+    view = crafted["level=executive"]
+    full_levels = crafted["full"].assessment.levels
+    shown_in_full = not full_levels.loc[full_levels["level"] == "executive", "suppressed"].any()
+    assert view.hidden is (not shown_in_full)
+    d = view.assessment.departments
+    assert d.loc[d["department"].isin(["D", "E"]), "perception"].isna().all()
+    assert d.loc[d["department"].isin(["D", "E"]), "n"].isna().all()
+
+
+def test_level_view_spread_of_departments_uses_shown_departments_only(crafted):
+    # frontline view: only F is shown per area, so the SD of department means is undefined (NaN), not
+    # the SD over D, E, F (which, with F's shown mean, would pin down the hidden ones).
+    areas = crafted["level=frontline"].assessment.areas
+    assert areas["between_dept_sd"].isna().all() and areas["within_dept_consistency"].isna().all()
+    # manager view: D, E, F all shown -> the sample SD of their perceptions
+    view = crafted["level=manager"].assessment
+    for area in AREAS:
+        shown = view.departments.loc[view.departments["area"] == area, "perception"].to_numpy(dtype=float)
+        if len(shown) >= 2 and not view.areas.loc[area, "suppressed"]:
+            assert view.areas.loc[area, "between_dept_sd"] == pytest.approx(np.std(shown, ddof=1))
+
+
+def test_export_never_writes_an_n_for_a_suppressed_group(crafted, tmp_path):
+    from toolkit.explore import export_view
+
+    # D x executive is one person: the whole selection is suppressed, its head count included
+    view = crafted["D x executive"]
+    assert view.hidden
+    scenario = json.loads((export_view(view, {}, tmp_path / "a") / "scenario.json").read_text(encoding="utf-8"))
+    assert scenario["suppressed"] is True
+    assert scenario["oai"]["n"] is None and scenario["oai"]["value"] is None
+    assert [(a["suppressed"], a["n"]) for a in scenario["areas"]] == [(True, None)] * 4
+    assert '"n": 1' not in json.dumps(scenario)
+    # a shown selection keeps its counts (department D: 11 respondents, every area rated by all)
+    shown = json.loads((export_view(crafted["department=D"], {}, tmp_path / "b") / "scenario.json")
+                       .read_text(encoding="utf-8"))
+    assert shown["oai"]["n"] == 11 and [a["n"] for a in shown["areas"]] == [11] * 4
+
+
+def test_scenario_drops_counts_of_suppressed_groups_even_if_the_assessment_kept_them(crafted):
+    from toolkit.explore import scenario_dict
+
+    # A protect that left the head counts in (as it once did) must still export none of them.
+    view = crafted["D x executive"]
+    leaky = replace(view, assessment=replace(view.assessment, oai={**view.assessment.oai, "n": 1},
+                                             areas=view.assessment.areas.assign(n=1.0)))
+    d = scenario_dict(leaky)
+    assert d["oai"]["n"] is None and [a["n"] for a in d["areas"]] == [None] * 4
+    # one suppressed area in a shown view: only that area's n goes
+    shown = crafted["department=F"]
+    areas = shown.assessment.areas.copy()
+    areas.loc["proven_processes", "suppressed"] = True
+    d = scenario_dict(replace(shown, assessment=replace(shown.assessment, areas=areas)))
+    assert [a["n"] for a in d["areas"]] == [18, 18, 18, None]   # F: 4 + 7 + 7 respondents

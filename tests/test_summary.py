@@ -3,8 +3,8 @@ null and flagged, written atomically and deterministically, and read back for be
 from __future__ import annotations
 
 import copy
-import logging
 import json
+import logging
 import os
 import re
 
@@ -15,8 +15,7 @@ import pytest
 from test_findings import CONFIG, CX, MS, NAN, PP, UC, make_assessment
 from toolkit.findings import build_findings
 from toolkit.summary import (SummaryError, build_summary, dumps_summary, latest_summaries, latest_summary,
-                             load_portfolio, load_summary,
-                             validate_summary, write_summary)
+                             load_portfolio, load_summary, validate_summary, write_summary)
 from toolkit.voice import Voice
 
 
@@ -167,7 +166,8 @@ def test_latest_summary_never_reads_staging_backup_or_failed_folders(tmp_path):
     _write_client(tmp_path, "alpha", ".staging-2026-04@123@ab12cd34", 99.0)
     _write_client(tmp_path, "alpha", ".previous-2026-03@123@ab12cd34", 98.0)
     _write_client(tmp_path, "alpha", "2026-04.failed", 97.0)
-    _write_client(tmp_path, ".staging-beta", "2026-01", 96.0)           # a hidden client folder too
+    _write_client(tmp_path, "beta", "2026-01", 96.0)
+    os.rename(tmp_path / "beta", tmp_path / ".beta")                     # a hidden client folder too
     assert latest_summary(tmp_path / "alpha") == good
     assert latest_summaries(tmp_path) == {"alpha": good}
     frame = load_portfolio(tmp_path)

@@ -43,7 +43,9 @@ def _json_value(value: object) -> object:
 def scenario_dict(view: View, baseline: View | None = None, *, created: datetime | None = None) -> dict:
     """The scenario and its resulting (protected) scores as a JSON-ready dict.
 
-    Suppressed values are ``null`` with ``suppressed: true`` and the reason.
+    Suppressed values are ``null`` with ``suppressed: true`` and the reason;
+    a suppressed group never has an ``n`` (the area's, or the OAI's when the
+    whole view is suppressed), whatever the assessment still holds.
     """
     a = view.assessment
     areas = []
@@ -51,10 +53,14 @@ def scenario_dict(view: View, baseline: View | None = None, *, created: datetime
         r = a.areas.loc[area]
         row = {"area": area, "label": str(r["label"])}
         row.update({f: _json_value(r[f]) for f in AREA_FIELDS})
-        row[SUPPRESSED] = bool(r.get(SUPPRESSED, False))
+        row[SUPPRESSED] = bool(r.get(SUPPRESSED, False)) or view.hidden
+        if row[SUPPRESSED]:
+            row["n"] = None  # a suppressed group's head count is never written
         row[SUPPRESSED_REASON] = str(r.get(SUPPRESSED_REASON, ""))
         areas.append(row)
     oai = {k: _json_value(v) for k, v in a.oai.items()}
+    if view.hidden:
+        oai["n"] = None
     out = {
         "schema_version": SCENARIO_VERSION,
         "toolkit_version": __version__,
