@@ -20,7 +20,6 @@ def run_batch_command(args: argparse.Namespace) -> int:
     bar = None
 
     def on_event(event) -> None:
-        nonlocal bar
         if bar is None:
             return
         if event.kind in ("finished", "skipped") or (event.kind == "validated" and event.result is not None

@@ -301,14 +301,8 @@ def _check_summary(path: Path) -> None:
 def _export(executed: Path, staging: Path, fmts: Sequence[str], client_name: str, wave: str,
             timings: dict[str, float]) -> list[str]:
     """Write the requested deck formats next to the executed notebook; return notes."""
-    import nbformat
-
-    from toolkit import deck
-
     try:
         return _export_formats(executed, staging, fmts, client_name, wave, timings)
-    except deck.BrowserNotFound:
-        raise
     except AlignmentError as exc:  # a deck that would not export is a failed run (exit 1), not bad input
         raise RunError(f"exporting the deck failed: {exc}") from exc
 

@@ -8,10 +8,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit import __version__
 from toolkit.metrics.assess import DEFAULT_SEED
 from toolkit.model import ClientData
+
+if TYPE_CHECKING:  # pragma: no cover  (the kernel imports these lazily, in build_story)
+    from toolkit.findings import Findings
+    from toolkit.metrics.assessment import Assessment
+    from toolkit.voice import Voice
 
 log = logging.getLogger("toolkit")
 
@@ -23,9 +29,9 @@ class Story:
     """Everything a deck shows about one client and wave (privacy already applied)."""
 
     client: ClientData
-    assessment: "Assessment"  # noqa: F821  (protected)
-    findings: "Findings"  # noqa: F821
-    voice: "Voice"  # noqa: F821
+    assessment: Assessment  # protected
+    findings: Findings
+    voice: Voice
     summary: dict
     previous_wave: str | None = None
 

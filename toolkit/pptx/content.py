@@ -15,6 +15,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
 from toolkit.model import AREA_LABELS
+from toolkit.slides.content import group_counts, quotes_for, trim
 from toolkit.pptx import notes
 from toolkit.pptx.base import GAP, add_chart, add_panel, body_placeholders, new_page, set_notes, write_in_shape
 from toolkit.pptx.notes import num
@@ -34,12 +35,6 @@ def band_rgb(band: object) -> RGBColor:
         return RGBColor.from_string(band_color(str(band)).lstrip("#").upper())
     except (KeyError, ValueError):
         return RGBColor(0x8C, 0x8C, 0x8C)
-
-
-def trim(text: str, limit: int) -> str:
-    """Collapse whitespace, strip quote marks, cut at a word before ``limit`` (as the HTML deck does)."""
-    text = " ".join(str(text).split()).strip('"“”\' ')
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def title(prs, layouts, story, title_text: str) -> None:
@@ -93,15 +88,6 @@ def _tiles(page, box: Box, row) -> None:
         write_in_shape(shape, [para(value, bold=True, scale=1.9, space_after=0.0), para(label, scale=0.8)],
                        sizes=(14, 13, 12, 11), color=WHITE if banded else MSO_THEME_COLOR.TEXT_2,
                        anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.CENTER)
-
-
-def quotes_for(story, area: str, limit: int) -> list[tuple[str, str]]:
-    """Up to ``limit`` quotes of an area from ``story.voice.quotes``, with their level (the only attribution)."""
-    quotes = getattr(story.voice, "quotes", None)
-    if quotes is None or len(quotes) == 0:
-        return []
-    chosen = quotes[quotes["area"] == area].head(limit)
-    return [(trim(str(q["text"]), 150), str(q["level"]).capitalize()) for _, q in chosen.iterrows()]
 
 
 def area(prs, layouts, story, title_text: str, area_id: str) -> None:
@@ -231,9 +217,9 @@ def coverage(prs, layouts, story, title_text: str) -> None:
     a = story.assessment
     page = new_page(prs, layouts["Two Content"], title_text, kicker="What the numbers rest on")
     left, right = (page.boxes[0], page.boxes[1]) if len(page.boxes) > 1 else page.body.split(0.5, GAP)
-    add_table(page.slide, left, ["Department", "Respondents"], [list(r) for r in notes.group_counts(
+    add_table(page.slide, left, ["Department", "Respondents"], [list(r) for r in group_counts(
         a.departments, "department")], shares=(3, 1.4), sizes=(14, 13, 12, 11, 10), name="Departments")
-    levels = [list(r) for r in notes.group_counts(a.levels, "level")]
+    levels = [list(r) for r in group_counts(a.levels, "level")]
     frame, _ = add_table(page.slide, right.cut_top(int(Inches(1.9)))[0], ["Level", "Respondents"], levels,
                          shares=(3, 1.4), sizes=(14, 13, 12, 11), name="Levels")
     warnings = list(a.warnings) + client_safe_warnings(story.client.warnings, story.client.config.privacy)

@@ -10,6 +10,7 @@ import math
 import pandas as pd
 
 from toolkit.model import AREA_LABELS, AREAS
+from toolkit.slides.content import group_counts
 
 
 def num(value: object, digits: int = 0, suffix: str = "") -> str:
@@ -32,21 +33,6 @@ def respondents(story) -> str:
     oai = story.assessment.oai
     return (f"Respondents: {n_of(oai.get('n'))} interviews, wave {story.client.config.wave}; "
             f"groups under {story.client.config.privacy.min_group_size} respondents are suppressed.")
-
-
-def is_hidden(frame: pd.DataFrame) -> bool:
-    """Whether every row of a group is suppressed (its n must not be shown either)."""
-    return bool(frame["suppressed"].fillna(False).astype(bool).all()) if "suppressed" in frame else False
-
-
-def group_counts(frame: pd.DataFrame, key: str) -> list[tuple[str, str]]:
-    """``(group, "n" or "suppressed")`` per group: the largest n over areas, unless suppressed."""
-    rows = []
-    for name, grp in frame.groupby(key, sort=True):
-        n = grp["n"].max()
-        shown = "suppressed" if is_hidden(grp) or n != n else num(n)
-        rows.append((str(name).capitalize() if key == "level" else str(name), shown))
-    return rows
 
 
 def area_line(row: pd.Series) -> str:

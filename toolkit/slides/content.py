@@ -1,8 +1,6 @@
 """Text-led slides: title, executive summary, area deep dives, costs, roadmap, appendix."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from toolkit.model import AREA_LABELS
@@ -86,7 +84,7 @@ def area_slide(story, area: str) -> Slide:
         right.append(table(rows, ["KPI", "Target", "On target"], classes="oat-compact"))
     else:
         right.append('<p class="oat-note">No operations KPI is mapped to this area: alignment rests on interviews alone.</p>')
-    quotes = _quotes_for(story, area, limit=1 if len(kpis) else 2)  # keep the side column on the slide
+    quotes = quotes_for(story, area, limit=1 if len(kpis) else 2)  # keep the side column on the slide
     right += [f'<blockquote class="oat-quote">“{esc(q)}”<cite>— {esc(lvl)}</cite></blockquote>' for q, lvl in quotes]
     parts.append(f'<div class="oat-cols"><div class="oat-col-chart">{left}</div><div class="oat-col-side">{"".join(right)}</div></div>')
     n = row.get("n")
@@ -95,15 +93,17 @@ def area_slide(story, area: str) -> Slide:
     return section(AREA_LABELS[area], "".join(parts), kicker=kicker)
 
 
-def _quotes_for(story, area: str, limit: int) -> list[tuple[str, str]]:
+def quotes_for(story, area: str, limit: int) -> list[tuple[str, str]]:
+    """Up to ``limit`` quotes of an area as ``(text, level)``: plain text, trimmed; escape before HTML."""
     quotes = getattr(story.voice, "quotes", None)
     if quotes is None or len(quotes) == 0:
         return []
     chosen = quotes[quotes["area"] == area].head(limit)
-    return [(_trim(str(q["text"]), 150), str(q["level"]).capitalize()) for _, q in chosen.iterrows()]
+    return [(trim(str(q["text"]), 150), str(q["level"]).capitalize()) for _, q in chosen.iterrows()]
 
 
-def _trim(text: str, limit: int) -> str:
+def trim(text: str, limit: int) -> str:
+    """Collapse whitespace, strip surrounding quote marks, cut at a word before ``limit``."""
     text = " ".join(text.split()).strip('"“”\' ')
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
@@ -126,7 +126,7 @@ def roadmap_slide(story) -> Slide:
     cols = []
     for horizon in HORIZONS:
         chosen = recs[recs["horizon"].astype(int) == horizon].head(3) if len(recs) else recs
-        items = "".join(f'<li><b>{esc(AREA_LABELS.get(r["area"], "Across areas"))}.</b> {esc(_trim(str(r["action"]), 150))}'
+        items = "".join(f'<li><b>{esc(AREA_LABELS.get(r["area"], "Across areas"))}.</b> {esc(trim(str(r["action"]), 150))}'
                         f'<span class="oat-owner">Owner: {esc(r["owner"])}</span></li>' for _, r in chosen.iterrows())
         cols.append(f'<div class="oat-lane"><h3>{horizon} days</h3><ul>{items or "<li>Nothing planned at this horizon.</li>"}</ul></div>')
     return section("Recommendations roadmap", f'<div class="oat-lanes">{"".join(cols)}</div>',
@@ -151,24 +151,29 @@ def method_slide(story) -> Slide:
     return section("Appendix · Method", body, kicker="How to read the numbers")
 
 
-def _counts(frame: pd.DataFrame, key: str) -> list[list[str]]:
-    """Respondents per group (largest ``n`` over areas), suppressed groups marked."""
+def group_counts(frame: pd.DataFrame, key: str) -> list[tuple[str, str]]:
+    """``(group, n)`` per group (largest n over areas), or ``"suppressed"``: never the n of a hidden group."""
     rows = []
     for name, grp in frame.groupby(key, sort=True):
-        hidden = bool(grp["suppressed"].fillna(False).all()) if "suppressed" in grp else False
+        hidden = bool(grp["suppressed"].fillna(False).astype(bool).all()) if "suppressed" in grp else False
         n = grp["n"].max()
-        shown = '<span class="oat-suppressed">suppressed</span>' if hidden or n != n else fmt(n)
-        rows.append([esc(str(name).capitalize() if key == "level" else name), shown])
+        rows.append((str(name).capitalize() if key == "level" else str(name),
+                     "suppressed" if hidden or n != n else fmt(n)))
     return rows
+
+
+def _count_rows(frame: pd.DataFrame, key: str) -> list[list[str]]:
+    return [[esc(name), '<span class="oat-suppressed">suppressed</span>' if shown == "suppressed" else shown]
+            for name, shown in group_counts(frame, key)]
 
 
 def coverage_slide(story) -> Slide:
     """Respondents by department and by level, and data-quality warnings."""
     a = story.assessment
-    by_dept = table(_counts(a.departments, "department"), ["Department", "Respondents"], classes="oat-compact")
-    by_level = table(_counts(a.levels, "level"), ["Level", "Respondents"], classes="oat-compact")
+    by_dept = table(_count_rows(a.departments, "department"), ["Department", "Respondents"], classes="oat-compact")
+    by_level = table(_count_rows(a.levels, "level"), ["Level", "Respondents"], classes="oat-compact")
     warnings = list(a.warnings) + client_safe_warnings(story.client.warnings, story.client.config.privacy)
-    warn = "".join(f"<li>{esc(_trim(w, 140))}</li>" for w in warnings[:6])
+    warn = "".join(f"<li>{esc(trim(w, 140))}</li>" for w in warnings[:6])
     more = f"<li>… and {len(warnings) - 6} more</li>" if len(warnings) > 6 else ""
     body = (f'<div class="oat-cols"><div class="oat-col-half">{by_dept}</div><div class="oat-col-half">{by_level}'
             f'<h3>Data-quality warnings</h3><ul class="oat-small">{warn + more or "<li>None.</li>"}</ul></div></div>')

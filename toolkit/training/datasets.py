@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from toolkit.demo.files import write_csv
 from toolkit.model import DEPARTMENT, KPI, LEVEL, RESPONDENT

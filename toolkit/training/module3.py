@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.metrics.consistency import SIGMA2_UNIFORM, consistency
+from toolkit.metrics.consistency import SIGMA2_UNIFORM
 from toolkit.metrics.perception import favourable, perception, to_points
 from toolkit.model import AREA, KPI, VALUE
 from toolkit.training.context import TrainingData
