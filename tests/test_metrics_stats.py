@@ -247,3 +247,14 @@ def test_welch_p_value_agrees_with_scipy(seed):
     rng = np.random.default_rng(seed)
     a, b = rng.normal(60, 10, 7), rng.normal(50, 20, 12)
     assert welch_p_value(a, b) == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue, rel=1e-9)
+
+
+@pytest.mark.parametrize("df", [1, 1.5, 2, 4.7, 10, 33.3, 1e4])
+def test_t_two_sided_p_agrees_with_scipy(df):
+    from toolkit.metrics.tdist import t_two_sided_p
+
+    for t in np.linspace(0, 40, 81):
+        expected = 2 * stats.t.sf(t, df)
+        assert t_two_sided_p(float(t), df) == pytest.approx(expected, rel=1e-8, abs=1e-300)
+    assert t_two_sided_p(float("inf"), 3) == 0.0
+    assert np.isnan(t_two_sided_p(1.0, 0))
