@@ -22,7 +22,7 @@ CHART_DPI = 110  # figure dpi: sets line widths and font sizes relative to the s
 CHART_SIZE = (11.6, 4.6)  # inches: fills a 16:9 slide under its title
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Slide:
     """One slide's content; Jupyter and nbconvert show it through ``_repr_html_``."""
 
@@ -31,6 +31,10 @@ class Slide:
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def __repr__(self) -> str:
+        # Jupyter also stores text/plain; the default repr would duplicate the whole HTML there.
+        return f"Slide({self.title!r})"
 
 
 def esc(value: object) -> str:
