@@ -1,7 +1,7 @@
 """Offline deck export (no browser): self-contained HTML, no code, escaped text, atomic writes.
 
-The sample notebook ``tests/files/deck_sample.ipynb`` has saved outputs, so no
-kernel runs. Its cells, and the slides a reader should see (7):
+The sample ``tests/files/deck_sample.executed.json`` is an executed notebook (saved outputs,
+kept as test data rather than as a notebook to open), so no kernel runs. Its cells, and the slides a reader should see (7):
 
     parameters / injected-parameters cells        -> dropped
     1 "# Operational Alignment Assessment"        slide (title layout)
@@ -30,7 +30,7 @@ from toolkit.deck import assets
 from toolkit.deck.html import footer_text, prepare_slides, render_html
 from toolkit.errors import AlignmentError, DefinitionError
 
-SAMPLE = Path(__file__).parent / "files" / "deck_sample.ipynb"
+SAMPLE = Path(__file__).parent / "files" / "deck_sample.executed.json"  # an executed notebook, kept as test data
 CLIENT = 'Acme & Sons <b>"Ltd"</b>'
 WAVE = "2026-Q3"
 EXPECTED_TITLES = [

@@ -17,7 +17,7 @@ from toolkit.deck.browser import launch_chromium
 
 pytestmark = pytest.mark.browser
 
-SAMPLE = Path(__file__).parent / "files" / "deck_sample.ipynb"
+SAMPLE = Path(__file__).parent / "files" / "deck_sample.executed.json"  # an executed notebook, kept as test data
 SLIDES = 7          # see tests/test_deck.py for the sample's slide list
 TOLERANCE_PX = 2    # sub-pixel rounding of scrollHeight
 
