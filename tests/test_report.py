@@ -203,3 +203,12 @@ def test_manifest_dict_keeps_where_and_why_but_no_found_values_or_small_group_si
     assert "R017" not in text and "2 respondents" not in text and "Legal" not in text
     assert result.as_dict()["problems"] == [{"file": "acme/interviews.csv", "row": 9, "column": "respondent_id",
                                             "reason": "duplicate_key", "expected": "one answer per question"}]
+
+
+def test_earlier_wave_and_the_current_wave_named_explicitly(tmp_path):
+    client = CLIENT_DATA / "northwind-logistics"
+    earlier = run_report(client, out_dir=tmp_path, formats="html", wave="2025-h1")
+    assert earlier.out_dir == tmp_path / "northwind-logistics" / "2025-h1"
+    assert json.loads((earlier.out_dir / "summary.json").read_text())["wave"] == "2025-h1"
+    current = run_report(client, out_dir=tmp_path, formats="html", wave="2026-h1", skip_unchanged=True)
+    assert current.out_dir == tmp_path / "northwind-logistics" / "2026-h1" and current.status == "ok"

@@ -214,6 +214,8 @@ def run_report(
     params = dict(parameters or {})
     check_parameters(params, notebook)
 
+    if wave and not (client_dir / "waves" / wave).is_dir() and load_client(client_dir).wave == wave:
+        wave = None  # the current wave, named explicitly
     client = load_client(client_dir, wave=wave)  # raises ClientDataError before any kernel
     timings = {"validate": time.perf_counter() - started}
     final = report_dir(out_dir, client.client_id, client.wave)
