@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 import tempfile
 import uuid
 from typing import Any
@@ -26,6 +27,15 @@ class IsolatedKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         # Unix socket paths are limited to ~107 bytes: keep the prefix short.
         self.ip = os.path.join(tempfile.gettempdir(), f"oat-{uuid.uuid4().hex[:16]}")
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        """Always start the toolkit's own interpreter.
+
+        A user-level ``python3`` kernelspec (``~/.local/share/jupyter/kernels``) may
+        point at another Python without the toolkit; the assessment must not depend on it.
+        """
+        return [sys.executable, "-m", "ipykernel_launcher", "-f", os.path.realpath(self.connection_file),
+                *(extra_arguments or [])]
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         """Remove this kernel's socket files as well as its connection file."""
