@@ -16,33 +16,17 @@ import pandas as pd
 from toolkit.intake import list_waves, load_client
 from toolkit.metrics.items import RatingMatrix, build_matrix
 from toolkit.model import AREAS, REVERSE, ClientData
-from toolkit.training.client import CLIENT_ID
-from toolkit.training.datasets import BROKEN_ID, SURVEY_EXPORT
+from toolkit.training.workspace import DataPaths
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "notebooks" / "training" / "data"
 
 
 @dataclass
-class TrainingData:
+class TrainingData(DataPaths):
     """Lazily computed views of the training client (current wave, previous wave, broken copy)."""
 
     data_dir: Path
-
-    @property
-    def client_dir(self) -> Path:
-        """The training client's folder."""
-        return self.data_dir / CLIENT_ID
-
-    @property
-    def broken_dir(self) -> Path:
-        """The deliberately broken copy (never written)."""
-        return self.data_dir / BROKEN_ID
-
-    @property
-    def survey_export(self) -> Path:
-        """The survey tool's export used by the mapping exercise."""
-        return self.data_dir / SURVEY_EXPORT
 
     @cached_property
     def client(self) -> ClientData:

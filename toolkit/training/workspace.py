@@ -19,27 +19,36 @@ from toolkit.training.client import CLIENT_ID
 from toolkit.training.datasets import BROKEN_ID, SURVEY_EXPORT
 
 
+class DataPaths:
+    """The course's data files inside ``self.data_dir`` (shared by the notebooks' paths and the checks)."""
+
+    data_dir: Path
+
+    @property
+    def client_dir(self) -> Path:
+        """The training client's folder."""
+        return self.data_dir / CLIENT_ID
+
+    @property
+    def broken_dir(self) -> Path:
+        """The deliberately broken copy (never written)."""
+        return self.data_dir / BROKEN_ID
+
+    @property
+    def survey_export(self) -> Path:
+        """The survey tool's export used by the mapping exercise."""
+        return self.data_dir / SURVEY_EXPORT
+
+
 @dataclass(frozen=True)
-class CoursePaths:
+class CoursePaths(DataPaths):
     """The course's data files, relative to the training folder the notebook was given."""
 
     training_dir: Path
 
     @property
-    def data_dir(self) -> Path:
+    def data_dir(self) -> Path:  # type: ignore[override]
         return self.training_dir / "data"
-
-    @property
-    def client_dir(self) -> Path:
-        return self.data_dir / CLIENT_ID
-
-    @property
-    def broken_dir(self) -> Path:
-        return self.data_dir / BROKEN_ID
-
-    @property
-    def survey_export(self) -> Path:
-        return self.data_dir / SURVEY_EXPORT
 
 
 def course_paths(training_dir: str | Path = ".") -> CoursePaths:
