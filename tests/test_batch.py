@@ -29,7 +29,7 @@ from toolkit.batch import (BatchEvent, BatchResult, discover_clients, format_bat
                            run_batch, run_client, write_portfolio_csv)
 from toolkit.batch.discover import is_unchanged, peek_wave
 from toolkit.batch.manifest import failure_reason
-from toolkit.batch.processes import alive, descendants
+from toolkit.processes import alive, descendants
 from toolkit.errors import ClientDataError
 from toolkit.model import Problem
 from toolkit.report import ReportResult

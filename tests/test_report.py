@@ -147,6 +147,29 @@ def test_publish_swaps_whole_folders_and_recover_restores_after_a_kill(tmp_path)
     assert not backup.exists() and not stale.exists()
 
 
+def test_recovery_keeps_a_live_run_and_drops_one_whose_process_ended_but_is_not_reaped(tmp_path):
+    import subprocess
+    import time
+
+    live = subprocess.Popen(["sleep", "30"])
+    zombie = subprocess.Popen(["true"])
+    deadline = time.monotonic() + 10                         # ended but not waited for: a zombie
+    while Path(f"/proc/{zombie.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    try:
+        running = tmp_path / "acme" / f".staging-2026-h1@{live.pid}@abc"
+        stale = tmp_path / "acme" / f".staging-2026-h1@{zombie.pid}@def"
+        running.mkdir(parents=True)
+        stale.mkdir()
+        recover_outputs(tmp_path / "acme" / "2026-h1")
+        assert running.exists() and not stale.exists()
+    finally:
+        live.kill()
+        live.wait()
+        zombie.wait()
+
+
 def test_recovery_never_touches_another_wave_whose_name_starts_alike(tmp_path):
     other = tmp_path / "acme" / ".staging-2026-q1@999999@abc"  # wave "2026-q1", not "2026"
     other.mkdir(parents=True)

@@ -26,6 +26,7 @@ from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, RunError
 from toolkit.fingerprint import input_fingerprint
 from toolkit.model import Problem
+from toolkit.processes import alive
 
 log = logging.getLogger("toolkit")
 
@@ -394,15 +395,8 @@ def recover_outputs(final: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    # a zombie (ended, not yet reaped) no longer writes: its staging folder is stale
+    return pid == os.getpid() or alive(pid)
 
 
 def _versions() -> dict[str, str]:

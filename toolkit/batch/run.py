@@ -27,7 +27,7 @@ from typing import Any, Callable, Literal, Sequence
 from toolkit.batch.discover import discover_clients, is_unchanged, peek_wave
 from toolkit.batch.executors import default_workers, local_executor, pool_pids
 from toolkit.batch.manifest import Manifest, manifest_path, utc_now
-from toolkit.batch.processes import descendants, terminate
+from toolkit.processes import descendants, terminate
 from toolkit.batch.worker import run_client
 from toolkit.report import (DEFAULT_FORMATS, NOTEBOOK, ReportResult, check_parameters, parse_formats,
                             recover_outputs, report_dir)
@@ -259,10 +259,12 @@ def _result_of(future: Future, folder: Path, wave: str | None) -> ReportResult:
 def _end_pool(executor: ProcessPoolExecutor) -> None:
     """Stop a local pool now: cancel what is queued, end every worker and kernel it started."""
     workers = pool_pids(executor)
+    # shutdown() forgets the pool's processes, so keep them to reap after ending them
+    processes = list((getattr(executor, "_processes", None) or {}).values())
     tree = [pid for w in workers for pid in descendants(w)] + workers
     executor.shutdown(wait=False, cancel_futures=True)
     survivors = terminate(tree, grace=3.0)
     if survivors:
         log.warning("batch: %d worker processes had to be killed", len(survivors))
-    for process in list((getattr(executor, "_processes", None) or {}).values()):
-        process.join(1.0)  # reap: a zombie's pid still looks alive to report's recovery
+    for process in processes:
+        process.join(3.0)  # reap, so nothing is left as a zombie when the batch recovers outputs

@@ -98,7 +98,7 @@ def _warm_up() -> None:
 
 
 def _watch_parent(parent_pid: int) -> None:
-    from toolkit.batch.processes import kill_tree
+    from toolkit.processes import kill_tree
 
     while True:
         time.sleep(WATCH_INTERVAL)

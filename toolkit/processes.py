@@ -57,8 +57,10 @@ def alive(pid: int) -> bool:
     except OSError:
         try:
             os.kill(pid, 0)
-        except (ProcessLookupError, PermissionError):
+        except ProcessLookupError:
             return False
+        except PermissionError:  # exists, but belongs to someone else
+            return True
         return True
 
 
