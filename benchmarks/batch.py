@@ -6,15 +6,19 @@ default) in a temporary folder, then times, in one run, on the real
 
 (a) the naive loop: per client, one after another, the ``papermill`` CLI and
     then ``jupyter nbconvert --to slides`` on its output (the venv's executables);
+(b0) ``run_batch`` with every kernel started from scratch
+    (``ALIGNMENT_KERNEL_TEMPLATE=0``), to show what the kernel template saves;
 (b) ``run_batch`` producing the same deck format (``html`` only, for fairness:
-    the naive loop makes no PDF), one worker per core;
+    the naive loop makes no PDF), one worker per core, kernels forked from
+    each worker's template (`toolkit.kernel_template`);
 (c) ``run_batch`` again with nothing changed (every client skipped).
 
 Prints a, b, c, the ratio a/b (target >= 5) and c (target < 1 s), and the
 machine's core count: on 2 cores the parallel part of the gain is at most 2x,
-the rest comes from validating once, warm workers and in-process export.
+the rest comes from validating once, warm workers, kernels forked from a
+template that has done the imports, and in-process export.
 
-Run: ``.venv/bin/python benchmarks/batch.py [--clients 24] [--workers N] [--skip-naive]``
+Run: ``.venv/bin/python benchmarks/batch.py [--clients 24] [--workers N] [--skip-naive] [--skip-no-template]``
 """
 from __future__ import annotations
 
@@ -58,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=24)
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     parser.add_argument("--skip-naive", action="store_true", help="skip (a), the slow baseline")
+    parser.add_argument("--skip-no-template", action="store_true",
+                        help="skip (b0), the batch with kernels started from scratch (no kernel template)")
     parser.add_argument("--notebook", type=Path, default=NOTEBOOK)
     args = parser.parse_args(argv)
 
@@ -75,12 +81,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(a) naive CLI loop (papermill + nbconvert --to slides): {a:8.1f} s "
                   f"({a / len(clients):.2f} s per client)")
 
+        if not args.skip_no_template:
+            os.environ["ALIGNMENT_KERNEL_TEMPLATE"] = "0"  # read by each worker as it starts
+            try:
+                t = time.perf_counter()
+                plain = run_batch(root / "client_data", out_dir=root / "reports-no-template",
+                                  workers=args.workers, formats=("html",), notebook=args.notebook)
+                b0 = time.perf_counter() - t
+            finally:
+                del os.environ["ALIGNMENT_KERNEL_TEMPLATE"]
+            print(f"(b0) run_batch, kernels started from scratch: {b0:8.1f} s ({b0 / len(clients):.2f} s per client)"
+                  f"{'' if plain.ok else '  [some clients failed]'}")
+
         t = time.perf_counter()
         first = run_batch(root / "client_data", out_dir=root / "reports", workers=args.workers,
                           formats=("html",), notebook=args.notebook)
         b = time.perf_counter() - t
         print(f"(b) run_batch, html, {first.workers} workers:              {b:8.1f} s "
               f"({b / len(clients):.2f} s per client)")
+        if not args.skip_no_template:
+            print(f"b0/b = {b0 / b:.2f}  (what forking kernels from a template saves)")
         if not first.ok:
             print(format_batch_table(first.results))
 

@@ -13,6 +13,7 @@ notebook those cells are 4 and 3.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
 import signal
@@ -106,8 +107,17 @@ def batch(tmp_path_factory):
     make_client(data, "delta", sector="explode")
     (data / "notes").mkdir()                                # not a client: no client.yaml
     events: list[BatchEvent] = []
+    before = set(descendants(os.getpid()))
     result = run_batch(data, out_dir=out, workers=2, formats=("html",), notebook=TINY, on_event=events.append)
-    return {"data": data, "out": out, "result": result, "events": events}
+    deadline = time.monotonic() + 10                        # workers exit as the pool shuts down
+    while (left := set(descendants(os.getpid())) - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return {"data": data, "out": out, "result": result, "events": events, "left": {p: _cmdline(p) for p in left}}
+
+
+def test_a_finished_batch_leaves_no_worker_template_or_kernel_behind(batch):
+    # multiprocessing's resource tracker serves this (test) process for its whole life, by design
+    assert {p: c for p, c in batch["left"].items() if "resource_tracker" not in c} == {}
 
 
 def test_good_clients_get_decks_and_broken_ones_exact_reasons(batch):
@@ -259,10 +269,24 @@ def _wait_until_running(proc: subprocess.Popen, out: Path, timeout: float = 60) 
         assert proc.poll() is None, proc.stderr.read().decode()
         if list(out.glob("*/.staging-*")):
             tree = descendants(proc.pid)
-            if any("ipykernel" in _cmdline(p) for p in tree):  # a worker and its kernel at least
+            if any(_is_kernel(p) for p in tree):  # a worker and its kernel at least
                 return tree
         time.sleep(0.05)
     raise AssertionError("the batch never started a client")
+
+
+def _is_kernel(pid: int) -> bool:
+    """A kernel started as usual (``ipykernel_launcher``) or forked by a worker's kernel template."""
+    return "ipykernel_launcher" in _cmdline(pid) or _is_forked_kernel(pid)
+
+
+def _is_forked_kernel(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    parent = int(stat[stat.rfind(")") + 2:].split()[1])
+    return "toolkit.kernel_template" in _cmdline(parent)
 
 
 def _cmdline(pid: int) -> str:
@@ -309,6 +333,7 @@ def test_ctrl_c_ends_workers_and_kernels_and_writes_a_partial_manifest(tmp_path)
         make_client(data, client)
     proc = _start_batch(data, out)
     tree = _wait_until_running(proc, out)
+    assert any(_is_forked_kernel(p) for p in tree)           # workers fork kernels from their template
     proc.send_signal(signal.SIGINT)                          # only the batch process, as a cautious test
     _, err = proc.communicate(timeout=30)
     assert proc.returncode != 0 and b"KeyboardInterrupt" in err
