@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from toolkit.kernel_template import current_template, start_template, stop_templ
 from toolkit.kernels import IsolatedKernelManager
 from toolkit.processes import alive, descendants
 
-pytestmark = [pytest.mark.notebook, pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")]
+pytestmark = [pytest.mark.notebook, pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                                          reason="the kernel template is Linux only")]
 
 PROBE = [
     "import os, sys\nprint(os.getpid(), os.getppid(), os.getsid(0), os.getcwd())",

@@ -13,7 +13,7 @@ starts from the template's state, which holds libraries only, so no client's
 data can reach another client's kernel: kernels are still never shared or
 reused. This is the same idea as `multiprocessing`'s ``forkserver``.
 
-The template is only used where it pays, in batch workers (POSIX only).
+The template is only used where it pays, in batch workers, and on Linux only.
 `KernelTemplate.fork` returns None when the template cannot serve, and the
 caller then starts the kernel the usual way.
 
@@ -127,7 +127,8 @@ _template: KernelTemplate | None = None
 def start_template(preload: Sequence[str] = PRELOAD) -> KernelTemplate | None:
     """Start this process's template (once); later kernels of `IsolatedKernelManager` fork from it."""
     global _template
-    if _template is None and hasattr(os, "fork"):
+    # Linux only: on macOS, forking a process that has loaded system frameworks is unsafe.
+    if _template is None and sys.platform.startswith("linux"):
         _template = KernelTemplate(preload)
         atexit.register(stop_template)
     return _template
