@@ -24,6 +24,7 @@ PROBE = [
     "import os, sys\nprint(os.getpid(), os.getppid(), os.getsid(0), os.getcwd())",
     "print('secret' in globals(), 'pandas' in sys.modules)\nsecret = 'client A data'",
     "import json\nprint(json.dumps(sorted(k for k in os.environ if k.startswith('OAT_TEST'))))",
+    "print(os.path.basename(sys.argv[0]), sys.argv[1], sys.argv[2].endswith('.json'))",
 ]
 
 
@@ -65,6 +66,7 @@ def test_each_run_gets_a_fresh_kernel_forked_from_the_template(template, tmp_pat
     # nothing from the first run survives into the second; the template's imports do
     assert first[1] == second[1] == "False True"
     assert first[2] == '["OAT_TEST_ONLY_IN_THIS_RUN"]' and second[2] == "[]"
+    assert first[3] == "ipykernel_launcher.py -f True"     # as if started by ipykernel_launcher
     # both kernels have ended and been reaped: nothing new remains below us
     assert template.pid in before
     deadline = time.monotonic() + 5

@@ -189,8 +189,12 @@ def _become_kernel(request: dict[str, Any]) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        import importlib.util
+
         from ipykernel import kernelapp
 
+        # What a kernel started by ``python -m ipykernel_launcher -f ...`` would see.
+        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *request["argv"]]
         # The kernel ends itself if the template (its parent) goes away.
         kernelapp.launch_new_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
         code = 0
