@@ -107,12 +107,23 @@ def batch(tmp_path_factory):
     make_client(data, "delta", sector="explode")
     (data / "notes").mkdir()                                # not a client: no client.yaml
     events: list[BatchEvent] = []
-    before = set(descendants(os.getpid()))
+    before = set(descendants(os.getpid())) | _kernel_processes()
     result = run_batch(data, out_dir=out, workers=2, formats=("html",), notebook=TINY, on_event=events.append)
     deadline = time.monotonic() + 10                        # workers exit as the pool shuts down
-    while (left := set(descendants(os.getpid())) - before) and time.monotonic() < deadline:
+
+    def left() -> set[int]:
+        # below us, or anywhere (a process whose parent ended is adopted by init)
+        return {p for p in (set(descendants(os.getpid())) | _kernel_processes()) - before if alive(p)}
+
+    while left() and time.monotonic() < deadline:
         time.sleep(0.1)
-    return {"data": data, "out": out, "result": result, "events": events, "left": {p: _cmdline(p) for p in left}}
+    return {"data": data, "out": out, "result": result, "events": events, "left": {p: _cmdline(p) for p in left()}}
+
+
+def _kernel_processes() -> set[int]:
+    """Every kernel template or ordinary kernel on the machine."""
+    return {int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
+            and ("toolkit.kernel_template" in _cmdline(int(d.name)) or "ipykernel_launcher" in _cmdline(int(d.name)))}
 
 
 def test_a_finished_batch_leaves_no_worker_template_or_kernel_behind(batch):

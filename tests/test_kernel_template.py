@@ -1,9 +1,11 @@
 """Kernels forked from a template: fresh per run, nothing shared, same results, clean ends."""
 from __future__ import annotations
 
+import json
 import os
-import signal
+import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -12,7 +14,6 @@ import papermill as pm
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from toolkit import kernel_template
 from toolkit.kernel_template import current_template, start_template, stop_template
 from toolkit.kernels import IsolatedKernelManager
 from toolkit.processes import alive, descendants
@@ -26,32 +27,48 @@ PROBE = [
     "import json\nprint(json.dumps(sorted(k for k in os.environ if k.startswith('OAT_TEST'))))",
     "print(os.path.basename(sys.argv[0]), sys.argv[1], sys.argv[2].endswith('.json'))",
 ]
+CHART = [
+    "import os\nprint(os.getppid())",
+    "import hashlib, io\nfrom toolkit.slides.base import chart\n"
+    "html = chart(lambda ax: ax.bar(['a', 'b', 'c'], [3, 1, 2]), alt='probe')\n"
+    "print(hashlib.sha256(html.encode()).hexdigest())",
+    "import numpy as np\nprint(repr(float(np.random.rand())))",
+]
 
 
-def _notebook(tmp_path: Path) -> Path:
-    nb = new_notebook(cells=[new_code_cell(src) for src in PROBE])
+def _notebook(folder: Path, cells: list[str], name: str = "probe.ipynb") -> Path:
+    nb = new_notebook(cells=[new_code_cell(src) for src in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = tmp_path / "probe.ipynb"
+    path = folder / name
     nbformat.write(nb, path)
     return path
 
 
 def _run(notebook: Path, cwd: Path) -> list[str]:
-    out = pm.execute_notebook(str(notebook), str(cwd / "out.ipynb"), kernel_manager_class=IsolatedKernelManager,
-                              progress_bar=False, cwd=str(cwd))
+    out = pm.execute_notebook(str(notebook), str(notebook.with_suffix(".out.ipynb")), progress_bar=False,
+                              kernel_manager_class=IsolatedKernelManager, cwd=str(cwd))
     return [o["text"].strip() for cell in out.cells for o in cell.outputs]
 
 
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat[stat.rfind(")") + 2:].split()[1])
+
+
 @pytest.fixture
-def template():
+def template(tmp_path):
+    """A template whose kernels run in ``tmp_path`` (all of PRELOAD imported, as in a batch)."""
     stop_template()
-    made = start_template(preload=("ipykernel.kernelapp", "pandas"))
+    made = start_template(cwd=tmp_path)
     yield made
     stop_template()
 
 
 def test_each_run_gets_a_fresh_kernel_forked_from_the_template(template, tmp_path, monkeypatch):
-    notebook = _notebook(tmp_path)
+    notebook = _notebook(tmp_path, PROBE)
     before = set(descendants(os.getpid()))                # the template, and whatever earlier tests left
     monkeypatch.setenv("OAT_TEST_ONLY_IN_THIS_RUN", "1")  # the manager's env reaches the kernel
     first = _run(notebook, tmp_path)
@@ -76,22 +93,37 @@ def test_each_run_gets_a_fresh_kernel_forked_from_the_template(template, tmp_pat
     assert not alive(int(pid1)) and not alive(int(pid2))
 
 
-def test_forked_and_ordinary_kernels_give_the_same_outputs(template, tmp_path):
-    notebook = new_notebook(cells=[new_code_cell("import numpy as np, pandas as pd\n"
-                                                 "rng = np.random.default_rng(7)\n"
-                                                 "print(pd.Series(rng.normal(size=50)).describe().round(6).to_json())")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = tmp_path / "same.ipynb"
-    nbformat.write(notebook, path)
-    forked = _run(path, tmp_path)
+def test_forked_kernels_draw_the_same_charts_as_ordinary_ones_with_their_own_randomness(template, tmp_path):
+    notebook = _notebook(tmp_path, CHART)
+    template_pid = template.pid
+    forked = [_run(notebook, tmp_path) for _ in range(2)]
     stop_template()
     assert current_template() is None
-    ordinary = _run(path, tmp_path)
-    assert forked == ordinary and forked[0].startswith('{"count":50.0')
+    ordinary = _run(notebook, tmp_path)
+
+    assert int(forked[0][0]) == int(forked[1][0]) == template_pid and int(ordinary[0]) == os.getpid()
+    assert forked[0][1] == forked[1][1] == ordinary[1]    # the same SVG chart, byte for byte
+    assert forked[0][2] != forked[1][2]                   # NumPy's global state is reseeded per kernel
+
+
+def test_kernels_read_the_working_directory_they_run_in(tmp_path):
+    (tmp_path / "matplotlibrc").write_text("lines.linewidth: 7.5\n")  # read by matplotlib at import
+    stop_template()
+    start_template(cwd=tmp_path)
+    try:
+        notebook = _notebook(tmp_path, ["import os, matplotlib\nprint(os.getppid(), matplotlib.rcParams['lines.linewidth'])"])
+        ppid, width = _run(notebook, tmp_path)[0].split()
+        assert int(ppid) == current_template().pid and float(width) == 7.5
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        ppid, width = _run(notebook, elsewhere)[0].split()  # not the template's folder: started as usual
+        assert int(ppid) == os.getpid() and float(width) != 7.5
+    finally:
+        stop_template()
 
 
 def test_a_dead_template_falls_back_to_ordinary_kernels(template, tmp_path):
-    notebook = _notebook(tmp_path)
+    notebook = _notebook(tmp_path, PROBE)
     template.process.kill()
     template.process.wait()
     pid, ppid, _, _ = _run(notebook, tmp_path)[0].split()
@@ -99,10 +131,10 @@ def test_a_dead_template_falls_back_to_ordinary_kernels(template, tmp_path):
     assert template.fork(["-f", "unused.json"], cwd=tmp_path, env={}) is None
 
 
-def test_interrupt_and_kill_reach_a_forked_kernel(template, tmp_path):
+def test_interrupt_reaches_a_forked_kernel_and_shutdown_ends_it(template, tmp_path):
     import asyncio
 
-    async def scenario() -> tuple[bool, bool]:
+    async def scenario() -> tuple[bool, bool, bool]:
         km = IsolatedKernelManager(kernel_name="python3")
         await km.start_kernel(cwd=str(tmp_path))
         kc = km.client()
@@ -111,23 +143,26 @@ def test_interrupt_and_kill_reach_a_forked_kernel(template, tmp_path):
             pid = km.provisioner.pid
             was_forked = _parent(pid) == template.pid
             await kc.wait_for_ready(timeout=60)
-            kc.execute("import time; time.sleep(30)")
-            await asyncio.sleep(0.5)
-            await km.interrupt_kernel()                  # SIGINT to its process group: the cell stops
-            reply = await kc.get_shell_msg(timeout=10)
+            msg_id = kc.execute("import time; time.sleep(30)")
+            while True:                                   # the cell has started: SIGINT now interrupts it
+                msg = await kc.get_iopub_msg(timeout=30)
+                if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+                    break
+            await km.interrupt_kernel()
+            reply = await kc.get_shell_msg(timeout=20)
             interrupted = reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
-            interrupted = interrupted and await km.is_alive()
+            survived = await km.is_alive()
         finally:
             kc.stop_channels()
             await km.shutdown_kernel(now=True)
-        return was_forked, interrupted and not alive(pid)
+        return was_forked, interrupted and survived, not alive(pid)
 
-    assert asyncio.run(scenario()) == (True, True)
+    assert asyncio.run(scenario()) == (True, True, True)
 
 
 def test_template_ends_when_closed_and_never_keeps_zombies(tmp_path):
     stop_template()
-    made = start_template(preload=())
+    made = start_template(preload=(), cwd=tmp_path)
     pid = made.pid
     kernel = made.fork(["--version"], cwd=tmp_path, env=dict(os.environ))  # ipykernel prints and exits
     assert kernel is not None and _parent(kernel) in (pid, None)
@@ -140,27 +175,16 @@ def test_template_ends_when_closed_and_never_keeps_zombies(tmp_path):
 
 
 def test_the_template_refuses_to_fork_once_it_has_threads(tmp_path):
-    import io
-    import json
-    import threading
-
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait, daemon=True)
-    thread.start()
-    replies = io.StringIO()
-    try:
-        kernel_template.serve((), io.StringIO(json.dumps({"argv": [], "cwd": str(tmp_path), "env": {}}) + "\n"),
-                              replies)
-    finally:
-        stop.set()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    lines = [json.loads(line) for line in replies.getvalue().splitlines()]
-    assert lines == [{"ready": True}, {"error": "the template has started threads"}]
-
-
-def _parent(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(stat[stat.rfind(")") + 2:].split()[1])
+    # In a process of its own, so that a regression forks that process, not pytest.
+    code = textwrap.dedent("""
+        import io, json, sys, threading
+        from toolkit.kernel_template import serve
+        threading.Thread(target=threading.Event().wait, daemon=True).start()
+        replies = io.StringIO()
+        serve((), io.StringIO(json.dumps({"argv": [], "cwd": ".", "env": {}}) + "\\n"), replies)
+        sys.stdout.write(replies.getvalue())
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line) for line in done.stdout.splitlines()] == [
+        {"ready": True}, {"error": "the template has started threads"}]

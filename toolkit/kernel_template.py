@@ -18,11 +18,18 @@ The template is only used where it pays, in batch workers, and on Linux only.
 caller then starts the kernel the usual way.
 
 Protocol: one JSON line per request on the template's stdin (``argv``, ``cwd``,
-``env``), one JSON line per reply on its stdout (``pid`` or ``error``).
+``env``), one JSON line per reply on its stdout (``ready`` once, then ``pid`` or
+``error``); everything else the template or its kernels print goes to stderr.
+
+Differences from an ordinary kernel, none of which changes a notebook's results:
+its parent is the template (a kernel ends if the template dies), ``ps`` shows
+the template's command line, and kernels of one template share Python's string
+hash seed (each gets its own `random` and NumPy global random state).
 """
 from __future__ import annotations
 
 import atexit
+import io
 import json
 import logging
 import os
@@ -31,6 +38,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from typing import IO, Any, Mapping, Sequence
 
 log = logging.getLogger("toolkit")
@@ -49,16 +57,24 @@ class KernelTemplate:
     ----------
     preload
         Modules the template imports before serving.
+    cwd
+        The directory its kernels will run in (the notebook's). The template
+        imports there too, so that anything read from the working directory at
+        import time (a ``matplotlibrc``) is what an ordinary kernel would read;
+        a kernel asked for elsewhere is started the usual way.
     """
 
-    def __init__(self, preload: Sequence[str] = PRELOAD) -> None:
+    def __init__(self, preload: Sequence[str] = PRELOAD, cwd: str | os.PathLike | None = None) -> None:
         self._lock = threading.Lock()
         self._ready = False
-        # stderr is shared with the parent, so a kernel's own error output still
-        # reaches the user; stdout is the reply channel and the kernels never see it.
+        self._buffer = b""
+        self.cwd = os.path.realpath(cwd or os.getcwd())
+        # -P: the working directory is not put on sys.path, so `toolkit` is the
+        # installed one whatever folder the batch was started from. stderr is
+        # shared with the parent, so a kernel's own error output reaches the user.
         self.process: subprocess.Popen | None = subprocess.Popen(
-            [sys.executable, "-m", "toolkit.kernel_template", *preload],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+            [sys.executable, "-P", "-m", "toolkit.kernel_template", *preload], cwd=self.cwd,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     @property
     def pid(self) -> int | None:
@@ -72,20 +88,26 @@ class KernelTemplate:
         -------
         int or None
             The kernel's pid (a child of the template, leader of its own
-            session), or None when the template cannot serve; it is then closed.
+            session), or None when the template cannot serve this request (the
+            caller then starts the kernel the usual way); a template that stops
+            answering is closed.
         """
         with self._lock:
             if self.process is None or self.process.poll() is not None:
+                return None
+            if os.path.realpath(cwd or os.getcwd()) != self.cwd:
                 return None
             try:
                 if not self._ready:
                     self._reply(READY_TIMEOUT_S)  # the template says "ready" once its imports are done
                     self._ready = True
-                request = {"argv": list(argv), "cwd": os.fspath(cwd) if cwd else os.getcwd(), "env": dict(env)}
-                self.process.stdin.write(json.dumps(request) + "\n")
+                request = {"argv": list(argv), "cwd": self.cwd, "env": dict(env)}
+                self.process.stdin.write(json.dumps(request).encode() + b"\n")
                 self.process.stdin.flush()
                 reply = self._reply(FORK_TIMEOUT_S)
             except (OSError, ValueError, TimeoutError) as exc:
+                # A kernel forked just before a timeout loses its parent with the
+                # template and ends itself (its parent_handle) within a second.
                 log.debug("kernel template unusable (%s); kernels start the usual way", exc)
                 self._close()
                 return None
@@ -100,11 +122,19 @@ class KernelTemplate:
             self._close()
 
     def _reply(self, timeout: float) -> dict[str, Any]:
+        """Read one reply line, giving up after ``timeout`` seconds even on a partial line."""
         assert self.process is not None and self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        line = self.process.stdout.readline() if ready else ""
-        if not line:
-            raise TimeoutError("no reply from the kernel template")
+        fd = self.process.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError("no reply from the kernel template")
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise TimeoutError("the kernel template has exited")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
         return json.loads(line)
 
     def _close(self) -> None:
@@ -124,12 +154,15 @@ class KernelTemplate:
 _template: KernelTemplate | None = None
 
 
-def start_template(preload: Sequence[str] = PRELOAD) -> KernelTemplate | None:
-    """Start this process's template (once); later kernels of `IsolatedKernelManager` fork from it."""
+def start_template(preload: Sequence[str] = PRELOAD, cwd: str | os.PathLike | None = None) -> KernelTemplate | None:
+    """Start this process's template (once); later kernels of `IsolatedKernelManager` fork from it.
+
+    ``cwd`` is where the kernels will run (the notebook's folder); see `KernelTemplate`.
+    """
     global _template
     # Linux only: on macOS, forking a process that has loaded system frameworks is unsafe.
     if _template is None and sys.platform.startswith("linux"):
-        _template = KernelTemplate(preload)
+        _template = KernelTemplate(preload, cwd)
         atexit.register(stop_template)
     return _template
 
@@ -162,12 +195,15 @@ def serve(preload: Sequence[str], requests: IO[str], replies: IO[str]) -> None:
     _send(replies, {"ready": True})
     for line in requests:
         request = json.loads(line)
-        if threading.active_count() > 1:  # forking a threaded process is unsafe: refuse
+        # Python threads would not survive a fork half-way through their work: refuse.
+        # (Native pools such as OpenBLAS's handle fork themselves, as they do for
+        # multiprocessing's fork start method.)
+        if threading.active_count() > 1:
             _send(replies, {"error": "the template has started threads"})
             continue
         pid = os.fork()
         if pid == 0:
-            _become_kernel(request)  # never returns
+            _become_kernel(request, replies)  # never returns
         _send(replies, {"pid": pid})
 
 
@@ -176,19 +212,25 @@ def _send(replies: IO[str], message: dict[str, Any]) -> None:
     replies.flush()
 
 
-def _become_kernel(request: dict[str, Any]) -> None:
+def _become_kernel(request: dict[str, Any], replies: IO[str]) -> None:
     """In the forked child: become an ordinary ipykernel, then exit without returning."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses need their status
         os.setsid()  # its own session and process group, as jupyter_client gives every kernel
+        try:
+            os.close(replies.fileno())  # the reply channel is the template's alone
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
-        os.dup2(2, 1)  # the template's stdout is its reply channel, never the kernel's
         os.close(devnull)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        if "numpy.random" in sys.modules:  # its global state is not reseeded by fork, unlike `random`'s
+            sys.modules["numpy.random"].seed()
         import importlib.util
 
         from ipykernel import kernelapp
@@ -199,7 +241,7 @@ def _become_kernel(request: dict[str, Any]) -> None:
         kernelapp.launch_new_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
         code = 0
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except BaseException:
         import traceback
 
@@ -218,7 +260,11 @@ def main(preload: Sequence[str]) -> None:
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher: not the caller's cwd
         del sys.path[0]
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
-    serve(preload, sys.stdin, sys.stdout)
+    # Replies go through a private copy of stdout; fd 1 itself becomes stderr, so
+    # whatever a preloaded module (or a kernel) prints cannot corrupt the replies.
+    replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    serve(preload, sys.stdin, replies)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import glob
 import os
+import select
 import signal
+import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 
 from toolkit.kernel_template import current_template
 from toolkit.processes import alive
@@ -59,22 +63,30 @@ class IsolatedKernelManager(AsyncKernelManager):
         template = current_template()
         provisioner = self.provisioner
         pid = None
-        if template is not None and provisioner is not None and kernel_cmd[1:3] == ["-m", "ipykernel_launcher"]:
-            env = kw.get("env") or dict(os.environ)
-            pid = template.fork(kernel_cmd[3:], cwd=kw.get("cwd"), env=env)
+        # Only the plain case: a kernelspec `env` or a custom provisioner may set up the
+        # interpreter itself (PYTHONPATH, thread counts...), which a fork cannot honour.
+        if (template is not None and type(provisioner) is LocalProvisioner
+                and not (self.kernel_spec is not None and self.kernel_spec.env)
+                and kernel_cmd[1:3] == ["-m", "ipykernel_launcher"]):
+            env = kw.get("env")
+            pid = template.fork(kernel_cmd[3:], cwd=kw.get("cwd"), env=dict(os.environ) if env is None else env)
         if pid is None:
             await super()._async_launch_kernel(kernel_cmd, **kw)
             return
-        provisioner.process = ForkedKernel(pid)  # type: ignore[attr-defined]
-        provisioner.pid, provisioner.pgid = pid, pid  # type: ignore[attr-defined]
-        provisioner.cwd = kw.get("cwd")  # type: ignore[attr-defined]
-        self._reconcile_connection_info(provisioner.connection_info)
+        provisioner.process = ForkedKernel(pid)  # type: ignore[union-attr]
+        # No pgid: signals go through ForkedKernel, which checks the kernel still runs first.
+        provisioner.pid, provisioner.pgid = pid, None  # type: ignore[union-attr]
+        provisioner.cwd = kw.get("cwd")  # type: ignore[union-attr]
+        self._reconcile_connection_info(provisioner.connection_info)  # type: ignore[union-attr]
 
 
 class ForkedKernel:
     """The `subprocess.Popen` subset jupyter_client uses, for a kernel that is not our child.
 
-    The template is its parent and reaps it; here it is known by pid only.
+    The template is its parent and reaps it at once, so its exit status is not
+    ours to read (`poll` reports 0), and its pid may be reused soon after: the
+    kernel is held by a pidfd where Linux offers one, and signals are only sent
+    while it still runs.
     """
 
     stdin = stdout = stderr = None
@@ -82,33 +94,55 @@ class ForkedKernel:
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.returncode: int | None = None
+        self.args = ["kernel", str(pid)]
+        try:
+            self._pidfd: int | None = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # older kernels, or it has already ended
+            self._pidfd = None
 
     def poll(self) -> int | None:
-        """None while the kernel runs, then 0 (its exit status belongs to the template)."""
-        if self.returncode is None and not alive(self.pid):
-            self.returncode = 0
+        """None while the kernel runs, then 0."""
+        if self.returncode is None:
+            if self._pidfd is not None:
+                ended = bool(select.select([self._pidfd], [], [], 0)[0])  # readable once it has exited
+            else:
+                ended = not alive(self.pid)
+            if ended:
+                self.returncode = 0
+                self._close()
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the kernel to end (jupyter_client only calls this once it has)."""
-        import time
-
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"kernel {self.pid} still running")
+                raise subprocess.TimeoutExpired(self.args, timeout or 0)
             time.sleep(0.05)
-        return self.returncode or 0
+        return 0
 
     def send_signal(self, signum: int) -> None:
-        """Signal the kernel; a kernel that has already ended is not an error."""
+        """Signal the kernel's process group (as jupyter_client does), only while it runs."""
+        if self.poll() is not None:
+            return
         try:
-            os.kill(self.pid, signum)
-        except ProcessLookupError:
-            pass
+            os.killpg(self.pid, signum)  # the kernel leads its own session and group
+        except OSError:  # not yet a group leader (just forked): the kernel alone
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+    def _close(self) -> None:
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+    def __del__(self) -> None:
+        self._close()

@@ -207,7 +207,7 @@ def _run_all(todo: list[Path], waves: dict[str, str | None], manifest: Manifest,
     if own:
         limit = min(workers or default_workers(), len(todo))
         manifest.workers = limit
-        executor = local_executor(limit)
+        executor = local_executor(limit, kernel_cwd=notebook.parent)  # papermill runs kernels there
     else:
         limit = workers or len(todo)
     queue = list(todo)

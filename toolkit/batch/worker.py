@@ -68,14 +68,22 @@ def run_client(client_dir: str, *, wave: str | None, out_dir: str, formats: Sequ
                             message=f"{type(exc).__name__}: {exc}", ename=type(exc).__name__)
 
 
-def init_worker(parent_pid: int) -> None:
+def init_worker(parent_pid: int, kernel_cwd: str | None = None) -> None:
     """Process-pool initializer: ignore Ctrl-C, die with the batch process, import the heavy parts.
 
     A batch killed with SIGKILL cannot clean up; without this its workers would
     finish their client and then wait forever. A daemon thread polls the parent
     pid; when the parent is gone it kills this worker's children (the kernel
-    template and its kernels) and exits. The client's hidden staging folder is then removed by the next
-    run of that client (`toolkit.report` checks the pid in its name).
+    template and its kernels) and exits. The client's hidden staging folder is
+    then removed by the next run of that client (`toolkit.report` checks the
+    pid in its name).
+
+    Parameters
+    ----------
+    parent_pid
+        The batch process.
+    kernel_cwd
+        Where the notebook's kernels run; the kernel template starts there.
     """
     # Ctrl-C in a terminal reaches the whole process group: the batch process
     # decides what to cancel and ends the workers itself (kernels run in their
@@ -88,7 +96,7 @@ def init_worker(parent_pid: int) -> None:
         # CPU saved per client (`toolkit.kernel_template`); it imports while we warm up.
         from toolkit.kernel_template import start_template
 
-        start_template()
+        start_template(cwd=kernel_cwd)
     _warm_up()
 
 

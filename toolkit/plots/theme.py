@@ -85,6 +85,7 @@ HOUSE_RC: dict[str, Any] = {
     "figure.constrained_layout.use": True,
     "savefig.dpi": 150,
     "savefig.facecolor": "white",
+    "svg.hashsalt": "operational-alignment",  # fixed ids in SVG charts: the same data draws the same bytes
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
     "font.size": 16,
