@@ -6,11 +6,11 @@ default) in a temporary folder, then times, in one run, on the real
 
 (a) the naive loop: per client, one after another, the ``papermill`` CLI and
     then ``jupyter nbconvert --to slides`` on its output (the venv's executables);
-(b0) ``run_batch`` with every kernel started from scratch
-    (``ALIGNMENT_KERNEL_TEMPLATE=0``), to show what the kernel template saves;
 (b) ``run_batch`` producing the same deck format (``html`` only, for fairness:
     the naive loop makes no PDF), one worker per core, kernels forked from
     each worker's template (`toolkit.kernel_template`);
+(b0) ``run_batch`` again into another folder with every kernel started from
+    scratch (``ALIGNMENT_KERNEL_TEMPLATE=0``), to show what the template saves;
 (c) ``run_batch`` again with nothing changed (every client skipped).
 
 Prints a, b, c, the ratio a/b (target >= 5) and c (target < 1 s), and the
@@ -81,7 +81,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(a) naive CLI loop (papermill + nbconvert --to slides): {a:8.1f} s "
                   f"({a / len(clients):.2f} s per client)")
 
+        t = time.perf_counter()
+        first = run_batch(root / "client_data", out_dir=root / "reports", workers=args.workers,
+                          formats=("html",), notebook=args.notebook)
+        b = time.perf_counter() - t
+        print(f"(b) run_batch, html, {first.workers} workers:              {b:8.1f} s "
+              f"({b / len(clients):.2f} s per client)")
+        if not first.ok:
+            print(format_batch_table(first.results))
+
         if not args.skip_no_template:
+            # After (b), so that (b) does not profit from caches (b0) warmed.
+            previous = os.environ.get("ALIGNMENT_KERNEL_TEMPLATE")
             os.environ["ALIGNMENT_KERNEL_TEMPLATE"] = "0"  # read by each worker as it starts
             try:
                 t = time.perf_counter()
@@ -89,20 +100,13 @@ def main(argv: list[str] | None = None) -> int:
                                   workers=args.workers, formats=("html",), notebook=args.notebook)
                 b0 = time.perf_counter() - t
             finally:
-                del os.environ["ALIGNMENT_KERNEL_TEMPLATE"]
+                if previous is None:
+                    del os.environ["ALIGNMENT_KERNEL_TEMPLATE"]
+                else:
+                    os.environ["ALIGNMENT_KERNEL_TEMPLATE"] = previous
             print(f"(b0) run_batch, kernels started from scratch: {b0:8.1f} s ({b0 / len(clients):.2f} s per client)"
                   f"{'' if plain.ok else '  [some clients failed]'}")
-
-        t = time.perf_counter()
-        first = run_batch(root / "client_data", out_dir=root / "reports", workers=args.workers,
-                          formats=("html",), notebook=args.notebook)
-        b = time.perf_counter() - t
-        print(f"(b) run_batch, html, {first.workers} workers:              {b:8.1f} s "
-              f"({b / len(clients):.2f} s per client)")
-        if not args.skip_no_template:
             print(f"b0/b = {b0 / b:.2f}  (what forking kernels from a template saves)")
-        if not first.ok:
-            print(format_batch_table(first.results))
 
         t = time.perf_counter()
         again = run_batch(root / "client_data", out_dir=root / "reports", workers=args.workers,
