@@ -188,3 +188,8 @@ def test_the_template_refuses_to_fork_once_it_has_threads(tmp_path):
     assert done.returncode == 0, done.stderr
     assert [json.loads(line) for line in done.stdout.splitlines()] == [
         {"ready": True}, {"error": "the template has started threads"}]
+
+
+def test_a_template_that_cannot_start_is_not_an_error(tmp_path):
+    stop_template()
+    assert start_template(cwd=tmp_path / "missing") is None and current_template() is None

@@ -162,7 +162,11 @@ def start_template(preload: Sequence[str] = PRELOAD, cwd: str | os.PathLike | No
     global _template
     # Linux only: on macOS, forking a process that has loaded system frameworks is unsafe.
     if _template is None and sys.platform.startswith("linux"):
-        _template = KernelTemplate(preload, cwd)
+        try:
+            _template = KernelTemplate(preload, cwd)
+        except OSError as exc:  # never fatal: kernels then start the usual way
+            log.debug("kernel template not started (%s)", exc)
+            return None
         atexit.register(stop_template)
     return _template
 
