@@ -442,6 +442,13 @@ def test_failure_reason_summarises_problems_and_failures():
     assert failure_reason(ReportResult("acme", WAVE, "ok")) == ""
 
 
+def test_batch_table_shows_the_note_of_a_deck_made_with_a_caveat():
+    made = ReportResult("acme", WAVE, "ok", seconds=2.0, notes=["no Chromium found to make PDFs:\n  install it"])
+    rows = format_batch_table([made, ReportResult("beta", WAVE, "ok", seconds=1.0)]).splitlines()
+    assert rows[2].split(None, 3) == ["acme", "ok", "2.0", "note: no Chromium found to make PDFs: install it"]
+    assert rows[3].split() == ["beta", "ok", "1.0"]
+
+
 @pytest.mark.parametrize("summary, expected", [
     ({"schema_version": "1.0", "client_id": "x", "client_name": "X Ltd", "wave": "w2",    # toolkit.summary 1.0
       "oai": {"value": 61.25, "lo": 55.0, "hi": 66.0, "band": "partly aligned", "n": 40, "suppressed": False,

@@ -91,3 +91,12 @@ def test_demo_data_portfolio_of_n_clients(tmp_path, capsys):
 def test_report_unknown_format_exits_2(capsys):
     assert main(["report", str(CLIENT_DATA / "swiftmart"), "--formats", "docx"]) == 2
     assert "docx" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value, why", [("0", "expected at least 1, found 0"),
+                                        ("two", "expected a whole number, found 'two'")])
+def test_batch_refuses_a_worker_count_below_one(value, why, tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["batch", str(CLIENT_DATA), "--out", str(tmp_path), "--workers", value])
+    assert info.value.code == 2 and why in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []                  # nothing ran, nothing written

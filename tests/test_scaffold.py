@@ -41,6 +41,24 @@ def test_client_yaml_validates_and_explains_every_key(client):
         assert lines[i - 1].startswith("#"), lines[i]
 
 
+def test_validation_warns_about_every_placeholder_left_in_client_yaml(client):
+    from toolkit.intake import validate_client
+
+    lines = (client / "client.yaml").read_text().splitlines()
+    todo = [p for p in validate_client(client) if p.reason == "placeholder_text"]
+    assert [(p.column, p.severity) for p in todo] == [
+        ("strategy", "warning"), ("unique_capabilities[0]", "warning"), ("unique_capabilities[1]", "warning")]
+    assert all("TODO" in lines[p.row - 1] and p.found.startswith("TODO") for p in todo)
+
+
+def test_the_client_folder_is_readable_by_colleagues(client):
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    assert client.stat().st_mode & 0o777 == 0o777 & ~umask  # as mkdir would make it, not mkdtemp's 0700
+
+
 def test_default_wave_is_the_current_half_year(tmp_path):
     path = new_client(tmp_path, "beta", "Beta")
     assert yaml.safe_load((path / "client.yaml").read_text())["wave"] == current_wave()

@@ -29,6 +29,17 @@ Typical session:
 """
 
 
+def _positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, found {value}")
+    return value
+
+
 def _clients_in(path: Path) -> list[Path]:
     """A client folder itself, or every client folder inside ``path``."""
     if (path / "client.yaml").exists():
@@ -183,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("client_data", nargs="?", default="client_data", metavar="CLIENT_DATA",
                    help="folder of client folders (default: client_data)")
     p.add_argument("--out", default="reports", help="reports folder (default: reports)")
-    p.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                   help="parallel workers (default: one per core)")
     p.add_argument("--formats", default="html,pdf", help="comma-separated: html, pdf, pptx (default: html,pdf)")
     p.add_argument("--only", nargs="+", metavar="ID", help="only these client ids")
     p.add_argument("--force", action="store_true", help="rerun clients even when nothing changed")

@@ -339,6 +339,9 @@ def new_client(client_data_dir: Path, client_id: str, name: str, *, wave: str | 
         if target.exists():  # created meanwhile by someone else: still never overwrite
             raise _refuse(target, "client_exists", f"{target} appeared while writing; nothing was written",
                           client_id, "a new client id")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private (0700); colleagues need to read it
         os.rename(staging, target)
     finally:
         if staging.exists():

@@ -116,12 +116,17 @@ def failure_reason(result: ReportResult) -> str:
     return ""
 
 
+def _notes(result: ReportResult) -> str:
+    return "; ".join(f"note: {' '.join(n.split())}" for n in result.notes)
+
+
 def format_batch_table(results: Sequence[ReportResult]) -> str:
     """Render a batch's results as a fixed-width text table.
 
     Columns: client, status (ok / unchanged / failed / invalid), seconds and the
     reason a client has no new deck (validation problems summary, or failing
-    cell + exception + kept notebook path). Reasons are not truncated.
+    cell + exception + kept notebook path) or, for a deck made with a caveat,
+    its note (e.g. no PDF without Chromium). Reasons are not truncated.
 
     Examples
     --------
@@ -131,7 +136,7 @@ def format_batch_table(results: Sequence[ReportResult]) -> str:
     acme    ok          3.2
     """
     rows = [("client", "status", "seconds", "reason")]
-    rows += [(r.client_id, r.status, f"{r.seconds:.1f}", failure_reason(r)) for r in results]
+    rows += [(r.client_id, r.status, f"{r.seconds:.1f}", failure_reason(r) or _notes(r)) for r in results]
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     w2 = max(len(r[2]) for r in rows)

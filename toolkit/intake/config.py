@@ -171,7 +171,26 @@ def load_config(root: Path, folder: Path, log_: ProblemLog) -> tuple[ClientConfi
     config = validate_model(ClientConfig, data, display_path(path, root), log_, lines, reason="invalid_config")
     if config is not None:
         _check_window(config, display_path(path, root), log_, lines)
+    _check_placeholders(data, display_path(path, root), log_, lines)
     return config, data
+
+
+def _check_placeholders(data: Any, file: str, log_: ProblemLog, lines: dict[str, int], path: str = "") -> None:
+    """Warn about text still holding a ``TODO`` placeholder (`alignment new-client` writes some).
+
+    Only a warning, so that a draft can be validated, but the text would go
+    straight onto the client's deck.
+    """
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_placeholders(value, file, log_, lines, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _check_placeholders(value, file, log_, lines, f"{path}[{i}]")
+    elif isinstance(data, str) and "TODO" in data:
+        log_.add(file, "placeholder_text", f"{path} still holds placeholder text ({data!r}); it would appear "
+                 "on the client's deck as written", row=lines.get(path), column=path, found=data,
+                 expected="the client's own words", severity="warning")
 
 
 def _check_window(config: ClientConfig, file: str, log_: ProblemLog, lines: dict[str, int]) -> None:
