@@ -58,6 +58,15 @@ def test_misspelt_parameter_is_rejected_before_any_kernel_with_a_suggestion():
     assert "did you mean 'seed'?" in problem.message
 
 
+def test_parameter_of_the_wrong_type_is_rejected_before_any_kernel():
+    with pytest.raises(ClientDataError) as info:
+        check_parameters({"seed": "abc"})
+    (problem,) = info.value.problems
+    assert (problem.reason, problem.column, problem.found) == ("bad_parameter", "seed", "abc")
+    assert problem.message == "parameter 'seed': expected a whole number (default 20261126), found 'abc'"
+    check_parameters({"seed": 7})                                 # the right type passes
+
+
 def test_reserved_parameter_cannot_be_overridden():
     with pytest.raises(ClientDataError) as info:
         check_parameters({"client_dir": "elsewhere"})

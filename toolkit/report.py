@@ -113,19 +113,27 @@ def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def check_parameters(parameters: dict[str, Any], notebook: Path = NOTEBOOK) -> None:
-    """Reject parameters the notebook does not declare, naming the closest one.
+    """Reject parameters the notebook does not declare (naming the closest one) or of the wrong type.
 
     Raises
     ------
     ClientDataError
-        With one ``unknown_parameter`` problem per bad name.
+        With one ``unknown_parameter`` problem per bad name and one
+        ``bad_parameter`` per value of the wrong type (numbers and true/false
+        are checked against the parameters cell's defaults).
     """
     import papermill
 
-    declared = list(papermill.inspect_notebook(str(notebook)))
+    cell = papermill.inspect_notebook(str(notebook))
+    declared = list(cell)
     problems = []
     for name in parameters:
         if name in declared and name not in RESERVED_PARAMETERS:
+            wrong = _wrong_type(parameters[name], cell[name].get("default"))
+            if wrong:
+                problems.append(Problem(notebook.name, "bad_parameter", f"parameter {name!r}: expected {wrong}, "
+                                        f"found {parameters[name]!r}", column=name, found=parameters[name],
+                                        expected=wrong))
             continue
         if name in RESERVED_PARAMETERS:
             msg = f"parameter {name!r} is set by the report itself; use the command's options instead"
@@ -137,6 +145,28 @@ def check_parameters(parameters: dict[str, Any], notebook: Path = NOTEBOOK) -> N
                                 expected="a parameter of the notebook's parameters cell"))
     if problems:
         raise ClientDataError(problems, title="bad parameters")
+
+
+def _wrong_type(value: Any, default: str | None) -> str | None:
+    """What a numeric or true/false parameter expects, when ``value`` is not that (else None).
+
+    The type is the default's in the parameters cell (``seed = 20261126``: a
+    whole number). Text parameters take any value.
+    """
+    import ast
+
+    try:
+        typed = ast.literal_eval(default or "")
+    except (ValueError, SyntaxError):
+        return None
+    if isinstance(typed, bool):
+        return None if isinstance(value, bool) else "true or false"
+    if isinstance(typed, int):
+        return None if isinstance(value, int) and not isinstance(value, bool) else f"a whole number (default {typed})"
+    if isinstance(typed, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return None if ok else f"a number (default {typed})"
+    return None
 
 
 def report_dir(out_dir: Path, client_id: str, wave: str) -> Path:
