@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import papermill as pm
@@ -143,14 +144,22 @@ def test_interrupt_reaches_a_forked_kernel_and_shutdown_ends_it(template, tmp_pa
             pid = km.provisioner.pid
             was_forked = _parent(pid) == template.pid
             await kc.wait_for_ready(timeout=60)
-            msg_id = kc.execute("import time; time.sleep(30)")
-            while True:                                   # the cell has started: SIGINT now interrupts it
-                msg = await kc.get_iopub_msg(timeout=30)
-                if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+            msg_id = kc.execute("import time\nprint('running', flush=True)\ntime.sleep(60)")
+            while True:  # the cell's own code is running (not just announced): SIGINT now interrupts it
+                msg = await kc.get_iopub_msg(timeout=60)
+                if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream"
+                        and "running" in msg["content"]["text"]):
                     break
-            await km.interrupt_kernel()
-            reply = await kc.get_shell_msg(timeout=20)
-            interrupted = reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+            reply = None
+            for _ in range(5):  # a SIGINT landing between two bytecodes of the kernel's own loop is lost
+                await km.interrupt_kernel()
+                try:
+                    reply = await kc.get_shell_msg(timeout=5)
+                    break
+                except Empty:
+                    continue
+            interrupted = (reply is not None and reply["content"]["status"] == "error"
+                           and reply["content"]["ename"] == "KeyboardInterrupt")
             survived = await km.is_alive()
         finally:
             kc.stop_channels()
