@@ -154,6 +154,7 @@ def _wrong_type(value: Any, default: str | None) -> str | None:
     whole number). Text parameters take any value.
     """
     import ast
+    import numbers
 
     try:
         typed = ast.literal_eval(default or "")
@@ -161,11 +162,11 @@ def _wrong_type(value: Any, default: str | None) -> str | None:
         return None
     if isinstance(typed, bool):
         return None if isinstance(value, bool) else "true or false"
+    number = not isinstance(value, bool)  # True is an int to Python, not to a reader
     if isinstance(typed, int):
-        return None if isinstance(value, int) and not isinstance(value, bool) else f"a whole number (default {typed})"
+        return None if number and isinstance(value, numbers.Integral) else f"a whole number (default {typed})"
     if isinstance(typed, float):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return None if ok else f"a number (default {typed})"
+        return None if number and isinstance(value, numbers.Real) else f"a number (default {typed})"
     return None
 
 
