@@ -30,7 +30,7 @@ from toolkit.batch import (BatchEvent, BatchResult, discover_clients, format_bat
                            run_batch, run_client, write_portfolio_csv)
 from toolkit.batch.discover import is_unchanged, peek_wave
 from toolkit.batch.manifest import failure_reason
-from toolkit.processes import alive, descendants
+from toolkit.processes import alive, descendants, parent_pid
 from toolkit.errors import ClientDataError
 from toolkit.model import Problem
 from toolkit.report import ReportResult
@@ -292,12 +292,8 @@ def _is_kernel(pid: int) -> bool:
 
 
 def _is_forked_kernel(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    parent = int(stat[stat.rfind(")") + 2:].split()[1])
-    return "toolkit.kernel_template" in _cmdline(parent)
+    parent = parent_pid(pid)
+    return parent is not None and "toolkit.kernel_template" in _cmdline(parent)
 
 
 def _cmdline(pid: int) -> str:

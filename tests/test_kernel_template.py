@@ -17,7 +17,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from toolkit.kernel_template import current_template, start_template, stop_template
 from toolkit.kernels import IsolatedKernelManager
-from toolkit.processes import alive, descendants
+from toolkit.processes import alive, descendants, parent_pid
 
 pytestmark = [pytest.mark.notebook, pytest.mark.skipif(not sys.platform.startswith("linux"),
                                                           reason="the kernel template is Linux only")]
@@ -49,14 +49,6 @@ def _run(notebook: Path, cwd: Path) -> list[str]:
     out = pm.execute_notebook(str(notebook), str(notebook.with_suffix(".out.ipynb")), progress_bar=False,
                               kernel_manager_class=IsolatedKernelManager, cwd=str(cwd))
     return [o["text"].strip() for cell in out.cells for o in cell.outputs]
-
-
-def _parent(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(stat[stat.rfind(")") + 2:].split()[1])
 
 
 @pytest.fixture
@@ -142,7 +134,7 @@ def test_interrupt_reaches_a_forked_kernel_and_shutdown_ends_it(template, tmp_pa
         kc.start_channels()
         try:
             pid = km.provisioner.pid
-            was_forked = _parent(pid) == template.pid
+            was_forked = parent_pid(pid) == template.pid
             await kc.wait_for_ready(timeout=60)
             msg_id = kc.execute("import time\nprint('running', flush=True)\ntime.sleep(60)")
             while True:  # the cell's own code is running (not just announced): SIGINT now interrupts it
@@ -174,7 +166,7 @@ def test_template_ends_when_closed_and_never_keeps_zombies(tmp_path):
     made = start_template(preload=(), cwd=tmp_path)
     pid = made.pid
     kernel = made.fork(["--version"], cwd=tmp_path, env=dict(os.environ))  # ipykernel prints and exits
-    assert kernel is not None and _parent(kernel) in (pid, None)
+    assert kernel is not None and parent_pid(kernel) in (pid, None)
     deadline = time.monotonic() + 10
     while alive(kernel) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -41,6 +41,15 @@ def _proc_descendants(pid: int) -> list[int]:
     return out
 
 
+def parent_pid(pid: int) -> int | None:
+    """Return ``pid``'s parent pid, or None when there is no such process (Linux ``/proc``)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat[stat.rfind(")") + 2:].split()[1])  # fields after "(comm)": state, ppid, ...
+
+
 def alive(pid: int) -> bool:
     """Tell whether ``pid`` is a running (not zombie) process."""
     try:

@@ -421,13 +421,8 @@ def recover_outputs(final: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
     for staging in parent.glob(f"{glob.escape(STAGING.format(wave=final.name))}*"):
         pid = staging.name.split("@")[1] if staging.name.count("@") == 2 else ""
-        if not (pid.isdigit() and _alive(int(pid))):
+        if not (pid.isdigit() and alive(int(pid))):  # a zombie no longer writes: its staging is stale
             shutil.rmtree(staging, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    # a zombie (ended, not yet reaped) no longer writes: its staging folder is stale
-    return pid == os.getpid() or alive(pid)
 
 
 def _versions() -> dict[str, str]:
