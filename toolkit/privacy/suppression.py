@@ -33,7 +33,8 @@ from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.consistency import within_group_consistency
 from toolkit.metrics.perception import between_group_sd
 from toolkit.model import AREA, DEPARTMENT, LEVEL, Problem
-from toolkit.privacy.notices import (HIDDEN_GROUPS, METRIC_RATING_COUNT, TOTAL_SMALL, Notice, as_notice,
+from toolkit.privacy.audit import audit_reason
+from toolkit.privacy.notices import (HIDDEN_GROUPS, LINKED_AUDIT, METRIC_RATING_COUNT, TOTAL_SMALL, Notice, as_notice,
                                      without)
 
 log = logging.getLogger("toolkit")
@@ -96,6 +97,22 @@ def mark(frame: pd.DataFrame, primary: np.ndarray, secondary: np.ndarray, value_
     out[SUPPRESSED] = hidden
     out[SUPPRESSED_REASON] = np.where(primary, primary_reason(k), np.where(secondary, secondary_reason(k), ""))
     out[SUPPRESSED_REASON] = out[SUPPRESSED_REASON].astype(object)
+    return out
+
+
+def hide_rows(frame: pd.DataFrame, mask: np.ndarray, reasons: list[str], value_cols: list[str]) -> pd.DataFrame:
+    """Copy of ``frame`` with the ``mask`` rows suppressed: values and counts NaN, flag and reason set."""
+    out = frame.copy()
+    if not mask.any():
+        return out
+    for col in value_cols:
+        if col in out.columns:
+            out[col] = out[col].astype(float).where(~mask, np.nan)
+    was = out[SUPPRESSED].to_numpy(dtype=bool)
+    old = out[SUPPRESSED_REASON].astype(object).to_numpy()
+    out[SUPPRESSED] = was | mask
+    out[SUPPRESSED_REASON] = np.array([r if w or not m else why for r, w, m, why in zip(old, was, mask, reasons)],
+                                      dtype=object)
     return out
 
 
@@ -215,7 +232,31 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
     return out
 
 
-def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
+def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
+                 raw_coverage: pd.DataFrame, k: int, cells: pd.DataFrame | None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """Run the linked-table audit and hide what it chooses; returns the frames and the number hidden."""
+    from toolkit.privacy.linked import audit_breakdowns, counts_reason
+
+    flagged = raw_coverage.assign(**{SUPPRESSED: coverage[SUPPRESSED].to_numpy(dtype=bool)})
+    result = audit_breakdowns(areas, departments, levels, flagged, k, cells=cells)
+    for area, breach in result.unresolved:  # only when hiding all but the total was not enough
+        log.warning("privacy audit: area %s keeps a pinned group of %d cells", area, len(breach.cells))
+    out = []
+    for frame, kind, col, cols in ((departments, "department", DEPARTMENT, ["perception", "favourable", "consistency"]),
+                                   (levels, "level", LEVEL, ["perception", "favourable"])):
+        reasons = [result.hidden.get((kind, str(g), str(a)), "") for g, a in zip(frame[col], frame[AREA])]
+        out.append(hide_rows(frame, np.array([bool(r) for r in reasons], dtype=bool), reasons, cols))
+    cell_reason = {c: audit_reason(k) for c in result.cells_hidden}
+    cell_reason.update({c: counts_reason(k) for c in result.counts_hidden if c not in cell_reason})
+    reasons = [cell_reason.get((str(d), str(lv)), "") for d, lv in zip(coverage[DEPARTMENT], coverage[LEVEL])]
+    cov = hide_rows(coverage, np.array([bool(r) for r in reasons], dtype=bool), reasons, ["n"])
+    n_hidden = len(result.hidden) + len(result.cells_hidden | result.counts_hidden)
+    return out[0], out[1], cov, n_hidden
+
+
+def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | None = None,
+            linked_audit: bool = True) -> Assessment:
     """Return a new, protected `Assessment`: small groups suppressed (DESIGN 2.2).
 
     Every ratings aggregate over fewer than ``privacy.min_group_size``
@@ -252,6 +293,11 @@ def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
     items = mark(items, n_items < k, np.zeros(len(items), dtype=bool), item_cols, k)
     levels = _protect_breakdown(assessment.levels, AREA, ["perception", "favourable"], k)
     coverage = _protect_coverage(assessment.coverage, k)
+    n_audit = 0
+    if linked_audit and not oai[SUPPRESSED]:
+        departments, levels, coverage, n_audit = _apply_audit(areas, departments, levels, coverage,
+                                                              assessment.coverage, k, cells)
+        areas = department_spread(areas, departments, areas[SUPPRESSED].to_numpy(dtype=bool))
     gaps = _protect_gaps(assessment.perception_gaps, levels, k)
     drift = _protect_drift(assessment.drift, areas, oai, k)
     benchmark = assessment.benchmark
@@ -266,6 +312,10 @@ def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
     if hidden_groups:
         warnings.append(Notice(f"{hidden_groups} department or level results are hidden to protect groups of "
                                f"fewer than {k} respondents.", HIDDEN_GROUPS))
+    if n_audit:
+        warnings.append(Notice(f"{n_audit} of the hidden figure{'s are' if n_audit != 1 else ' is'} hidden so that no "
+                               f"group of fewer than {k} respondents can be derived by combining published "
+                               "figures.", LINKED_AUDIT))
     if oai[SUPPRESSED]:
         warnings.append(Notice(f"Fewer than {k} respondents in total: every ratings result is hidden.", TOTAL_SMALL))
     log.debug("protected %s: %d groups suppressed", assessment.client_id, hidden_groups)

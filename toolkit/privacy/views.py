@@ -29,7 +29,7 @@ from toolkit.config import Privacy
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import DEPARTMENT, LEVEL
 from toolkit.privacy.notices import CROSS_CELLS, HIDDEN_GROUPS, TOTAL_SMALL, VIEW_SUPPRESSED, Notice, without
-from toolkit.privacy.suppression import SUPPRESSED, SUPPRESSED_REASON, department_spread, protect
+from toolkit.privacy.suppression import SUPPRESSED, SUPPRESSED_REASON, department_spread, hide_rows, protect
 
 
 class GroupFilter(Protocol):
@@ -115,22 +115,6 @@ def cross_hidden_cells(full: Assessment, filters: GroupFilter) -> dict[str, str]
     rows = c.loc[(c[own] == value).to_numpy(dtype=bool, na_value=False) & c[SUPPRESSED].to_numpy(dtype=bool)]
     return {str(g): str(r) or "suppressed in the full client's department x level breakdown"
             for g, r in zip(rows[other], rows[SUPPRESSED_REASON])}
-
-
-def hide_rows(frame: pd.DataFrame, mask: np.ndarray, reasons: list[str], value_cols: list[str]) -> pd.DataFrame:
-    """Copy of ``frame`` with the ``mask`` rows suppressed: values and counts NaN, flag and reason set."""
-    out = frame.copy()
-    if not mask.any():
-        return out
-    for col in value_cols:
-        if col in out.columns:
-            out[col] = out[col].astype(float).where(~mask, np.nan)
-    was = out[SUPPRESSED].to_numpy(dtype=bool)
-    old = out[SUPPRESSED_REASON].astype(object).to_numpy()
-    out[SUPPRESSED] = was | mask
-    out[SUPPRESSED_REASON] = np.array([r if w or not m else why for r, w, m, why in zip(old, was, mask, reasons)],
-                                      dtype=object)
-    return out
 
 
 def hide_cross_cells(view: Assessment, full: Assessment, filters: GroupFilter) -> Assessment:
