@@ -232,6 +232,26 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
     return out
 
 
+def _siblings_again(frame: pd.DataFrame, by: list[str], cols: list[str], k: int) -> pd.DataFrame:
+    """Hide the smallest shown sibling wherever a breakdown has exactly one hidden group (repeated)."""
+    n = frame["n"].to_numpy(dtype=float)
+    size = np.where(np.isnan(n), np.inf, n)
+    groups = [frame.groupby(col, sort=False).indices for col in by]
+    hidden = frame[SUPPRESSED].to_numpy(dtype=bool).copy()
+    extra = np.zeros(len(frame), dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        for g in groups:
+            for idx in g.values():
+                more = secondary_suppression(size[idx], hidden[idx])
+                if more.any():
+                    hidden[idx] |= more
+                    extra[idx] |= more
+                    changed = True
+    return hide_rows(frame, extra, [secondary_reason(k)] * len(frame), cols)
+
+
 def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
                  raw_coverage: pd.DataFrame, k: int, cells: pd.DataFrame | None
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
@@ -251,6 +271,10 @@ def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.Data
     cell_reason.update({c: counts_reason(k) for c in result.counts_hidden if c not in cell_reason})
     reasons = [cell_reason.get((str(d), str(lv)), "") for d, lv in zip(coverage[DEPARTMENT], coverage[LEVEL])]
     cov = hide_rows(coverage, np.array([bool(r) for r in reasons], dtype=bool), reasons, ["n"])
+    # within one breakdown the next-smallest sibling rule still applies to what the audit hid
+    out = [_siblings_again(f, [AREA], cols, k) for f, cols in
+           ((out[0], ["perception", "favourable", "consistency"]), (out[1], ["perception", "favourable"]))]
+    cov = _siblings_again(cov, [DEPARTMENT, LEVEL], ["n"], k)
     n_hidden = len(result.hidden) + len(result.cells_hidden | result.counts_hidden)
     return out[0], out[1], cov, n_hidden
 
