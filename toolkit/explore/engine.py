@@ -145,7 +145,9 @@ class ExploreEngine:
         if reason:
             assessment = suppress_all(raw, client.config.privacy, reason)
         else:
-            assessment = protect(raw, client.config.privacy)
+            from toolkit.privacy.linked import client_cells
+
+            assessment = protect(raw, client.config.privacy, cells=client_cells(sub))
             if full is not None:
                 assessment = hide_cross_cells(assessment, full, filters)
         view = View(sub, filters, weights, self.n_boot_for(client), assessment, reason)

@@ -252,3 +252,29 @@ def verify(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame,
             problems.append(f"area {area}: the group {names} (fewer than {k} respondents) is {how} "
                             "from the published figures")
     return problems
+
+
+def client_cells(client) -> pd.DataFrame | None:
+    """`cell_table` of a `toolkit.model.ClientData`: each respondent's 0-100 area score, summed per cell.
+
+    Uses the metrics' own respondent means (`toolkit.metrics.items`); returns
+    None when the data cannot be pivoted (the audit then reconstructs sums
+    from the published figures).
+    """
+    from toolkit.metrics.items import build_matrix, respondent_means
+    from toolkit.metrics.perception import to_points
+
+    try:
+        matrix, _ = build_matrix(client.ratings, client.questions)
+    except (KeyError, ValueError):  # pragma: no cover - intake guarantees the columns
+        return None
+    frames = []
+    for area in sorted(set(matrix.items[AREA]) - {"outcome"}):
+        means, rated = respondent_means(matrix.values[:, matrix.area_columns(area)])
+        people = matrix.respondents.loc[rated, [DEPARTMENT, LEVEL]].copy()
+        people[AREA] = area
+        people["score"] = np.asarray(to_points(means[rated]), dtype=float)
+        frames.append(people)
+    if not frames:
+        return None
+    return cell_table(pd.concat(frames, ignore_index=True))
