@@ -110,26 +110,31 @@ def small_groups(n: np.ndarray, k: int, limit: int = MAX_GROUPS) -> list[tuple[i
 
 
 def null_space(rows: np.ndarray, n_cols: int) -> np.ndarray:
-    """Orthonormal basis ``(C, d)`` of the null space of the published rows (all of R^C when none)."""
+    """Orthonormal basis ``(C, d)`` of the null space of the published rows (all of R^C when none).
+
+    From the eigenvectors of the small ``C x C`` Gram matrix (eigenvalue 0),
+    cheaper than an SVD of the rows.
+    """
     a = np.asarray(rows, dtype=float).reshape(-1, n_cols)
-    a = np.unique(a, axis=0) if len(a) else a
     if not len(a):
         return np.eye(n_cols)
-    _, s, vt = np.linalg.svd(a, full_matrices=True)
-    rank = int((s > max(a.shape) * np.finfo(float).eps * (s[0] if len(s) else 1.0)).sum())
-    return vt[rank:].T
+    w, v = np.linalg.eigh(a.T @ a)
+    return v[:, w <= max(float(w[-1]), 1.0) * 1e-10]
 
 
 def determined(rows: np.ndarray, groups: Sequence[Sequence[int]], n_cols: int,
-               known: np.ndarray | None = None) -> np.ndarray:
+               known: np.ndarray | None = None, basis: np.ndarray | None = None) -> np.ndarray:
     """For each group, whether its sum is a linear combination of the published rows.
 
-    ``known`` cells (e.g. empty ones) count as known to be zero.
+    ``known`` cells (e.g. empty ones) count as known to be zero; ``basis``
+    (their joint null space) is computed when not given.
     """
     if not len(groups):
         return np.zeros(0, dtype=bool)
-    extra = np.eye(n_cols)[np.flatnonzero(known)] if known is not None and np.any(known) else np.zeros((0, n_cols))
-    basis = null_space(np.vstack([np.asarray(rows, dtype=float).reshape(-1, n_cols), extra]), n_cols)
+    if basis is None:
+        extra = np.eye(n_cols)[np.flatnonzero(known)] if known is not None and np.any(known) \
+            else np.zeros((0, n_cols))
+        basis = null_space(np.vstack([np.asarray(rows, dtype=float).reshape(-1, n_cols), extra]), n_cols)
     if basis.shape[1] == 0:
         return np.ones(len(groups), dtype=bool)
     g = np.zeros((len(groups), n_cols))
@@ -233,7 +238,7 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
     known = table.n <= 0
     extra = np.eye(len(table.n))[np.flatnonzero(known)]
     basis = null_space(np.vstack([rows.astype(float), extra]), len(table.n))
-    pinned = determined(rows, groups, len(table.n), known)
+    pinned = determined(rows, groups, len(table.n), known, basis)
     out: list[Breach] = []
     for g, p in zip(groups, pinned):
         if p:
