@@ -284,3 +284,33 @@ def test_insider_never_pins_a_small_group(sizes, seed, extreme):
         assert not insider.solves(g), g
         lo, hi = insider.bounds(g)
         assert hi - lo >= 50 - 1e-6, g
+
+
+# --- 7. the final re-audit ---------------------------------------------------------------------
+
+def test_final_summary_is_audited_again_and_a_leak_blocks_publication():
+    from toolkit.privacy.final import PublicationBlocked, assert_publishable, check_summary
+    from toolkit.summary import _records
+
+    client = make_client(people=_people(DEPT_IS_LEVEL, 2))
+    raw = assess(client, n_boot=5)
+    cells = client_cells(client)
+    summary_of = lambda a: {"areas": _records(a.areas), "oai": {"suppressed": False},  # noqa: E731
+                            "departments": _records(a.departments), "levels": _records(a.levels),
+                            "coverage": _records(a.coverage)}
+    safe = summary_of(protect(raw, client.config.privacy, cells=cells))
+    assert check_summary(safe, client) == []
+    assert_publishable(safe, client)
+    leaky = summary_of(protect(raw, client.config.privacy, linked_audit=False))
+    problems = check_summary(leaky, client)
+    assert problems and any("S x frontline" in p for p in problems)
+    with pytest.raises(PublicationBlocked) as err:
+        assert_publishable(leaky, client)
+    truth = client_cells_of_client(client, ("S", "frontline"))
+    assert f"{truth:.1f}" not in str(err.value) and f"{truth:.2f}" not in str(err.value)
+
+
+def client_cells_of_client(client, cell) -> float:
+    c = client_cells(client)
+    row = c.loc[(c["department"] == cell[0]) & (c["level"] == cell[1]) & (c["area"] == AREA)]
+    return float(row["sum"].iloc[0] / row["n"].iloc[0])
