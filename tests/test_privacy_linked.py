@@ -314,3 +314,47 @@ def client_cells_of_client(client, cell) -> float:
     c = client_cells(client)
     row = c.loc[(c["department"] == cell[0]) & (c["level"] == cell[1]) & (c["area"] == AREA)]
     return float(row["sum"].iloc[0] / row["n"].iloc[0])
+
+
+# --- 8. waves ---------------------------------------------------------------------------------
+
+BIG = {("A", "manager"): 8, ("A", "frontline"): 9, ("B", "manager"): 7, ("B", "frontline"): 8}
+
+
+def test_previous_oai_is_hidden_when_an_area_was_rated_by_two_people_then():
+    before = _people(BIG, 7)
+    for i, (rid, d, lv, answers) in enumerate(before):
+        if i >= 2:
+            answers.pop("MS1")  # management style rated by two people in the previous wave
+    previous = make_client(people=before, wave="2026-h1")
+    current = make_client(people=_people(BIG, 8))
+    raw = assess(current, previous=previous, n_boot=20)
+    safe = protect(raw, Privacy())
+    row = lambda a, area: a.drift.loc[a.drift["area"] == area]  # noqa: E731
+    # before issue 11 the previous OAI (32 respondents) was shown: solvable for the two with the weights
+    assert raw.drift.attrs["previous_n"]["overall"] >= 3
+    assert row(safe, "overall")["suppressed"].all()
+    assert row(safe, "overall")[["previous", "difference"]].isna().all().all()
+    assert row(safe, "management_style")["suppressed"].all()
+    assert not row(safe, "customer_experience")["suppressed"].any()
+
+
+def test_a_department_with_one_newcomer_is_audited_as_a_difference():
+    from toolkit.privacy.linked import membership_changes
+
+    sizes = {("N", "frontline"): 4, **BIG}
+    now = _people(sizes, 9)
+    earlier = [p for p in _people(sizes, 10) if p[0] != "r3"]  # r3, in department N, is new this wave
+    current, previous = make_client(people=now), make_client(people=earlier, wave="2026-h1")
+    changes = membership_changes(current, previous, 3)
+    assert changes == [("department", "N"), ("level", "frontline")]  # the newcomer is a frontline N
+    raw = assess(current, n_boot=5)
+    shown_today = protect(raw, Privacy(), linked_audit=False)
+    assert not shown_today.departments.loc[shown_today.departments["department"] == "N", "suppressed"].any()
+    safe = protect(raw, Privacy(), wave_changes=changes, cells=client_cells(current))
+    n_rows = safe.departments.loc[safe.departments["department"] == "N"]
+    assert n_rows["suppressed"].all() and n_rows["perception"].isna().all()
+    assert "previous wave" in n_rows["suppressed_reason"].iloc[0]
+    # membership that changed by 3 or more, or ids that never repeat, is left alone
+    renamed = [(f"x{i}", d, lv, a) for i, (_, d, lv, a) in enumerate(earlier)]
+    assert membership_changes(current, make_client(people=renamed, wave="2026-h1"), 3) == []

@@ -301,3 +301,35 @@ def client_cells(client) -> pd.DataFrame | None:
     if not frames:
         return None
     return cell_table(pd.concat(frames, ignore_index=True))
+
+
+def membership_changes(current, previous, k: int) -> list[tuple[str, str]]:
+    """Departments and levels whose membership changed by 1 to ``k - 1`` people between two waves.
+
+    A department of 3 in one wave and 4 in the next, with the same three
+    respondent ids, gives the newcomer's answers as ``4 m2 - 3 m1`` when the
+    others answer alike. Only groups whose respondent ids overlap between the
+    waves are considered (ids that change every wave show nothing).
+
+    Parameters
+    ----------
+    current, previous
+        `toolkit.model.ClientData` of the two waves.
+
+    Returns
+    -------
+    list of (kind, name)
+        ``("department", name)`` or ``("level", name)``, to pass to
+        `toolkit.privacy.protect` as ``wave_changes``.
+    """
+    out: list[tuple[str, str]] = []
+    now, before = current.respondents, previous.respondents
+    for kind, col in (("department", DEPARTMENT), ("level", LEVEL)):
+        ids_now = now.groupby(col)["respondent_id"].agg(lambda s: set(map(str, s))).to_dict()
+        ids_before = before.groupby(col)["respondent_id"].agg(lambda s: set(map(str, s))).to_dict()
+        for group, members in sorted(ids_now.items(), key=lambda kv: str(kv[0])):
+            old = ids_before.get(group, set())
+            changed = len(members ^ old)
+            if old & members and 0 < changed < k:
+                out.append((kind, str(group)))
+    return out

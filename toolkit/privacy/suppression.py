@@ -225,7 +225,11 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
     prev_n = drift.attrs.get("previous_n", {})
     current_hidden = {a: bool(s) for a, s in zip(areas.index, areas[SUPPRESSED])}
     current_hidden["overall"] = bool(oai.get(SUPPRESSED, False)) or bool(np.isnan(oai.get("lo", np.nan)))
-    primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k for a in drift[AREA]], dtype=bool)
+    # The previous OAI combines every area: one rated by fewer than k then would be solvable from it
+    # with the weights, so that OAI row follows the previous wave's own rule (its deck re-weights).
+    prev_small = any(0 < float(v) < k for a, v in prev_n.items() if a != "overall")
+    primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k
+                        or (a == "overall" and prev_small) for a in drift[AREA]], dtype=bool)
     out = mark(drift, primary, np.zeros(len(drift), dtype=bool),
                 ["previous", "current", "difference", "lo", "hi"], k)
     out["significant"] = out["significant"].to_numpy(dtype=bool) & ~primary
@@ -279,8 +283,14 @@ def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.Data
     return out[0], out[1], cov, n_hidden
 
 
+def wave_reason(min_group_size: int) -> str:
+    """The ``suppressed_reason`` of a group whose membership changed by fewer than the threshold."""
+    return (f"its membership changed by fewer than {min_group_size} people since the previous wave, so the "
+            "two waves' figures would tell the newcomers' answers apart")
+
+
 def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | None = None,
-            linked_audit: bool = True) -> Assessment:
+            linked_audit: bool = True, wave_changes: Sequence[tuple[str, str]] = ()) -> Assessment:
     """Return a new, protected `Assessment`: small groups suppressed (DESIGN 2.2).
 
     Every ratings aggregate over fewer than ``privacy.min_group_size``
@@ -305,7 +315,14 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
         NaN. ``oai`` gains the same two keys; its ``n`` is None when the
         total is below the threshold. ``areas.within_dept_consistency`` and
         ``between_dept_sd`` are recomputed over the shown departments only
-        (NaN below two). Warnings about a suppressed area are dropped. ``drivers`` is dropped when fewer
+        (NaN below two). Warnings about a suppressed area are dropped.
+        With ``linked_audit`` (`toolkit.privacy.linked`) further departments,
+        levels and cells are hidden until no group below the threshold can be
+        pinned from everything published together; ``cells`` (`client_cells`)
+        gives the audit the true cell sums. ``wave_changes`` (from
+        `toolkit.privacy.linked.membership_changes`) hides departments and
+        levels whose membership changed by fewer than the threshold since the
+        previous wave. ``drivers`` is dropped when fewer
         than ``min_group_size`` respondents (it already needs 30).
     """
     k = int(privacy.min_group_size)
@@ -317,6 +334,19 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
     items = mark(items, n_items < k, np.zeros(len(items), dtype=bool), item_cols, k)
     levels = _protect_breakdown(assessment.levels, AREA, ["perception", "favourable"], k)
     coverage = _protect_coverage(assessment.coverage, k)
+    if wave_changes:
+        changed = set(wave_changes)
+        for name, kind, col, cols in (("departments", "department", DEPARTMENT,
+                                       ["perception", "favourable", "consistency"]),
+                                      ("levels", "level", LEVEL, ["perception", "favourable"])):
+            frame = departments if name == "departments" else levels
+            mask = np.array([(kind, str(g)) in changed for g in frame[col]], dtype=bool)
+            frame = hide_rows(frame, mask, [wave_reason(k)] * len(frame), cols)
+            if name == "departments":
+                departments = frame
+            else:
+                levels = frame
+        areas = department_spread(areas, departments, areas[SUPPRESSED].to_numpy(dtype=bool))
     n_audit = 0
     if linked_audit and not oai[SUPPRESSED]:
         departments, levels, coverage, n_audit = _apply_audit(areas, departments, levels, coverage,
