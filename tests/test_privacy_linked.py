@@ -358,3 +358,37 @@ def test_a_department_with_one_newcomer_is_audited_as_a_difference():
     # membership that changed by 3 or more, or ids that never repeat, is left alone
     renamed = [(f"x{i}", d, lv, a) for i, (_, d, lv, a) in enumerate(earlier)]
     assert membership_changes(current, make_client(people=renamed, wave="2026-h1"), 3) == []
+
+
+# --- 9. published notebooks carry no absolute path ---------------------------------------------
+
+def test_published_notebook_has_no_absolute_path(tmp_path):
+    import nbformat
+
+    from toolkit.privacy.paths import relative_map, scrub_paths
+
+    client = tmp_path / "home" / "ana" / "clients" / "acme"
+    staging = tmp_path / "reports" / "acme" / ".staging-2026-h2@4242@deadbeef"
+    reports = tmp_path / "reports"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f'client_dir = "{client}"\noutput_dir = "{staging}"\n'
+                                          f'portfolio_dir = "{reports}"', metadata={"tags": ["injected-parameters"]}),
+                nbformat.v4.new_code_cell("print(story)")]
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"loaded {client}/ratings.csv\n"),
+                           nbformat.v4.new_output("display_data", data={"image/png": "iVBO+/home/x=="})]
+    nb.metadata["papermill"] = {"parameters": {"client_dir": str(client), "output_dir": str(staging)},
+                                "input_path": "/work/repo/notebooks/assessment.ipynb",
+                                "output_path": str(staging / "assessment.ipynb"), "cwd": "/work/repo/notebooks"}
+    path = tmp_path / "assessment.ipynb"
+    nbformat.write(nb, path)
+    before = path.read_text()
+    assert str(client) in before and ".staging-" in before
+    scrub_paths(path, relative_map(client, staging, {"portfolio_dir": reports}))
+    after = path.read_text()
+    assert str(tmp_path) not in after and ".staging-" not in after and "4242" not in after
+    assert "/work/repo" not in after
+    back = nbformat.read(path, as_version=4)
+    assert 'client_dir = "."' in back.cells[0].source and 'output_dir = "."' in back.cells[0].source
+    assert 'portfolio_dir = "../../../../reports"' in back.cells[0].source
+    assert back.metadata["papermill"]["parameters"]["client_dir"] == "."
+    assert back.cells[1].outputs[1]["data"]["image/png"] == "iVBO+/home/x=="  # images untouched
