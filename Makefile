@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/explore.py
+	$(BIN)/python benchmarks/privacy.py
 	$(BIN)/python benchmarks/batch.py
 
 clean:
