@@ -70,7 +70,9 @@ def expected(client_id: str, *, department: str | None = None, level: str | None
     config = client.config.model_copy(update=update)
     sub = replace(client, config=config, ratings=r.reset_index(drop=True), operations=ops.reset_index(drop=True),
                   excerpts=ex.reset_index(drop=True))
-    out = protect(assess(sub, n_boot=n_boot), config.privacy, cells=client_cells(sub))
+    filtered = department is not None or level is not None  # the full client's audit covers filtered views
+    out = protect(assess(sub, n_boot=n_boot), config.privacy, cells=None if filtered else client_cells(sub),
+                  linked_audit=not filtered)
     if (department is None) != (level is None):  # a one-filter view hides what the full coverage hides
         full = protect(assess(client, n_boot=n_boot), client.config.privacy, cells=client_cells(client))
         out = hide_cross_cells(out, full, Filters(department=department, level=level))

@@ -147,7 +147,10 @@ class ExploreEngine:
         else:
             from toolkit.privacy.linked import client_cells
 
-            assessment = protect(raw, client.config.privacy, cells=client_cells(sub))
+            # The full client's audit covers every view (each is a union of its cells): a filtered view
+            # applies the threshold and the sibling rule, then hides what the full coverage hides.
+            assessment = protect(raw, client.config.privacy, cells=client_cells(sub) if full is None else None,
+                                 linked_audit=full is None)
             if full is not None:
                 assessment = hide_cross_cells(assessment, full, filters)
         view = View(sub, filters, weights, self.n_boot_for(client), assessment, reason)

@@ -178,6 +178,21 @@ def inner_width(table: Table, basis: np.ndarray, cells: Sequence[int]) -> float:
     return down + up
 
 
+def outer_width(table: Table, rows: np.ndarray, cells: Sequence[int]) -> float:
+    """A width the feasible interval certainly does not exceed: the narrowest single published row's bound."""
+    assert table.sums is not None
+    g = np.zeros(len(table.n), dtype=bool)
+    g[list(cells)] = True
+    n_g = float(table.n[g].sum())
+    lo, hi = table.lo * n_g, table.hi * n_g
+    for r in rows[rows[:, g].all(axis=1)]:
+        rest = r & ~g
+        b = float(table.sums[r].sum())
+        lo = max(lo, b - table.hi * float(table.n[rest].sum()))
+        hi = min(hi, b - table.lo * float(table.n[rest].sum()))
+    return max(0.0, hi - lo) / n_g
+
+
 def mean_interval(table: Table, rows: np.ndarray, cells: Sequence[int]) -> tuple[float, float]:
     """Feasible (min, max) of a group's mean given the published sums and the scale bounds (two LPs)."""
     from scipy.optimize import linprog  # only the audit needs SciPy
@@ -255,9 +270,12 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
             if cleared is not None:
                 cleared.add(g)
             continue
-        lo, hi = mean_interval(table, rows, g)
-        if hi - lo < half - 1e-9:
-            out.append(Breach(g, float(table.n[list(g)].sum()), "interval", hi - lo))
+        width = outer_width(table, rows, g)
+        if width >= half - 1e-9:
+            lo, hi = mean_interval(table, rows, g)
+            width = hi - lo
+        if width < half - 1e-9:
+            out.append(Breach(g, float(table.n[list(g)].sum()), "interval", width))
             if first_only:
                 return out
         elif cleared is not None:
@@ -338,7 +356,10 @@ def _pins(table: Table, shown: np.ndarray, breach: Breach, k: int) -> bool:
     if breach.kind == "span" or table.sums is None or not _touches(rows, breach.cells):
         return False
     basis = null_space(np.vstack([rows.astype(float), np.eye(len(table.n))[table.n <= 0]]), len(table.n))
-    if inner_width(table, basis, breach.cells) >= (table.hi - table.lo) / 2.0:
+    half = (table.hi - table.lo) / 2.0
+    if inner_width(table, basis, breach.cells) >= half:
         return False
+    if outer_width(table, rows, breach.cells) < half - 1e-9:
+        return True
     lo, hi = mean_interval(table, rows, breach.cells)
     return hi - lo < (table.hi - table.lo) / 2.0 - 1e-9

@@ -17,8 +17,8 @@ import numpy as np
 
 
 def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
-                 row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None
-                 ) -> dict[tuple[int, int], tuple[int, int]]:
+                 row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None,
+                 first_unique: bool = False) -> dict[tuple[int, int], tuple[int, int]]:
     """Integer range (LP bounds rounded inwards) of each hidden cell's count.
 
     Parameters
@@ -32,6 +32,8 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
         other hidden cells are known to hold at least ``k``.
     row_shown, col_shown
         Whether each department's and each level's total is shown (default all).
+    first_unique
+        Stop after the first cell with a single solution.
 
     Returns
     -------
@@ -77,11 +79,13 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
             res = linprog(sign * obj, A_eq=np.array(a), b_eq=np.array(b), bounds=bounds, method="highs")
             ends.append(sign * float(res.fun) if res.status == 0 else float(n[c]))
         out[c] = (math.ceil(ends[0] - 1e-7), math.floor(ends[1] + 1e-7))
+        if first_unique and out[c][0] >= out[c][1]:
+            break
     return out
 
 
 def unique_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int, **kw) -> list[tuple[int, int]]:
-    """Hidden cells whose count has exactly one solution."""
+    """Hidden cells whose count has exactly one solution (``first_unique=True``: at most the first)."""
     return [c for c, (lo, hi) in count_ranges(n, hidden, primary, k, **kw).items() if lo >= hi]
 
 
@@ -99,7 +103,7 @@ def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: in
     hidden = np.asarray(hidden, dtype=bool).copy()
     extra = np.zeros_like(hidden)
     for _ in range(hidden.size):
-        pinned = unique_counts(n, hidden, primary, k)
+        pinned = unique_counts(n, hidden, primary, k, first_unique=True)
         if not pinned:
             break
         d, lv = pinned[0]
