@@ -7,6 +7,7 @@ against the deck's path, not against itself.
 from __future__ import annotations
 
 import json
+import re
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -197,13 +198,31 @@ def test_weight_moves_reuse_the_bootstrap(nw, monkeypatch):
     assert len(calls) == 1
 
 
-def test_all_zero_weights_keep_the_last_view_and_say_why(nw):
+def test_all_zero_component_weights_clear_the_scorecard_and_say_why(nw):
     nw.component_sliders["perception"].value = 0.0
     nw.component_sliders["consistency"].value = 0.0
     before = nw.view                                   # evidence alone still weighs
+    assert "OAI" in nw.scorecard.value and nw.shares["evidence"].value == "100 %"
     nw.component_sliders["evidence"].value = 0.0
-    assert nw.view is before
-    assert "must be above 0" in nw.status.value
+    assert nw.view is before                           # nothing rescored ...
+    assert "every component weight is 0" in nw.status.value
+    assert "No scores" in nw.scorecard.value and "OAI" not in nw.scorecard.value  # ... and nothing stale shown
+    assert not re.search(r"\d+\.\d", nw.scorecard.value)
+
+
+def test_all_zero_strategic_weights_clear_the_scorecard_until_one_returns(nw, tmp_path):
+    for s in nw.area_sliders.values():
+        s.value = 0.0
+    assert "every strategic weight is 0" in nw.scorecard.value
+    assert not re.search(r"\d+\.\d", nw.scorecard.value) and "aligned" not in nw.scorecard.value
+    assert all(nw.shares[a].value == "—" for a in nw.area_sliders)
+    assert all(img.value == b"" for img in nw.images.values())
+    nw.reports_dir = tmp_path
+    nw.export_button.click()                           # nothing to export while cleared
+    assert not list(tmp_path.rglob("*.png")) and "Nothing to export" in nw.status.value
+    nw.area_sliders["customer_experience"].value = 0.5
+    assert "OAI" in nw.scorecard.value and nw.shares["customer_experience"].value == "100 %"
+    assert "Principal gap: <b>" in nw.scorecard.value
 
 
 def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):

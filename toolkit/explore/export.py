@@ -80,6 +80,35 @@ def scenario_dict(view: View, baseline: View | None = None, *, created: datetime
     return out
 
 
+def export_stamp(view: View, baseline: View | None, now: datetime) -> str:
+    """The line written on every exported chart: client, wave, date, filters and the what-if marker."""
+    a = view.assessment
+    parts = [str(a.client_name), f"wave {a.wave}", f"exported {now:%Y-%m-%d %H:%M} UTC", view.filters.describe()]
+    if baseline is not None and baseline.weights != view.weights:
+        raw = view.weights.area.as_dict()
+        total = sum(raw.values()) or 1.0
+        shares = {k: v / total for k, v in raw.items()}
+        text = ", ".join(f"{k.replace('_', ' ')} {100 * float(v):.0f} %" for k, v in shares.items()) \
+            if isinstance(shares, dict) else ""
+        parts.append("WHAT-IF weights" + (f" ({text})" if text else ""))
+    else:
+        parts.append("client's own weights")
+    return " · ".join(parts)
+
+
+def zip_bytes(folder: str | Path) -> bytes:
+    """The files of an export folder as one zip (for the notebook's download link)."""
+    import io
+    import zipfile
+
+    root = Path(folder)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            z.write(path, f"{root.name}/{path.relative_to(root).as_posix()}")
+    return buf.getvalue()
+
+
 def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Path, *,
                 baseline: View | None = None, now: datetime | None = None, dpi: int = 150) -> Path:
     """Write the charts and the scenario to ``reports_dir/<client>/<wave>/explore-<timestamp>/``.
@@ -104,7 +133,7 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
     Path
         The published folder.
     """
-    from toolkit.explore.charts import render_png
+    from toolkit.explore.charts import stamped_png
 
     now = now or datetime.now(timezone.utc)
     parent = Path(reports_dir) / view.assessment.client_id / view.assessment.wave
@@ -112,10 +141,12 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     tmp = Path(tempfile.mkdtemp(prefix=f".explore-{stamp}.", suffix=".tmp", dir=parent))
     try:
+        stamp = export_stamp(view, baseline, now)
         for name, fig in figures.items():
-            (tmp / f"{name}.png").write_bytes(render_png(fig, dpi=dpi))
+            (tmp / f"{name}.png").write_bytes(stamped_png(fig, stamp, dpi=dpi))
         scenario = scenario_dict(view, baseline, created=now)
         scenario["charts"] = [f"{name}.png" for name in figures]
+        scenario["stamp"] = stamp
         (tmp / SCENARIO_FILE).write_text(json.dumps(scenario, indent=2, ensure_ascii=False), encoding="utf-8")
         os.chmod(tmp, 0o755)
         target, k = parent / f"explore-{stamp}", 2
