@@ -213,8 +213,17 @@ def filter_quotes(quotes: pd.DataFrame, *, area: str = ALL, theme: str = ALL, se
     if theme != ALL:
         out = out.loc[out[THEME] == theme]
     if sentiment != ALL:
-        out = out.loc[[sentiment_label(float(s)) == sentiment for s in out[SENTIMENT]]]
+        labels = out["sentiment_label"] if "sentiment_label" in out.columns else \
+            pd.Series([sentiment_label(float(s)) for s in out[SENTIMENT]], index=out.index)
+        out = out.loc[(labels == sentiment).to_numpy(dtype=bool)]
     return out
+
+
+def sentiment_text(label: object, source: object) -> str:
+    """How a quote's sentiment is shown: "negative" (coded), "suggested: negative", or "sentiment not coded"."""
+    if isinstance(label, str) and label:
+        return label if source == "coded" else f"suggested: {label}"
+    return "sentiment not coded"
 
 
 def quotes_html(quotes: pd.DataFrame, view: View) -> str:
@@ -226,9 +235,13 @@ def quotes_html(quotes: pd.DataFrame, view: View) -> str:
     if quotes.empty:
         return ('<div class="oat-quotes"><i>No quote matches, or none comes from a group large enough '
                 f"to quote (at least {view.client.config.privacy.min_quote_group} people).</i></div>")
+    if "sentiment_label" in quotes.columns:
+        moods = [sentiment_text(lb, sr) for lb, sr in zip(quotes["sentiment_label"], quotes["sentiment_source"])]
+    else:
+        moods = [sentiment_label(float(s)) for s in quotes[SENTIMENT]]
     items = [f"<li>“{esc(t)}” <span class='oat-attr'>— {esc(lv)} · {esc(AREA_LABELS.get(a, a))} · "
-             f"{esc(th)} · {sentiment_label(float(s))}</span></li>"
-             for t, lv, a, th, s in zip(quotes[TEXT], quotes[LEVEL], quotes[AREA], quotes[THEME], quotes[SENTIMENT])]
+             f"{esc(th)} · {esc(m)}</span></li>"
+             for t, lv, a, th, m in zip(quotes[TEXT], quotes[LEVEL], quotes[AREA], quotes[THEME], moods)]
     return f'<div class="oat-quotes"><p>{len(items)} quote(s)</p><ul>{"".join(items)}</ul></div>'
 
 
