@@ -233,7 +233,7 @@ def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):
     folder = nw.last_export
     assert folder.parent == tmp_path / NORTHWIND / "2026-h1" and folder.name.startswith("explore-")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "heatmap.png", "kpi_attainment.png", "perception_gap.png", "scenario.json", "scorecard.png"]
+        "heatmap.png", "kpi_attainment.png", "perception_gap.png", "scenario.json", "scorecard.png", "view.html"]
     for png in folder.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     scenario = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))

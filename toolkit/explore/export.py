@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from toolkit import __version__
@@ -26,6 +27,8 @@ from toolkit.explore.engine import View
 log = logging.getLogger("toolkit")
 
 SCENARIO_FILE = "scenario.json"
+#: The self-contained page of the view, to send to a client (opens offline, loads nothing).
+VIEW_FILE = "view.html"
 SCENARIO_VERSION = 1
 AREA_FIELDS = ("weight", "n", "alignment", "alignment_lo", "alignment_hi", "band", "perception",
                "perception_lo", "perception_hi", "consistency", "consistency_lo", "consistency_hi", "evidence")
@@ -110,7 +113,8 @@ def zip_bytes(folder: str | Path) -> bytes:
 
 
 def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Path, *,
-                baseline: View | None = None, now: datetime | None = None, dpi: int = 150) -> Path:
+                baseline: View | None = None, now: datetime | None = None, dpi: int = 150,
+                quotes: "pd.DataFrame | None" = None) -> Path:
     """Write the charts and the scenario to ``reports_dir/<client>/<wave>/explore-<timestamp>/``.
 
     Parameters
@@ -125,6 +129,8 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
         The same filters at the client's weights, recorded beside the what-if.
     now
         Timestamp of the export (default: now, UTC).
+    quotes
+        The view's quotes (`ExploreEngine.quotes`) for the shared page, or None.
     dpi
         Resolution of the PNGs.
 
@@ -141,9 +147,14 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     tmp = Path(tempfile.mkdtemp(prefix=f".explore-{stamp}.", suffix=".tmp", dir=parent))
     try:
+        from toolkit.explore.share import view_html
+
         stamp = export_stamp(view, baseline, now)
-        for name, fig in figures.items():
-            (tmp / f"{name}.png").write_bytes(stamped_png(fig, stamp, dpi=dpi))
+        pngs = {name: stamped_png(fig, stamp, dpi=dpi) for name, fig in figures.items()}
+        for name, png in pngs.items():
+            (tmp / f"{name}.png").write_bytes(png)
+        (tmp / VIEW_FILE).write_text(view_html(view, pngs, stamp, baseline=baseline, quotes=quotes),
+                                     encoding="utf-8")
         scenario = scenario_dict(view, baseline, created=now)
         scenario["charts"] = [f"{name}.png" for name in figures]
         scenario["stamp"] = stamp

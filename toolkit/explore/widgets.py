@@ -401,7 +401,8 @@ class Explorer:
     def export(self) -> Path:
         """Write every chart (PNG) and the scenario (JSON) of the current view; return the folder."""
         figures = {name: self.figure(name) for name in CHARTS}
-        self.last_export = export_view(self.view, figures, self.reports_dir, baseline=self.baseline)
+        self.last_export = export_view(self.view, figures, self.reports_dir, baseline=self.baseline,
+                                       quotes=self.engine.quotes(self.view))
         return self.last_export
 
     def _export_clicked(self) -> None:
