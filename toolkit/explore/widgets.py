@@ -35,7 +35,7 @@ log = logging.getLogger("toolkit")
 
 VIEW_TABS: tuple[tuple[str, str], ...] = (
     ("scorecard", "Scorecard"), ("heatmap", "Departments × areas"), ("perception_gap", "Perception gap"),
-    ("kpi_attainment", "KPI attainment"), ("quotes", "Quotes"))
+    ("kpi_attainment", "KPI attainment"), ("quotes", "Quotes"), ("compare", "Compare, drift, benchmark"))
 #: Picker value for "all departments", "all levels" and "the current wave" (None would show as no selection).
 EVERYONE = ""
 SENTIMENTS = (("All sentiments", ALL), ("Negative", "negative"), ("Neutral", "neutral"), ("Positive", "positive"))
@@ -178,7 +178,15 @@ class Explorer:
         self.sentiment_picker = w.Dropdown(options=SENTIMENTS, value=ALL, description="Sentiment", style=wide)
         self.quotes_panel = w.HTML()
         quotes_box = w.VBox([w.HBox([self.theme_picker, self.sentiment_picker]), self.quotes_panel])
-        self.view_tabs = w.Tab(children=[self.images[n] for n, _ in VIEW_TABS[:-1]] + [quotes_box],
+        self.compare_a = w.Dropdown(options=[], description="Compare A", style=wide)
+        self.compare_b = w.Dropdown(options=[], description="with B", style=wide)
+        self.compare_panel = w.HTML()
+        self.compare_panel.add_class("oat-explore-compare")
+        self.drift_panel = w.HTML()
+        self.drift_panel.add_class("oat-explore-drift")
+        compare_box = w.VBox([w.HBox([self.compare_a, self.compare_b]), self.compare_panel, self.drift_panel])
+        self._drift_for: object = None
+        self.view_tabs = w.Tab(children=[self.images[n] for n, _ in VIEW_TABS[:-2]] + [quotes_box, compare_box],
                                titles=[t for _, t in VIEW_TABS])
         self.widget = w.VBox([
             w.HTML(CSS),
@@ -201,6 +209,8 @@ class Explorer:
             s.observe(lambda ch: self._refresh({"scorecard"}), "value")
         self.area_tabs.observe(lambda ch: self._on_area(), "selected_index")
         self.view_tabs.observe(lambda ch: self._draw_visible(), "selected_index")
+        for picker in (self.compare_a, self.compare_b):
+            picker.observe(lambda ch: None if self._busy else self._draw_compare(), "value")
         for picker in (self.theme_picker, self.sentiment_picker):
             picker.observe(lambda ch: None if self._busy else self._draw_quotes(), "value")
         self.reset_button.on_click(lambda _: self.reset_weights())
@@ -280,6 +290,13 @@ class Explorer:
             self.department_picker.value = EVERYONE
             self.level_picker.options = [("All levels", EVERYONE)] + [(lv, lv) for lv in levels]
             self.level_picker.value = EVERYONE
+            from toolkit.explore.compare import group_options
+
+            groups = group_options(client)
+            self.compare_a.options = groups
+            self.compare_b.options = groups
+            self.compare_a.value = groups[0][1] if groups else None
+            self.compare_b.value = groups[1][1] if len(groups) > 1 else None
             top = max(1.0, 2 * max(cfg.area_weights.as_dict().values()))
             for a, s in self.area_sliders.items():
                 s.max = top
@@ -370,7 +387,9 @@ class Explorer:
 
     def _draw_visible(self) -> None:
         name = self._visible()
-        if name == "quotes":
+        if name == "compare":
+            self._draw_compare()
+        elif name == "quotes":
             self._draw_quotes()
         else:
             self.figure(name)
@@ -383,6 +402,26 @@ class Explorer:
             self.figures[name] = fig
             self._stale.discard(name)
         return self.figures[name]
+
+    def _draw_compare(self) -> None:
+        """Two groups side by side (through the privacy engine), then drift and benchmark of the whole client."""
+        from toolkit.explore.compare import (benchmark_html, compare_html, compare_views, drift_assessment,
+                                             drift_html)
+
+        if self.compare_a.value and self.compare_b.value:
+            try:
+                weights = self.weights
+            except ValidationError:
+                self.compare_panel.value = cleared_html("every weight of a kind is 0.")
+            else:
+                a, b = compare_views(self.engine, self.client, self.compare_a.value, self.compare_b.value, weights)
+                self.compare_panel.value = compare_html(a, b)
+        key = (self.client.client_id, self.client.wave, str(self.client.root))
+        if self._drift_for != key:
+            full = drift_assessment(self.engine, self.data_dir / self.client_picker.value, self.client,
+                                    self.reports_dir)
+            self.drift_panel.value = drift_html(full) + benchmark_html(full)
+            self._drift_for = key
 
     def _draw_quotes(self) -> None:
         quotes = self.engine.quotes(self.view)
