@@ -243,6 +243,24 @@ def workshop_checks(pg, lab) -> None:
     cut = pg.eval_on_selector_all(".oat-explorer .lm-TabBar-tabLabel",
                                   "(els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.innerText)")
     assert cut == []
+    # compare mode and drift: two groups side by side, the previous wave's drift
+    pg.click(".oat-explorer .lm-TabBar-tab:has-text('Compare, drift, benchmark')")
+    pg.wait_for_selector(".oat-explore-drift .oat-drift", state="visible")
+    a = pg.locator(".widget-dropdown", has=pg.locator("label", has_text="Compare A")).locator("select")
+    b = pg.locator(".widget-dropdown", has=pg.locator("label", has_text="with B")).locator("select")
+    a.select_option(label="Department: Linehaul")
+    b.select_option(label="Level: manager")
+    pg.wait_for_function("() => document.querySelector('.oat-explore-compare').innerText.includes('level manager')"
+                         " && document.querySelector('.oat-explore-compare').innerText.includes('department Linehaul')")
+    compare = pg.inner_text(".oat-explore-compare")
+    assert len(re.findall(r"\d+\.\d \[", compare)) >= 20 and "B − A" in compare
+    b.select_option(label="Department: Customs Brokerage")
+    pg.wait_for_function("() => document.querySelector('.oat-explore-compare').innerText.includes('Customs')")
+    assert "suppressed" in pg.inner_text(".oat-explore-compare")
+    drift = pg.inner_text(".oat-explore-drift")
+    assert "Drift since 2025-h1" in drift and ("changed" in drift or "no clear change" in drift)
+    pg.screenshot(path=str(SHOTS / "05b-compare-drift.png"))
+    pg.click(".oat-explorer .lm-TabBar-tab:has-text('Scorecard')")
     # every strategic weight at 0: the scorecard is cleared, not stale
     for area in ("Customer Experience", "Management Style", "Unique Capabilities", "Proven Processes"):
         drag_to(pg, area, 0.0)
