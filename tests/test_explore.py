@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE, make_hostile_client
+from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE, find_test_chromium, make_hostile_client
 from toolkit.config import AreaWeights, ComponentWeights
 from toolkit.explore import Explorer, ExploreEngine
 from toolkit.explore import engine as engine_module
@@ -233,7 +233,10 @@ def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):
     folder = nw.last_export
     assert folder.parent == tmp_path / NORTHWIND / "2026-h1" and folder.name.startswith("explore-")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "heatmap.png", "kpi_attainment.png", "perception_gap.png", "scenario.json", "scorecard.png", "view.html"]
+        "heatmap.png", "kpi_attainment.png", "perception_gap.png", "scenario.json", "scorecard.png", "view.html",
+        *(["view.pdf"] if find_test_chromium() else [])]  # the PDF of the shared page needs Chromium
+    if find_test_chromium():
+        assert (folder / "view.pdf").read_bytes()[:5] == b"%PDF-"
     for png in folder.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     scenario = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))

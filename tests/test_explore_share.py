@@ -90,3 +90,14 @@ def test_page_passes_the_privacy_audit(ex, pages):
     hidden = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", pages["hidden"].read_text(encoding="utf-8"))
     assert "OAI: suppressed" in hidden and not re.search(r"\d+\.\d \[", hidden)
     assert "intervals from" not in hidden and "respondents</div>" not in hidden
+
+
+def test_page_prints_to_pdf_through_chromium(ex, pages, chromium_path, tmp_path):
+    import subprocess
+
+    from toolkit.explore.share import view_pdf
+
+    out = view_pdf(pages["whatif"], tmp_path / "view.pdf", chromium=chromium_path)
+    assert out.read_bytes()[:5] == b"%PDF-"
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert ex.client.config.name in text and "WHAT-IF weights" in text and "Linehaul" in text

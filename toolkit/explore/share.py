@@ -10,6 +10,7 @@ any request a future edit might add.
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
@@ -63,3 +64,41 @@ def view_html(view: View, pngs: Mapping[str, bytes], stamp: str, *, baseline: Vi
             f"{scorecard_html(view, baseline)}{areas}{charts}{voice}"
             '<p class="oat-note">Produced with the Operational Alignment Toolkit\'s explorer. Groups below the '
             "privacy threshold are suppressed; quotes are attributed by level only.</p></body></html>\n")
+
+
+def view_pdf(html: str | Path, out: str | Path, *, chromium: str | None = None, timeout_s: float = 60) -> Path:
+    """Print the shared page to PDF (A4 landscape) with the deck's system Chromium, offline.
+
+    Runs Playwright in a worker thread, so it also works from inside a Jupyter
+    kernel's running event loop. Every request except the file itself is aborted.
+
+    Raises
+    ------
+    toolkit.deck.browser.BrowserNotFound
+        When no Chromium is installed (the HTML page is still written).
+    """
+    import concurrent.futures
+
+    from toolkit.atomic import write_bytes_atomic
+    from toolkit.deck.browser import launch_chromium, resolve_chromium
+
+    resolve_chromium(chromium)
+    page_file = Path(html).resolve()
+
+    def run() -> bytes:
+        with launch_chromium(chromium, timeout_s=timeout_s) as browser:
+            page = browser.new_page()
+            try:
+                page.route("**/*", lambda route: route.continue_() if route.request.url == page_file.as_uri()
+                           or route.request.url.startswith("data:") else route.abort())
+                page.goto(page_file.as_uri(), wait_until="load", timeout=timeout_s * 1000)
+                page.evaluate("() => document.querySelectorAll('details').forEach((d) => d.open = true)")
+                return page.pdf(format="A4", landscape=True, print_background=True,
+                                margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
+            finally:
+                page.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        data = pool.submit(run).result()
+    write_bytes_atomic(Path(out), data)
+    return Path(out)

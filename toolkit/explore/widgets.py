@@ -456,7 +456,15 @@ class Explorer:
         except OSError as exc:
             self.status.value = f"<b>Export failed:</b> {esc(exc)}"
             return
-        self.status.value = f"Exported to <code>{esc(path)}</code> (also offered as a download below)."
+        note = ""
+        try:  # the PDF of the shared page needs the system Chromium; the HTML page is enough without it
+            from toolkit.explore.share import view_pdf
+
+            view_pdf(path / "view.html", path / "view.pdf")
+        except Exception as exc:  # noqa: BLE001 - a missing browser must not fail the export
+            log.info("explore: no PDF of the view: %s", exc)
+            note = " No PDF: Chromium is not available here; view.html prints to PDF from any browser."
+        self.status.value = (f"Exported to <code>{esc(path)}</code> (also offered as a download below).{esc(note)}")
         self.download.value = download_link(path)
 
 
