@@ -7,6 +7,7 @@ against the deck's path, not against itself.
 from __future__ import annotations
 
 import json
+import re
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE, make_hostile_client
+from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE, find_test_chromium, make_hostile_client
 from toolkit.config import AreaWeights, ComponentWeights
 from toolkit.explore import Explorer, ExploreEngine
 from toolkit.explore import engine as engine_module
@@ -207,13 +208,31 @@ def test_weight_moves_reuse_the_bootstrap(nw, monkeypatch):
     assert len(calls) == 1
 
 
-def test_all_zero_weights_keep_the_last_view_and_say_why(nw):
+def test_all_zero_component_weights_clear_the_scorecard_and_say_why(nw):
     nw.component_sliders["perception"].value = 0.0
     nw.component_sliders["consistency"].value = 0.0
     before = nw.view                                   # evidence alone still weighs
+    assert "OAI" in nw.scorecard.value and nw.shares["evidence"].value == "100 %"
     nw.component_sliders["evidence"].value = 0.0
-    assert nw.view is before
-    assert "must be above 0" in nw.status.value
+    assert nw.view is before                           # nothing rescored ...
+    assert "every component weight is 0" in nw.status.value
+    assert "No scores" in nw.scorecard.value and "OAI" not in nw.scorecard.value  # ... and nothing stale shown
+    assert not re.search(r"\d+\.\d", nw.scorecard.value)
+
+
+def test_all_zero_strategic_weights_clear_the_scorecard_until_one_returns(nw, tmp_path):
+    for s in nw.area_sliders.values():
+        s.value = 0.0
+    assert "every strategic weight is 0" in nw.scorecard.value
+    assert not re.search(r"\d+\.\d", nw.scorecard.value) and "aligned" not in nw.scorecard.value
+    assert all(nw.shares[a].value == "—" for a in nw.area_sliders)
+    assert all(img.value == b"" for img in nw.images.values())
+    nw.reports_dir = tmp_path
+    nw.export_button.click()                           # nothing to export while cleared
+    assert not list(tmp_path.rglob("*.png")) and "Nothing to export" in nw.status.value
+    nw.area_sliders["customer_experience"].value = 0.5
+    assert "OAI" in nw.scorecard.value and nw.shares["customer_experience"].value == "100 %"
+    assert "Principal gap: <b>" in nw.scorecard.value
 
 
 def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):
@@ -224,7 +243,10 @@ def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):
     folder = nw.last_export
     assert folder.parent == tmp_path / NORTHWIND / "2026-h1" and folder.name.startswith("explore-")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "heatmap.png", "kpi_attainment.png", "perception_gap.png", "scenario.json", "scorecard.png"]
+        "heatmap.png", "kpi_attainment.png", "perception_gap.png", "scenario.json", "scorecard.png", "view.html",
+        *(["view.pdf"] if find_test_chromium() else [])]  # the PDF of the shared page needs Chromium
+    if find_test_chromium():
+        assert (folder / "view.pdf").read_bytes()[:5] == b"%PDF-"
     for png in folder.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     scenario = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))

@@ -185,13 +185,15 @@ class ExploreEngine:
         Empty when the view is suppressed. Within a filter, the quote-group rule
         applies to the filtered group (stricter than for the whole client).
         """
+        from toolkit.explore.quotes import LABEL, SOURCE, label_quotes, speech_only
         from toolkit.voice import QUOTES_COLUMNS, analyse_voice
 
         if view.hidden:
-            return pd.DataFrame({c: pd.Series(dtype="object") for c in QUOTES_COLUMNS})
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in [*QUOTES_COLUMNS, LABEL, SOURCE]})
         key = (self._key(view.client), view.filters)
         if key not in self._quotes:
-            voice = analyse_voice(view.client, privacy=view.client.config.privacy,
+            speech, coded = speech_only(view.client)  # notes are never quotes; coded sentiment wins
+            voice = analyse_voice(speech, privacy=view.client.config.privacy,
                                   n_negative=QUOTES_PER_AREA, n_positive=QUOTES_PER_AREA)
-            self._quotes[key] = voice.quotes
+            self._quotes[key] = label_quotes(voice.quotes, coded)
         return self._quotes[key]
