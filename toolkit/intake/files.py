@@ -1,6 +1,7 @@
 """Reading client tables: find the file, sniff encoding and delimiter, number the rows.
 
-CSV files may be UTF-8 (with or without a byte-order mark) or Windows-1252,
+CSV files may be UTF-8 (with or without a byte-order mark), UTF-16, Windows-1252
+or the encoding ``mapping.yaml`` names,
 and comma-, semicolon-, tab- or pipe-delimited (European exports use ``;``
 with a decimal comma). XLSX workbooks are read from a named sheet when
 present, else the first sheet; the header is row 1.
@@ -76,20 +77,67 @@ def find_table(folder: Path, stem: str) -> list[Path]:
 
 
 def sniff_encoding(raw: bytes) -> str:
-    """Return the codec of CSV bytes: ``utf-8-sig`` (BOM), ``utf-8`` or ``cp1252``.
+    """Return the codec of CSV bytes: a BOM's (UTF-8/16/32), UTF-16 without BOM, ``utf-8`` or ``cp1252``.
+
+    Raises `EncodingGuess` when the bytes are not UTF-8 and look like an East
+    Asian encoding (Shift-JIS, GBK, Big5, EUC-KR): reading them as Windows-1252
+    would garble every character, so the user names the encoding instead.
 
     Examples
     --------
     >>> sniff_encoding(b"\\xef\\xbb\\xbfa,b"), sniff_encoding(b"caf\\xc3\\xa9"), sniff_encoding(b"caf\\xe9")
     ('utf-8-sig', 'utf-8', 'cp1252')
+    >>> sniff_encoding("a,b".encode("utf-16"))
+    'utf-16'
     """
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return codec
+    head = raw[:4096]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):  # ASCII text as UTF-16: every other byte is 0
+        return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        pass
+    else:
+        return "utf-8"
+    for codec, name in (("shift_jis", "Shift-JIS (Japanese)"), ("gbk", "GBK (Chinese)"),
+                        ("big5", "Big5 (Chinese)"), ("euc_kr", "EUC-KR (Korean)")):
+        if _looks_like(raw, codec):
+            raise EncodingGuess(codec, name)
+    return "cp1252"
+
+
+class EncodingGuess(ValueError):
+    """CSV bytes that look like a non-Western encoding; the user must name it (``encoding:``)."""
+
+    def __init__(self, codec: str, name: str) -> None:
+        super().__init__(codec)
+        self.codec, self.name = codec, name
+
+
+def _looks_like(raw: bytes, codec: str) -> bool:
+    """True when ``raw`` decodes strictly as ``codec`` and its non-ASCII text is mostly CJK/kana/hangul."""
+    try:
+        text = raw[:65536].decode(codec)
+    except UnicodeDecodeError:
+        try:  # the sample may end inside a character
+            text = raw[:65535].decode(codec)
+        except UnicodeDecodeError:
+            return False
+    wide = [ch for ch in text if ord(ch) > 127]
+    if not wide:
+        return False
+    asian = [ch for ch in wide if "\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+             or "\uff00" <= ch <= "\uffef"]
+    # Western text misread this way gives CJK characters whose second byte is an ASCII letter ("é" + "t");
+    # real CJK text mostly has both bytes above 127
+    high_pairs = sum(1 for ch in asian if len(b := ch.encode(codec)) == 2 and b[1] >= 0x80)
+    kana = sum(1 for ch in asian if "\u3040" <= ch <= "\u30ff")  # from lead bytes 0x82/0x83: rare in Western text
+    return len(asian) >= 0.9 * len(wide) and (high_pairs >= 0.5 * len(asian) or kana >= 0.3 * len(asian))
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -110,7 +158,8 @@ def sniff_delimiter(header_line: str) -> str:
 
 def read_table(path: Path, root: Path, log_: ProblemLog, *, skip_rows: int = 0,
                sheet: str | None = None, default_sheet: str | None = None,
-               numeric: Callable[[list[str]], list[str]] | None = None) -> Table | None:
+               numeric: Callable[[list[str]], list[str]] | None = None,
+               encoding: str | None = None) -> Table | None:
     """Read one CSV or XLSX table; on failure record a problem and return None.
 
     Parameters
@@ -130,20 +179,43 @@ def read_table(path: Path, root: Path, log_: ProblemLog, *, skip_rows: int = 0,
         Given the CSV header, the columns worth reading straight as floats (a
         speed-up for a million KPI values); if any cell is not a number the
         file is read again as text, so problems are still reported per cell.
+    encoding
+        The CSV codec (``mapping.yaml``'s ``encoding:``); default: sniffed
+        (BOM, UTF-16, UTF-8, else Windows-1252; East Asian bytes are an
+        ``unknown_encoding`` problem, never read garbled). Rows whose field
+        count differs from the header's are ``ragged_row`` errors.
     """
     file = display_path(path, root)
     try:
         if path.suffix.lower() == ".xlsx":
             frame, delim = _read_xlsx(path, skip_rows, sheet, default_sheet), ""
         else:
-            frame, delim = _read_csv(path, skip_rows, numeric)
+            frame, delim, ragged = _read_csv(path, skip_rows, numeric, encoding)
+            for row, k, n in ragged[:10]:
+                log_.add(file, "ragged_row", f"row {row} has {k} fields; the header has {n} (a line cut short, "
+                         "or a delimiter inside an unquoted value)", row=row, found=f"{k} fields",
+                         expected=f"{n} fields, as the header")
+            if len(ragged) > 10:
+                log_.add(file, "ragged_row", f"... and {len(ragged) - 10:,} more rows whose field count differs "
+                         "from the header's", found=f"{len(ragged) - 10} more",
+                         expected="as many fields as the header", count=len(ragged) - 10)
     except _Empty:
         log_.add(file, "empty_file", "the file is empty; expected a header row and data")
         return None
     except KeyError as exc:  # missing sheet
         log_.add(file, "unreadable_file", str(exc.args[0]), found=sheet, expected="an existing sheet")
         return None
-    except (pd.errors.ParserError, UnicodeDecodeError, zipfile.BadZipFile, OSError, ValueError,
+    except EncodingGuess as exc:
+        log_.add(file, "unknown_encoding", f"the file is not UTF-8 and looks like {exc.name}; reading it as "
+                 f"Windows-1252 would garble it: set `{path.stem}: {{encoding: {exc.codec}}}` in mapping.yaml, "
+                 "or save the file as UTF-8", found="not UTF-8", expected="UTF-8, UTF-16, or the mapping's encoding")
+        return None
+    except UnicodeDecodeError as exc:
+        log_.add(file, "unknown_encoding", f"cannot decode the file as {exc.encoding} (byte {exc.start}): set "
+                 f"`{path.stem}: {{encoding: ...}}` in mapping.yaml, or save the file as UTF-8",
+                 found=exc.encoding, expected="UTF-8, UTF-16, or the mapping's encoding")
+        return None
+    except (pd.errors.ParserError, zipfile.BadZipFile, OSError, ValueError,
             _CalamineError) as exc:
         log_.add(file, "unreadable_file", f"cannot read the file: {exc}".strip())
         return None
@@ -165,16 +237,19 @@ class _Empty(Exception):
     pass
 
 
-def _read_csv(path: Path, skip_rows: int,
-              numeric: Callable[[list[str]], list[str]] | None) -> tuple[pd.DataFrame, str]:
+def _read_csv(path: Path, skip_rows: int, numeric: Callable[[list[str]], list[str]] | None,
+              encoding: str | None = None) -> tuple[pd.DataFrame, str, list[tuple[int, int, int]]]:
     raw = path.read_bytes()
-    encoding = sniff_encoding(raw)
+    encoding = encoding or sniff_encoding(raw)
     text_head = raw[:65536].decode(encoding, errors="replace")
     del raw
     if not text_head.strip():
         raise _Empty
     header_line = text_head.lstrip("\ufeff").splitlines()[0]
     delim = sniff_delimiter(header_line)
+    ragged = ragged_rows(path, encoding, delim)
+    if ragged:
+        return _read_ragged(path, encoding, delim, skip_rows), delim, ragged
     options = dict(sep=delim, encoding=encoding, keep_default_na=False, na_values=[""], skip_blank_lines=False,
                    skiprows=range(1, 1 + skip_rows) if skip_rows else None)
     fast = numeric([c.strip() for c in next(csv.reader([header_line], delimiter=delim), [])]) if numeric else []
@@ -182,12 +257,45 @@ def _read_csv(path: Path, skip_rows: int,
         if fast:
             try:
                 types = defaultdict(lambda: str, {c: "float64" for c in fast})
-                return pd.read_csv(path, dtype=types, **options), delim
+                return pd.read_csv(path, dtype=types, **options), delim, []
             except (ValueError, TypeError):
                 pass  # some cell is not a number: read as text and report it
-        return pd.read_csv(path, dtype=str, **options), delim
+        return pd.read_csv(path, dtype=str, **options), delim, []
     except pd.errors.EmptyDataError as exc:
         raise _Empty from exc
+
+
+def ragged_rows(path: Path, encoding: str, delimiter: str) -> list[tuple[int, int, int]]:
+    """Return ``(row, fields, header fields)`` of every record whose field count differs from the header's.
+
+    Blank lines and extra fields that are all empty (a trailing delimiter) are not ragged.
+    """
+    out: list[tuple[int, int, int]] = []
+    with open(path, newline="", encoding=encoding) as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        header = next(reader, [])
+        n = len(header)
+        while header and header[-1] == "" and n > 1:  # trailing delimiter on the header
+            header, n = header[:-1], n - 1
+        for i, rec in enumerate(reader, start=2):
+            k = len(rec)
+            if k == n or k == 0 or (k > n and not any(x.strip() for x in rec[n:])):
+                continue
+            out.append((i, k, n))
+    return out
+
+
+def _read_ragged(path: Path, encoding: str, delimiter: str, skip_rows: int) -> pd.DataFrame:
+    """Read a CSV with ragged rows cell by cell: short rows padded with blanks, extra fields cut."""
+    with open(path, newline="", encoding=encoding) as f:
+        records = list(csv.reader(f, delimiter=delimiter))
+    header = [h.lstrip("\ufeff") for h in records[0]]
+    while len(header) > 1 and header[-1] == "":
+        header.pop()
+    n = len(header)
+    body = [(r + [""] * (n - len(r)))[:n] for r in records[1 + skip_rows:]]
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    return frame.where(frame != "", np.nan)
 
 
 def excel_engine() -> str:
