@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.intake.files import cell_text, sniff_delimiter, sniff_encoding
+from toolkit.intake.files import cell_text, excel_engine, sniff_delimiter, sniff_encoding
 from toolkit.intake.mapping import IDENTIFYING, PRESETS, TRUTHY, _header_key, normalise_label
 from toolkit.intake.questions import load_question_bank
 from toolkit.model import AREA, OUTCOME_AREA, QUESTION, TEXT
@@ -49,7 +49,7 @@ class Draft:
 def read_cells(path: Path) -> list[list[str]]:
     """Return every row of a CSV or XLSX export as text cells ('' for blank), header included."""
     if path.suffix.lower() == ".xlsx":
-        frame = pd.read_excel(path, header=None, dtype=object)
+        frame = pd.read_excel(path, header=None, dtype=object, engine=excel_engine())
         return [[cell_text(v) or "" for v in row] for row in frame.itertuples(index=False)]
     raw = path.read_bytes()
     encoding = sniff_encoding(raw)
