@@ -76,9 +76,11 @@ def print_warnings(problems, *, shown: int = WARNINGS_SHOWN, file=None) -> None:
     if not warnings:
         return
     print(summarise(warnings), file=file)
-    print(_problem_table(warnings[:shown]), file=file)
-    if len(warnings) > shown:
-        print(f"... {len(warnings) - shown} more warning lines: `alignment validate --json` lists them all",
+    # the first few, and every line that stands for many ("... and 13,029 more rows")
+    picked = [p for i, p in enumerate(warnings) if i < shown or p.count > 1]
+    print(_problem_table(picked), file=file)
+    if len(picked) < len(warnings):
+        print(f"... {len(warnings) - len(picked)} more warning lines: `alignment validate --json` lists them all",
               file=file)
 
 
