@@ -190,7 +190,13 @@ def cmd_map(args: argparse.Namespace) -> int:
     if not export.is_file():
         print(f"no such export: {export}", file=sys.stderr)
         return EXIT_INVALID
-    draft = draft_mapping(export)
+    try:
+        draft = draft_mapping(export)
+    except UnicodeError as exc:
+        name = getattr(exc, "name", None)
+        print(f"cannot read {export}: " + (f"it looks like {name}; save it as UTF-8" if name else str(exc)),
+              file=sys.stderr)
+        return EXIT_INVALID
     if args.out is None:
         print(draft.mapping_yaml, end="")
         if draft.questions_csv:
