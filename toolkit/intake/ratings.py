@@ -123,7 +123,7 @@ def read_ratings(table: Table, mapping: InterviewsMapping, question_ids: list[st
                 close = difflib.get_close_matches(c, question_ids, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 log_.add(file, "unknown_question", f"column {c!r} is not a question id of the question "
-                         f"bank{hint} (rename or drop it in mapping.yaml)", row=1, column=c, found=c,
+                         f"bank{hint} (rename it, drop it, or list it under ignore: in mapping.yaml)", row=1, column=c, found=c,
                          expected="a question id of the question bank")
         qcols = [c for c in qcols if c in known]
         people = frame[PERSON_COLUMNS]
