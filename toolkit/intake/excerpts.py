@@ -9,7 +9,8 @@ import pandas as pd
 
 from toolkit.intake.columns import report_extra_columns, require_columns
 from toolkit.intake.files import Table, read_table, text_column
-from toolkit.intake.mapping import TableMapping, drop_columns, rename_columns
+from toolkit.intake.mapping import TableMapping, rename_columns
+from toolkit.intake.shaping import shape_table
 from toolkit.intake.problems import ProblemLog
 from toolkit.model import AREA, AREA_LABELS, AREAS, EXCERPTS_COLUMNS, RESPONDENT, TEXT, THEME
 
@@ -39,7 +40,7 @@ def read_excerpts(table: Table, mapping: TableMapping, respondents: set[str] | N
     ``unknown_area``, ``unknown_respondent`` (when ``respondents`` is known).
     """
     file = table.file
-    frame = rename_columns(drop_columns(table.frame, mapping.drop), mapping.rename, EXCERPTS_COLUMNS)
+    frame = shape_table(table.frame, mapping, "excerpts", EXCERPTS_COLUMNS, file, log_, None)
     if THEME not in frame.columns:
         frame = frame.assign(**{THEME: np.nan})
     if not require_columns(frame, EXCERPTS_COLUMNS, file, log_):
