@@ -69,7 +69,7 @@ def make_hostile_client(folder: Path) -> Path:
     who = people[(people["department"] == biggest) & (people["level"] == "frontline")]["respondent_id"].iloc[0]
     excerpts = pd.read_csv(target / "excerpts.csv")
     row = pd.DataFrame([{"respondent_id": who, "area": "customer_experience", "theme": "customer promise",
-                         "text": HOSTILE_QUOTE}])
+                         "text": f'"{HOSTILE_QUOTE}"'}])  # a verbatim quote, as the demo files write them
     pd.concat([excerpts, row]).to_csv(target / "excerpts.csv", index=False)
     return target
 
