@@ -8,7 +8,8 @@ scores and the privacy rules, no deck: about 0.1 s a client, cached by the
 client's inputs), and writes one snapshot, ``<reports>/benchmark-<hash>.json``:
 
 - ``clients``: every valid client of ``client_data`` (id, wave) and the
-  alignment of each area as its own deck shows it (None when suppressed);
+  alignment of each area as its own summary.json publishes it (2 decimals,
+  None when suppressed), the values a benchmark read from published summaries;
 - ``percentiles``: for each client, its benchmark against all the others
   (``area, percentile, n_clients``; None with fewer than 5 others).
 
@@ -133,7 +134,13 @@ def score_client(folder: Path, *, seed: int) -> ClientScore | list["Problem"]:
     suppressed = shown["suppressed"].to_dict() if "suppressed" in shown.columns else {}
     return ClientScore(client.client_id, client.wave,
                        {str(a): _clean(v) for a, v in own.items()},
-                       {str(a): None if suppressed.get(a) else _clean(v) for a, v in shown["alignment"].items()})
+                       {str(a): None if suppressed.get(a) else _published(v) for a, v in shown["alignment"].items()})
+
+
+def _published(value: Any) -> float | None:
+    """A value as a published summary.json holds it (`toolkit.summary`: 2 decimals), as others see it."""
+    number = _clean(value)
+    return None if number is None else (round(number, 2) or 0.0)
 
 
 def cached_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[ClientScore | list["Problem"], bool]:
