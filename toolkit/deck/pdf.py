@@ -167,14 +167,16 @@ def _shared_printer(chromium: str | None, timeout_s: float) -> DeckPrinter:
     return printer
 
 
-def _export_pdf(html: Path, out: Path, chromium: str | None, timeout_s: float) -> Path:
+def _export_pdf(html: Path, out: Path, chromium: str | None, timeout_s: float, keep: bool = True) -> Path:
     start = time.perf_counter()
     resolve_chromium(chromium)  # BrowserNotFound before anything else
     if not html.is_file():
         raise DeckPdfError(f"deck not found: {html}")
-    if _keep_open:
+    if _keep_open and keep:
         try:
-            _shared_printer(chromium, timeout_s).print(html, out)
+            printer = _shared_printer(chromium, timeout_s)
+            printer.timeout_s = timeout_s
+            printer.print(html, out)
         except BaseException:
             close_shared_browser()  # the next deck gets a fresh browser
             raise
@@ -216,10 +218,14 @@ def export_pdf(html: Path, out: Path, *, chromium: str | None = None, timeout_s:
     DeckPdfError
         When the deck is missing or Chromium cannot print it in time.
     """
+    if _keep_open and getattr(_shared, "printer", None) is not None:
+        # this thread's kept-open browser: its own Playwright loop is the one that seems to run
+        return _export_pdf(Path(html), Path(out), chromium, timeout_s)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return _export_pdf(Path(html), Path(out), chromium, timeout_s)
-    # Playwright's sync API refuses to run inside an event loop: use a thread.
+    # Playwright's sync API refuses to run inside an event loop: use a thread (a throw-away
+    # one, so no browser is kept open in it).
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_export_pdf, Path(html), Path(out), chromium, timeout_s).result()
+        return pool.submit(_export_pdf, Path(html), Path(out), chromium, timeout_s, False).result()
