@@ -121,8 +121,13 @@ def batch(tmp_path_factory):
 
 
 def _kernel_processes() -> set[int]:
-    """Every kernel template or ordinary kernel on the machine."""
+    """Every kernel template or ordinary kernel on the machine run by this checkout's interpreter.
+
+    (A shared machine runs other checkouts' kernels too: those are not ours.)
+    """
+    ours = str(Path(PYTHON).parent)
     return {int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
+            and ours in _cmdline(int(d.name))
             and ("toolkit.kernel_template" in _cmdline(int(d.name)) or "ipykernel_launcher" in _cmdline(int(d.name)))}
 
 
@@ -280,7 +285,7 @@ def _start_batch(data: Path, out: Path) -> subprocess.Popen:
     return subprocess.Popen([PYTHON, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _wait_until_running(proc: subprocess.Popen, out: Path, timeout: float = 60) -> list[int]:
+def _wait_until_running(proc: subprocess.Popen, out: Path, timeout: float = 180) -> list[int]:
     """Wait for a client to be mid-run (a worker runs a kernel); return the batch's process tree."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

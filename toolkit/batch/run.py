@@ -166,24 +166,33 @@ def run_batch(
                         executor=type(executor).__name__ if executor else "ProcessPoolExecutor")
     manifest.write()
 
-    # Phase 1: score the whole portfolio here, freeze the snapshot.
+    # Phase 1: score the whole portfolio here, freeze the snapshot. When some chosen client will
+    # surely be rendered, the local workers start (imports, kernel template) meanwhile.
+    pool = None
+    if executor is None and (force or any(_surely_rendered(f, out_dir) for f in folders)):
+        pool = _start_pool(min(n_workers, len(folders)), notebook)
     code = code_hash()
     seed = int(params.get("seed", DEFAULT_SEED))
     chosen = {f.name for f in folders}
     scores: dict[str, ClientScore] = {}
     cached = 0
-    for folder in portfolio:
-        score, hit = cached_score(folder, out_dir, seed=seed, code=code)
-        cached += hit
-        result = None
-        if isinstance(score, ClientScore):
-            scores[folder.name] = score
-        else:
-            result = _invalid(folder, score)
-            if folder.name in chosen:
-                manifest.results[folder.name] = result
-        emit(BatchEvent("scored", folder.name, result))
-    snapshot = freeze_snapshot(build_snapshot(list(scores.values()), seed=seed), out_dir)
+    try:
+        for folder in portfolio:
+            score, hit = cached_score(folder, out_dir, seed=seed, code=code)
+            cached += hit
+            result = None
+            if isinstance(score, ClientScore):
+                scores[folder.name] = score
+            else:
+                result = _invalid(folder, score)
+                if folder.name in chosen:
+                    manifest.results[folder.name] = result
+            emit(BatchEvent("scored", folder.name, result))
+        snapshot = freeze_snapshot(build_snapshot(list(scores.values()), seed=seed), out_dir)
+    except BaseException:
+        if pool is not None:
+            _end_pool(pool)
+        raise
     manifest.phases["scoring"] = time.perf_counter() - t0
     manifest.snapshot = snapshot.name
     log.info("scored %d clients (%d from cache) in %.1f s; benchmark snapshot %s", len(portfolio), cached,
@@ -210,8 +219,10 @@ def run_batch(
     manifest.write()
 
     if todo:
-        _run_all(todo, scores, snapshot, manifest, emit, executor=executor, workers=workers, out_dir=out_dir,
-                 formats=fmts, parameters=params, notebook=notebook, code=code)
+        _run_all(todo, scores, snapshot, manifest, emit, executor=executor, pool=pool, workers=workers,
+                 out_dir=out_dir, formats=fmts, parameters=params, notebook=notebook, code=code)
+    elif pool is not None:
+        pool.shutdown(wait=True)
     manifest.phases["rendering"] = time.perf_counter() - t1
     manifest.finished, manifest.complete = utc_now(), True
     manifest.write()
@@ -285,14 +296,17 @@ def make_task(folder: Path, score: ClientScore, snapshot: Snapshot, *, notebook:
 
 def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, ClientScore], snapshot: Snapshot,
              manifest: Manifest, emit: Callable[[BatchEvent], None], *, executor: Executor | None,
-             workers: int | None, out_dir: Path, formats: Sequence[str], parameters: dict[str, Any],
-             notebook: Path, code: str) -> None:
-    """Render ``todo`` on the executor, at most ``limit`` at a time; publish each result as it lands."""
+             pool: ProcessPoolExecutor | None, workers: int | None, out_dir: Path, formats: Sequence[str],
+             parameters: dict[str, Any], notebook: Path, code: str) -> None:
+    """Render ``todo`` on the executor, at most ``limit`` at a time; publish each result as it lands.
+
+    ``pool`` is a local pool already started during scoring (used when no ``executor`` is given).
+    """
     own = executor is None
     if own:
         limit = min(workers or default_workers(), len(todo))
         manifest.workers = limit
-        executor = local_executor(limit, kernel_cwd=notebook.parent)  # papermill runs kernels there
+        executor = pool or _start_pool(limit, notebook)  # a pool started early is sized for every chosen client
     else:
         limit = workers or len(todo)
     notebook_bytes = notebook.read_bytes()
@@ -347,6 +361,25 @@ def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, Cli
     finally:
         if own and not interrupted:
             executor.shutdown(wait=True)
+
+
+def _surely_rendered(folder: Path, out_dir: Path) -> bool:
+    """True when a client has no good run yet, or its files changed since (it will be rendered)."""
+    from toolkit.fingerprint import tree_hashes
+
+    wave = peek_wave(folder)
+    record = read_run_record(report_dir(out_dir, folder.name, wave)) if wave else None
+    return record is None or record.get("status") != "ok" or record.get("inputs") != tree_hashes(folder)
+
+
+def _start_pool(workers: int, notebook: Path) -> ProcessPoolExecutor:
+    """A local pool of ``workers`` processes, started now: each imports and starts its kernel template."""
+    from toolkit.batch.worker import ready
+
+    pool = local_executor(workers, kernel_cwd=notebook.parent)  # papermill runs kernels there
+    for _ in range(workers):
+        pool.submit(ready)  # a spawned pool starts one process per submit while none is idle
+    return pool
 
 
 def _output_of(future: Future, folder: Path, wave: str | None) -> TaskOutput:
