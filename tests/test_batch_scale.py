@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.batch import run_batch
+from toolkit.batch import format_batch_table, run_batch
 from toolkit.batch.run import BatchEvent
 from toolkit.batch.snapshot import SNAPSHOT_PREFIX, latest_snapshot, snapshot_others
 from toolkit.batch.task import (MAX_TASK_BYTES, ClientTask, TaskOutput, _safe_relpath, publish, read_inputs,
@@ -181,7 +181,7 @@ def test_changing_one_client_reruns_exactly_the_clients_whose_benchmark_moved(po
     assert why == expected
     # this change moves the client below another in one area: that one's benchmark moved, others did not
     assert moved and len(moved) < len(portfolio["clients"]) - 1
-    table = __import__("toolkit.batch.manifest", fromlist=["x"]).format_batch_table(result.results)
+    table = format_batch_table(result.results)
     assert "benchmark changed" in table and "data changed" in table
     # a deck that was not rerun still matches the snapshot it was made with: its benchmark did not move
     for client in set(portfolio["clients"]) - moved - {CHANGED}:

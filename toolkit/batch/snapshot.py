@@ -28,7 +28,6 @@ import hashlib
 import json
 import math
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -237,8 +236,3 @@ def snapshot_others(path: Path, *, exclude: str | None = None) -> "pd.DataFrame"
     frame = frame.assign(_o=frame["area"].map(order)).sort_values(["client_id", "_o"], kind="mergesort")
     return frame.drop(columns="_o").reset_index(drop=True)
 
-
-def timed(fn, *args, **kwargs) -> tuple[Any, float]:
-    """Call ``fn`` and return its result and the seconds it took."""
-    t = time.perf_counter()
-    return fn(*args, **kwargs), time.perf_counter() - t
