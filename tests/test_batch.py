@@ -121,8 +121,13 @@ def batch(tmp_path_factory):
 
 
 def _kernel_processes() -> set[int]:
-    """Every kernel template or ordinary kernel on the machine."""
+    """Every kernel template or ordinary kernel on the machine run by this checkout's interpreter.
+
+    (A shared machine runs other checkouts' kernels too: those are not ours.)
+    """
+    ours = str(Path(PYTHON).parent)
     return {int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
+            and ours in _cmdline(int(d.name))
             and ("toolkit.kernel_template" in _cmdline(int(d.name)) or "ipykernel_launcher" in _cmdline(int(d.name)))}
 
 
@@ -139,7 +144,9 @@ def test_good_clients_get_decks_and_broken_ones_exact_reasons(batch):
     assert result.ok is False
     assert result.counts == {"ok": 2, "unchanged": 0, "failed": 1, "invalid": 1}
     assert_whole(out)
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["alpha", "bravo", "delta"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")) == [
+        "alpha", "bravo", "delta"]
+    assert (out / ".scores").is_dir()                       # phase-1 scores, cached by inputs (hidden)
 
     charlie = result.results[2]
     assert [(p.reason, p.row, p.column, p.found) for p in charlie.problems if p.severity == "error"] == [
@@ -153,7 +160,7 @@ def test_good_clients_get_decks_and_broken_ones_exact_reasons(batch):
     assert not (out / "delta" / WAVE).exists()              # a failure publishes nothing
 
     table = format_batch_table(result.results).splitlines()
-    assert table[0].split() == ["client", "status", "seconds", "reason"]
+    assert table[0].split() == ["client", "status", "why", "seconds", "html", "pdf", "pptx", "reason"]
     assert "1 problem [out_of_range]: " in table[4] and "expected a rating 1-5, found 7" in table[4]
     assert "cell 4" in table[5] and "ValueError" in table[5] and str(kept) in table[5]
 
@@ -162,9 +169,12 @@ def test_events_and_manifest_tell_the_whole_story(batch):
     kinds = {}
     for e in batch["events"]:
         kinds.setdefault(e.client_id, []).append(e.kind)
-    assert kinds == {"alpha": ["validated", "started", "finished"], "bravo": ["validated", "started", "finished"],
-                     "charlie": ["validated"], "delta": ["validated", "started", "finished"]}
-    invalid = [e for e in batch["events"] if e.kind == "validated" and e.result is not None]
+    assert kinds == {"alpha": ["scored", "started", "finished"], "bravo": ["scored", "started", "finished"],
+                     "charlie": ["scored"], "delta": ["scored", "started", "finished"]}
+    scored = [e.client_id for e in batch["events"] if e.kind == "scored"]
+    assert scored == ["alpha", "bravo", "charlie", "delta"]  # phase 1 ends before any client starts
+    assert [e.kind for e in batch["events"]][:4] == ["scored"] * 4
+    invalid = [e for e in batch["events"] if e.kind == "scored" and e.result is not None]
     assert [(e.client_id, e.result.status) for e in invalid] == [("charlie", "invalid")]
 
     path: Path = batch["result"].manifest_path
@@ -205,7 +215,9 @@ def test_rerun_with_nothing_changed_is_all_unchanged_and_touches_nothing(batch):
     assert [(r.client_id, r.status) for r in result.results] == [("alpha", "unchanged"), ("bravo", "unchanged")]
     assert result.ok is True and result.counts["unchanged"] == 2
     assert not [e for e in events if e.kind in ("started", "finished")]   # no kernel was started
-    assert {e.client_id for e in events} <= {"alpha", "bravo"}
+    assert {e.client_id for e in events if e.kind != "scored"} == {"alpha", "bravo"}
+    # the whole portfolio is scored for the benchmark, whatever `only` picks
+    assert [e.client_id for e in events if e.kind == "scored"] == ["alpha", "bravo", "charlie", "delta"]
     after = {c: _mtimes(batch["out"] / c) for c in ("alpha", "bravo")}
     assert after == before and before["alpha"]                           # every output untouched
 
@@ -273,15 +285,14 @@ def _start_batch(data: Path, out: Path) -> subprocess.Popen:
     return subprocess.Popen([PYTHON, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _wait_until_running(proc: subprocess.Popen, out: Path, timeout: float = 60) -> list[int]:
-    """Wait for a client to be mid-run (a staging folder exists); return the batch's process tree."""
+def _wait_until_running(proc: subprocess.Popen, out: Path, timeout: float = 180) -> list[int]:
+    """Wait for a client to be mid-run (a worker runs a kernel); return the batch's process tree."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stderr.read().decode()
-        if list(out.glob("*/.staging-*")):
-            tree = descendants(proc.pid)
-            if any(_is_kernel(p) for p in tree):  # a worker and its kernel at least
-                return tree
+        tree = descendants(proc.pid)
+        if any(_is_kernel(p) for p in tree):  # a worker and its kernel at least
+            return tree
         time.sleep(0.05)
     raise AssertionError("the batch never started a client")
 
@@ -441,8 +452,9 @@ def test_failure_reason_summarises_problems_and_failures():
 def test_batch_table_shows_the_note_of_a_deck_made_with_a_caveat():
     made = ReportResult("acme", WAVE, "ok", seconds=2.0, notes=["no Chromium found to make PDFs:\n  install it"])
     rows = format_batch_table([made, ReportResult("beta", WAVE, "ok", seconds=1.0)]).splitlines()
-    assert rows[2].split(None, 3) == ["acme", "ok", "2.0", "note: no Chromium found to make PDFs: install it"]
-    assert rows[3].split() == ["beta", "ok", "1.0"]
+    assert rows[2].split(None, 6) == ["acme", "ok", "2.0", "-", "-", "-",
+                                      "note: no Chromium found to make PDFs: install it"]
+    assert rows[3].split() == ["beta", "ok", "1.0", "-", "-", "-"]
 
 
 @pytest.mark.parametrize("summary, expected", [

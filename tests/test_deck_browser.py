@@ -201,3 +201,4 @@ def test_a_page_that_never_lays_out_times_out_cleanly(browser, tmp_path):
     assert "\n" not in str(info.value)
     assert out.read_bytes() == b"%PDF- last good"
     assert browser.is_connected()   # a borrowed browser is left running
+

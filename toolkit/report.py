@@ -252,8 +252,10 @@ def run_report(
     timings = {"validate": time.perf_counter() - started}
     final = report_dir(out_dir, client.client_id, client.wave)
     recover_outputs(final)
+    benchmark, portfolio = _benchmark_source(out_dir)
     fingerprint = input_fingerprint(client_dir, notebook=notebook, extra={
-        "parameters": params, "formats": list(fmts), "wave": wave or ""})
+        "parameters": params, "formats": list(fmts), "wave": wave or "",
+        **({"benchmark": benchmark["hash"]} if "hash" in benchmark else {})})
     if skip_unchanged and is_current(final, fingerprint["input_hash"], fmts):
         return ReportResult(client.client_id, client.wave, "unchanged", final,
                             time.perf_counter() - started, "inputs unchanged since the last good run",
@@ -267,7 +269,7 @@ def run_report(
         t = time.perf_counter()
         _execute(notebook, executed, {
             **params, "client_dir": str(client_dir), "wave": wave or "",
-            "portfolio_dir": str(out_dir), "output_dir": str(staging), "formats": ",".join(fmts)},
+            "portfolio_dir": portfolio, "output_dir": str(staging), "formats": ",".join(fmts)},
             final, client.wave)
         timings["execute"] = time.perf_counter() - t
         _check_summary(staging / "summary.json")
@@ -283,7 +285,7 @@ def run_report(
             "parameters": params, "formats": list(fmts),
             "timings": {k: round(v, 3) for k, v in timings.items()},
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "versions": _versions(), "notes": notes,
+            "versions": _versions(), "notes": notes, "benchmark": benchmark,
             "outputs": sorted(p.name for p in staging.iterdir()),
         }
         (staging / "run.json").write_text(json.dumps(record, indent=2, sort_keys=True), encoding="utf-8")
@@ -296,6 +298,19 @@ def run_report(
     log.info("%s %s: published %s in %.1f s", client.client_id, client.wave, final, seconds)
     return ReportResult(client.client_id, client.wave, "ok", final, seconds, "published", notes=notes,
                         problems=list(client.warnings))
+
+
+def _benchmark_source(out_dir: Path) -> tuple[dict[str, Any], str]:
+    """Where one client's benchmark comes from: the latest batch snapshot, else the published summaries.
+
+    Returns the ``benchmark`` record for ``run.json`` and the notebook's ``portfolio_dir``.
+    """
+    from toolkit.batch.snapshot import latest_snapshot
+
+    snapshot = latest_snapshot(out_dir)
+    if snapshot is None:
+        return {"source": "portfolio", "folder": str(out_dir)}, str(out_dir)
+    return {"source": "snapshot", "snapshot": snapshot.name, "hash": snapshot.hash}, str(snapshot.path)
 
 
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Path, wave: str) -> None:

@@ -65,7 +65,8 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
     wave
         An earlier wave to assess instead of the current one ("" or None: current).
     portfolio_dir
-        The reports folder holding other clients' ``summary.json`` (for benchmarks).
+        The reports folder holding other clients' ``summary.json`` (for benchmarks),
+        or a benchmark snapshot file (``benchmark-<hash>.json`` or a client's peer view).
     seed
         Seed of the bootstrap.
 
@@ -89,7 +90,11 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
     prev_wave = previous_wave_of(folder, wave or None, current)
     previous = load_client(folder, wave=prev_wave) if prev_wave else None
     others = None
-    if portfolio_dir and Path(portfolio_dir).exists():
+    if portfolio_dir and Path(portfolio_dir).is_file():  # a frozen benchmark snapshot (toolkit.batch.snapshot)
+        from toolkit.batch.snapshot import snapshot_others
+
+        others = snapshot_others(Path(portfolio_dir), exclude=client.client_id)
+    elif portfolio_dir and Path(portfolio_dir).exists():
         others = load_portfolio(Path(portfolio_dir), exclude=client.client_id)
     raw = assess(client, previous=previous, others=others, seed=seed)
     from toolkit.privacy.linked import client_cells, membership_changes

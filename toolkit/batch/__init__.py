@@ -1,17 +1,31 @@
-"""Many clients in parallel via `toolkit.report`, on any `concurrent.futures.Executor`.
+"""Many clients in parallel, on any `concurrent.futures.Executor`, in two phases.
 
-`run_batch` discovers, skips the unchanged, validates and runs; `format_batch_table`
-and the manifest report what happened; `portfolio_table` reads the results back.
+`run_batch` discovers the clients, scores all of them and freezes one benchmark
+snapshot (`toolkit.batch.snapshot`), skips the unchanged, then renders the rest
+as bytes-in/bytes-out tasks (`toolkit.batch.task`) and publishes what they
+return; `format_batch_table` and the manifest report what happened;
+`portfolio_table` reads the results back.
 
-The batch calls `toolkit.report.recover_outputs` to drop what a killed run
-left behind next to a client's outputs before deciding whether it is unchanged.
+Names are imported lazily: a kernel that reads a benchmark snapshot imports
+`toolkit.batch.snapshot` without the batch machinery.
 """
-from toolkit.batch.discover import discover_clients
-from toolkit.batch.executors import dask_executor
-from toolkit.batch.manifest import format_batch_table
-from toolkit.batch.portfolio import portfolio_table, write_portfolio_csv
-from toolkit.batch.run import BatchEvent, BatchResult, run_batch
-from toolkit.batch.worker import run_client
+from __future__ import annotations
 
-__all__ = ["BatchEvent", "BatchResult", "dask_executor", "discover_clients", "format_batch_table",
-           "portfolio_table", "run_batch", "run_client", "write_portfolio_csv"]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "discover_clients": "toolkit.batch.discover", "dask_executor": "toolkit.batch.executors",
+    "format_batch_table": "toolkit.batch.manifest", "portfolio_table": "toolkit.batch.portfolio",
+    "write_portfolio_csv": "toolkit.batch.portfolio", "BatchEvent": "toolkit.batch.run",
+    "BatchResult": "toolkit.batch.run", "run_batch": "toolkit.batch.run", "run_client": "toolkit.batch.worker",
+    "ClientResult": "toolkit.batch.task", "latest_snapshot": "toolkit.batch.snapshot",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'toolkit.batch' has no attribute {name!r}")

@@ -92,16 +92,19 @@ def peek_wave(client_dir: Path) -> str | None:
 
 
 def is_unchanged(client_dir: Path, wave: str, *, out_dir: Path, notebook: Path,
-                 formats: Sequence[str], parameters: dict[str, Any]) -> bool:
+                 formats: Sequence[str], parameters: dict[str, Any], benchmark: str = "") -> bool:
     """Tell whether a client's last good run used exactly the inputs it has now.
 
-    Computes the fingerprint exactly as `toolkit.report.run_report` does for the
-    current wave, and compares it with the ``run.json`` of the published output.
+    Computes the fingerprint exactly as the batch does for the current wave
+    (``benchmark``: the hash of the client's percentiles in the snapshot, "" for
+    none), and compares it with the ``run.json`` of the published output.
     A match means the data was valid then, and is the same now.
     """
     out = report_dir(out_dir, Path(client_dir).name, wave)
     if read_run_record(out) is None:
         return False
-    fingerprint = input_fingerprint(Path(client_dir).resolve(), notebook=notebook, extra={
-        "parameters": dict(parameters), "formats": list(formats), "wave": ""})
+    extra: dict[str, Any] = {"parameters": dict(parameters), "formats": list(formats), "wave": ""}
+    if benchmark:
+        extra["benchmark"] = benchmark
+    fingerprint = input_fingerprint(Path(client_dir).resolve(), notebook=notebook, extra=extra)
     return is_current(out, fingerprint["input_hash"], formats)

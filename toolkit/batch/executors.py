@@ -53,8 +53,10 @@ def dask_executor(address: str) -> Iterator[Executor]:
     ------
     concurrent.futures.Executor
         ``distributed.Client(address).get_executor()``; the client is closed on exit.
-        Every Dask worker must be able to import ``toolkit`` and read the
-        client folders and the reports folder at the same paths.
+        Every Dask worker must have the same toolkit installed (checked by
+        hash); it needs no access to the client folders or the reports
+        folder: tasks carry their inputs and outputs as bytes
+        (`toolkit.batch.task`).
 
     Examples
     --------

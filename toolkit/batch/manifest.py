@@ -60,6 +60,8 @@ class Manifest:
     finished: datetime | None = None
     complete: bool = False
     interrupted: bool = False
+    phases: dict[str, float] = field(default_factory=dict)
+    snapshot: str | None = None
 
     def record(self, result: ReportResult) -> None:
         """Add (or replace) one client's result and rewrite the file."""
@@ -75,6 +77,7 @@ class Manifest:
             "finished": self.finished.isoformat() if self.finished else None,
             "complete": self.complete, "interrupted": self.interrupted,
             "workers": self.workers, "executor": self.executor, "formats": list(self.formats),
+            "snapshot": self.snapshot, "phases": {k: round(v, 2) for k, v in self.phases.items()},
             "counts": counts,
             "pending": [c for c in self.clients if c not in self.results],
             "results": [self.results[c].as_dict() for c in self.clients if c in self.results],
@@ -120,10 +123,21 @@ def _notes(result: ReportResult) -> str:
     return "; ".join(f"note: {' '.join(n.split())}" for n in result.notes)
 
 
+#: Per-format time columns of the summary table, and the timing each one reads.
+TIME_COLUMNS = (("html", "html"), ("pdf", "pdf"), ("pptx", "pptx"))
+
+
+def _seconds(result: ReportResult, key: str) -> str:
+    value = getattr(result, "timings", {}).get(key)
+    return "-" if value is None else f"{value:.1f}"
+
+
 def format_batch_table(results: Sequence[ReportResult]) -> str:
     """Render a batch's results as a fixed-width text table.
 
-    Columns: client, status (ok / unchanged / failed / invalid), seconds and the
+    Columns: client, status (ok / unchanged / failed / invalid), why it was
+    rendered (``new``, ``data changed``, ``benchmark changed``…), seconds in
+    all, seconds per format (html, pdf, pptx; ``-`` when not made) and the
     reason a client has no new deck (validation problems summary, or failing
     cell + exception + kept notebook path) or, for a deck made with a caveat,
     its note (e.g. no PDF without Chromium). Reasons are not truncated.
@@ -131,15 +145,39 @@ def format_batch_table(results: Sequence[ReportResult]) -> str:
     Examples
     --------
     >>> print(format_batch_table([ReportResult("acme", "2026-Q1", "ok", seconds=3.21)]))
-    client  status  seconds  reason
-    ------  ------  -------  ------
-    acme    ok          3.2
+    client  status  why  seconds  html  pdf  pptx  reason
+    ------  ------  ---  -------  ----  ---  ----  ------
+    acme    ok               3.2     -    -     -
     """
-    rows = [("client", "status", "seconds", "reason")]
-    rows += [(r.client_id, r.status, f"{r.seconds:.1f}", failure_reason(r) or _notes(r)) for r in results]
-    w0 = max(len(r[0]) for r in rows)
-    w1 = max(len(r[1]) for r in rows)
-    w2 = max(len(r[2]) for r in rows)
-    lines = [f"{a.ljust(w0)}  {b.ljust(w1)}  {c.rjust(w2)}  {d}".rstrip() for a, b, c, d in rows]
-    lines.insert(1, f"{'-' * w0}  {'-' * w1}  {'-' * w2}  ------")
+    head = ("client", "status", "why", "seconds", *(c for c, _ in TIME_COLUMNS), "reason")
+    rows = [head]
+    rows += [(r.client_id, r.status, getattr(r, "why", ""), f"{r.seconds:.1f}",
+              *(_seconds(r, key) for _, key in TIME_COLUMNS), failure_reason(r) or _notes(r)) for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
+    left = {0, 1, 2}
+
+    def line(row: Sequence[str]) -> str:
+        cells = [c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        return "  ".join([*cells, row[-1]]).rstrip()
+
+    lines = [line(r) for r in rows]
+    lines.insert(1, line([*("-" * w for w in widths), "------"]))
+    return "\n".join(lines)
+
+
+def format_phases(phases: dict[str, float], results: Sequence[ReportResult], snapshot: str | None) -> str:
+    """One line per phase: scoring (and the snapshot), rendering, and total seconds per format.
+
+    Examples
+    --------
+    >>> print(format_phases({"scoring": 0.5, "rendering": 9.0}, [], "benchmark-0123456789ab.json"))
+    scoring:   0.5 s  -> benchmark-0123456789ab.json
+    rendering: 9.0 s  (0 decks)
+    """
+    made = [r for r in results if r.status == "ok"]
+    totals = {c: sum(getattr(r, "timings", {}).get(k, 0.0) for r in made) for c, k in TIME_COLUMNS}
+    per_format = ", ".join(f"{c} {v:.1f} s" for c, v in totals.items() if v)
+    lines = [f"scoring:   {phases.get('scoring', 0.0):.1f} s" + (f"  -> {snapshot}" if snapshot else ""),
+             f"rendering: {phases.get('rendering', 0.0):.1f} s  ({len(made)} deck{'s' if len(made) != 1 else ''}"
+             + (f"; worker time {per_format}" if per_format else "") + ")"]
     return "\n".join(lines)

@@ -1,21 +1,29 @@
-"""`run_batch`: decks for many clients, validated first, skipped when unchanged, run in parallel.
+"""`run_batch`: decks for many clients in two phases, the same whatever the order they finish in.
 
 Order of work:
 
-1. discover the client folders;
-2. in this process, skip every client whose last good run used the same inputs
-   (one fingerprint each: a batch where nothing changed takes well under a second);
-3. validate every other client; an invalid one never gets a worker or a kernel;
-4. run the rest on the executor, one fresh kernel per client (`toolkit.report`),
-   at most ``workers`` at a time, rewriting the manifest as each one finishes.
+1. discover the client folders (the whole portfolio under ``client_data``;
+   ``only`` picks the ones to render);
+2. **scoring**, in this process: validate and score every client of the
+   portfolio (cached by inputs under ``<out>/.scores/``), then freeze one
+   benchmark snapshot, ``<out>/benchmark-<hash>.json`` (`toolkit.batch.snapshot`);
+   an invalid client never gets a worker or a kernel;
+3. skip every chosen client whose last good run used the same inputs *and the
+   same benchmark* (its own percentiles' hash is in the fingerprint); say why
+   each of the others runs (``new``, ``data changed``, ``benchmark changed``…);
+4. **rendering**: send each remaining client to the executor as a bytes-in,
+   bytes-out task (`toolkit.batch.task`), at most ``workers`` at a time, and
+   publish what comes back atomically from this process, rewriting the
+   manifest as each one lands. Local pool and Dask take this one path.
 
 A client that fails never stops the others and never replaces its last good
-deck (`toolkit.report` publishes atomically). On Ctrl-C the pending clients
-are cancelled, the local workers and their kernels are ended, the partial
-manifest is written (``complete: false``) and the interrupt is re-raised.
+deck. On Ctrl-C the pending clients are cancelled, the local workers and their
+kernels are ended, the partial manifest is written (``complete: false``) and
+the interrupt is re-raised.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -24,17 +32,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Literal, Sequence
 
-from toolkit.batch.discover import discover_clients, is_unchanged, peek_wave
+from toolkit.batch.discover import discover_clients, peek_wave
 from toolkit.batch.executors import default_workers, local_executor, pool_pids
 from toolkit.batch.manifest import Manifest, manifest_path, utc_now
+from toolkit.batch.snapshot import ClientScore, Snapshot, build_snapshot, cached_score, code_hash, freeze_snapshot
+from toolkit.batch.task import ClientResult, ClientTask, TaskOutput, publish, read_inputs, run_task
+from toolkit.fingerprint import input_fingerprint
+from toolkit.metrics.assess import DEFAULT_SEED
 from toolkit.processes import descendants, terminate
-from toolkit.batch.worker import run_client
-from toolkit.report import (DEFAULT_FORMATS, NOTEBOOK, ReportResult, check_parameters, parse_formats,
-                            recover_outputs, report_dir)
+from toolkit.report import (DEFAULT_FORMATS, NOTEBOOK, OUTPUT_FILES, ReportResult, check_parameters, parse_formats,
+                            read_run_record, recover_outputs, report_dir)
 
 log = logging.getLogger("toolkit")
 
-EventKind = Literal["validated", "skipped", "started", "finished"]
+EventKind = Literal["scored", "skipped", "started", "finished"]
 
 
 @dataclass(frozen=True)
@@ -44,9 +55,10 @@ class BatchEvent:
     Attributes
     ----------
     kind
-        ``skipped`` (unchanged; ``result`` has status ``unchanged``),
-        ``validated`` (``result`` is None when valid, else status ``invalid``),
-        ``started`` (handed to a worker) or ``finished`` (``result`` set).
+        ``scored`` (phase 1, every client of the portfolio; ``result`` is None
+        when valid, else status ``invalid``), ``skipped`` (unchanged; ``result``
+        has status ``unchanged``), ``started`` (handed to a worker) or
+        ``finished`` (``result`` set).
     """
 
     kind: EventKind
@@ -56,7 +68,11 @@ class BatchEvent:
 
 @dataclass
 class BatchResult:
-    """The outcome of a batch: one `ReportResult` per client, in discovery order."""
+    """The outcome of a batch: one result per chosen client, in discovery order.
+
+    ``phases`` holds the seconds of ``scoring`` and ``rendering``; ``snapshot``
+    is the benchmark snapshot every deck was rendered against.
+    """
 
     results: list[ReportResult]
     manifest_path: Path
@@ -65,6 +81,8 @@ class BatchResult:
     seconds: float
     workers: int
     counts: dict[str, int] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)
+    snapshot: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -89,29 +107,32 @@ def run_batch(
     on_event: Callable[[BatchEvent], None] | None = None,
     parameters: dict[str, Any] | None = None,
 ) -> BatchResult:
-    """Produce every client's deck in parallel, skipping the unchanged and the invalid.
+    """Produce every chosen client's deck in parallel against one frozen benchmark snapshot.
 
     Parameters
     ----------
     client_data
-        Folder of client folders (each with a ``client.yaml``).
+        Folder of client folders (each with a ``client.yaml``): the portfolio.
     out_dir
         The reports folder: decks go to ``<out>/<client>/<wave>/``, the manifest
-        to ``<out>/batch-<UTC timestamp>.json``.
+        to ``<out>/batch-<UTC timestamp>.json``, the snapshot to
+        ``<out>/benchmark-<hash>.json``.
     workers
-        Clients run at once. Default: one per core with the local pool; with a
-        given ``executor``, every client is submitted at once unless set.
+        Clients rendered at once. Default: one per core with the local pool;
+        with a given ``executor``, every client is submitted at once unless set.
     formats
         Deck formats (``html``, ``pdf``, ``pptx``).
     only
-        Client ids (folder names) to run; others are ignored.
+        Client ids (folder names) to render; every client is still scored for
+        the benchmark, so the decks do not depend on this choice.
     force
         Rerun clients even when nothing changed since their last good run.
     executor
         Any `concurrent.futures.Executor` (e.g. `dask_executor`); it is not shut
-        down. Default: a spawned local process pool, shut down at the end.
+        down. Its workers need the same toolkit installed, not the files.
+        Default: a spawned local process pool, shut down at the end.
     notebook
-        The assessment notebook.
+        The assessment notebook (sent to the workers as bytes).
     on_event
         Called in this process with a `BatchEvent` as clients progress.
     parameters
@@ -137,6 +158,7 @@ def run_batch(
     params = dict(parameters or {})
     if params:
         check_parameters(params, notebook)
+    portfolio = [f.resolve() for f in discover_clients(Path(client_data))]
     folders = [f.resolve() for f in discover_clients(Path(client_data), only=only)]
     emit = on_event or (lambda event: None)
     n_workers = workers or default_workers()
@@ -144,31 +166,64 @@ def run_batch(
                         executor=type(executor).__name__ if executor else "ProcessPoolExecutor")
     manifest.write()
 
-    waves = {f.name: peek_wave(f) for f in folders}
-    todo: list[Path] = []
+    # Phase 1: score the whole portfolio here, freeze the snapshot. When some chosen client will
+    # surely be rendered, the local workers start (imports, kernel template) meanwhile.
+    pool = None
+    if executor is None and (force or any(_surely_rendered(f, out_dir) for f in folders)):
+        pool = _start_pool(min(n_workers, len(folders)), notebook)
+    code = code_hash()
+    seed = int(params.get("seed", DEFAULT_SEED))
+    chosen = {f.name for f in folders}
+    scores: dict[str, ClientScore] = {}
+    cached = 0
+    try:
+        for folder in portfolio:
+            score, hit = cached_score(folder, out_dir, seed=seed, code=code)
+            cached += hit
+            result = None
+            if isinstance(score, ClientScore):
+                scores[folder.name] = score
+            else:
+                result = _invalid(folder, score)
+                if folder.name in chosen:
+                    manifest.results[folder.name] = result
+            emit(BatchEvent("scored", folder.name, result))
+        snapshot = freeze_snapshot(build_snapshot(list(scores.values()), seed=seed), out_dir)
+    except BaseException:
+        if pool is not None:
+            _end_pool(pool)
+        raise
+    manifest.phases["scoring"] = time.perf_counter() - t0
+    manifest.snapshot = snapshot.name
+    log.info("scored %d clients (%d from cache) in %.1f s; benchmark snapshot %s", len(portfolio), cached,
+             manifest.phases["scoring"], snapshot.name)
+
+    t1 = time.perf_counter()
+    todo: list[tuple[Path, dict[str, Any], str]] = []
     for folder in folders:
-        wave = waves[folder.name]
-        if wave:
-            recover_outputs(report_dir(out_dir, folder.name, wave))
-        if not force and wave and is_unchanged(folder, wave, out_dir=out_dir, notebook=notebook,
-                                               formats=fmts, parameters=params):
-            result = ReportResult(folder.name, wave, "unchanged", report_dir(out_dir, folder.name, wave),
-                                  message="inputs unchanged since the last good run")
+        if folder.name in manifest.results:
+            continue
+        wave = scores[folder.name].wave
+        final = report_dir(out_dir, folder.name, wave)
+        recover_outputs(final)
+        fingerprint = client_fingerprint(folder, notebook=notebook, formats=fmts, parameters=params,
+                                         benchmark=snapshot.client_hash(folder.name))
+        why = why_rerun(final, fingerprint, fmts, benchmark=snapshot.client_hash(folder.name), force=force)
+        if why is None:
+            result = ClientResult(folder.name, wave, "unchanged", final, why="unchanged",
+                                  message="inputs and benchmark unchanged since the last good run")
             manifest.results[folder.name] = result
             emit(BatchEvent("skipped", folder.name, result))
         else:
-            todo.append(folder)
-    for folder in todo:
-        result = _validate(folder, waves[folder.name])
-        if result is not None:
-            manifest.results[folder.name] = result
-        emit(BatchEvent("validated", folder.name, result))
-    todo = [f for f in todo if f.name not in manifest.results]
+            todo.append((folder, fingerprint, why))
     manifest.write()
 
     if todo:
-        _run_all(todo, waves, manifest, emit, executor=executor, workers=workers, out_dir=out_dir,
-                 formats=fmts, parameters=params, force=force, notebook=notebook)
+        _run_all(todo, scores, snapshot, manifest, emit, executor=executor, pool=pool, workers=workers,
+                 out_dir=out_dir, formats=fmts, parameters=params, notebook=notebook, code=code)
+    elif pool is not None:
+        pool.shutdown(wait=True)
+    manifest.phases["rendering"] = time.perf_counter() - t1
     manifest.finished, manifest.complete = utc_now(), True
     manifest.write()
     results = [manifest.results[f.name] for f in folders]
@@ -176,56 +231,119 @@ def run_batch(
     counts = manifest.as_dict()["counts"]
     log.info("batch of %d clients in %.1f s: %s", len(results), seconds,
              ", ".join(f"{n} {s}" for s, n in counts.items() if n))
-    return BatchResult(results, manifest.path, started, manifest.finished, seconds, manifest.workers, counts)
+    return BatchResult(results, manifest.path, started, manifest.finished, seconds, manifest.workers, counts,
+                       dict(manifest.phases), snapshot.path)
 
 
-def _validate(folder: Path, wave: str | None) -> ReportResult | None:
-    """Return an ``invalid`` result when the client's data has errors, else None."""
-    from toolkit.errors import ClientDataError
-    from toolkit.intake import validate_client
+def client_fingerprint(folder: Path, *, notebook: Path, formats: Sequence[str], parameters: dict[str, Any],
+                       benchmark: str) -> dict[str, Any]:
+    """A client's fingerprint: its inputs, the notebook, templates, toolkit, options and its benchmark's hash.
 
-    t = time.perf_counter()
-    try:
-        problems = validate_client(folder)
-    except ClientDataError as exc:  # defensive: validation reports, it should not raise
-        problems = exc.problems
-    errors = [p for p in problems if p.severity == "error"]
-    if not errors:
-        return None
-    from toolkit.model import format_problems
+    ``benchmark`` is "" for a client without a benchmark, which gives the same
+    fingerprint as `toolkit.report.run_report` without a snapshot (and as
+    `toolkit.batch.discover.is_unchanged`).
+    """
+    extra: dict[str, Any] = {"parameters": dict(parameters), "formats": list(formats), "wave": ""}
+    if benchmark:
+        extra["benchmark"] = benchmark
+    return input_fingerprint(folder, notebook=notebook, extra=extra)
 
-    return ReportResult(folder.name, wave, "invalid", seconds=time.perf_counter() - t,
+
+def why_rerun(out: Path, fingerprint: dict[str, Any], formats: Sequence[str], *, benchmark: str,
+              force: bool = False) -> str | None:
+    """Why a client must be rendered again, or None when its published run is current.
+
+    One of ``new``, ``forced``, ``data changed``, ``benchmark changed``,
+    ``outputs missing``, ``last run had notes`` or ``toolkit, notebook or options changed``.
+    """
+    record = read_run_record(out)
+    if record is None or record.get("status") != "ok":
+        return "new"
+    current = record.get("input_hash") == fingerprint["input_hash"]
+    complete = all((out / OUTPUT_FILES[f]).exists() for f in formats)
+    if current and complete and not record.get("notes"):
+        return "forced" if force else None
+    if force:
+        return "forced"
+    if record.get("inputs") != fingerprint["inputs"]:
+        return "data changed"
+    if ((record.get("benchmark") or {}).get("client_hash") or "") != benchmark:
+        return "benchmark changed"
+    if current and not complete:
+        return "outputs missing"
+    if current:
+        return "last run had notes"
+    return "toolkit, notebook or options changed"
+
+
+def _invalid(folder: Path, problems: list) -> ClientResult:
+    """The ``invalid`` result of a client whose data has errors (found while scoring)."""
+    from toolkit.model import Problem, format_problems
+
+    errors = [p for p in problems if p.severity == "error"] or [
+        Problem(folder.name, "unreadable_file", "no usable data")]
+    return ClientResult(folder.name, peek_wave(folder), "invalid", why="invalid data",
                         message=format_problems(errors, title="invalid client data"), problems=list(problems))
 
 
-def _run_all(todo: list[Path], waves: dict[str, str | None], manifest: Manifest,
-             emit: Callable[[BatchEvent], None], *, executor: Executor | None, workers: int | None,
-             out_dir: Path, formats: Sequence[str], parameters: dict[str, Any], force: bool,
-             notebook: Path) -> None:
-    """Run ``todo`` on the executor, at most ``limit`` at a time; record each result as it lands."""
+def make_task(folder: Path, score: ClientScore, snapshot: Snapshot, *, notebook: Path, notebook_bytes: bytes,
+              formats: Sequence[str], parameters: dict[str, Any], code: str) -> ClientTask:
+    """Pack one client for a worker: its files, its peer view of the snapshot, the notebook."""
+    return ClientTask(folder.name, score.wave, read_inputs(folder), snapshot.peers(folder.name), notebook_bytes,
+                      str(notebook), hashlib.sha256(notebook_bytes).hexdigest(), code, tuple(formats),
+                      dict(parameters))
+
+
+def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, ClientScore], snapshot: Snapshot,
+             manifest: Manifest, emit: Callable[[BatchEvent], None], *, executor: Executor | None,
+             pool: ProcessPoolExecutor | None, workers: int | None, out_dir: Path, formats: Sequence[str],
+             parameters: dict[str, Any], notebook: Path, code: str) -> None:
+    """Render ``todo`` on the executor, at most ``limit`` at a time; publish each result as it lands.
+
+    ``pool`` is a local pool already started during scoring (used when no ``executor`` is given).
+    """
     own = executor is None
     if own:
         limit = min(workers or default_workers(), len(todo))
         manifest.workers = limit
-        executor = local_executor(limit, kernel_cwd=notebook.parent)  # papermill runs kernels there
+        executor = pool or _start_pool(limit, notebook)  # a pool started early is sized for every chosen client
     else:
         limit = workers or len(todo)
+    notebook_bytes = notebook.read_bytes()
     queue = list(todo)
-    running: dict[Future, Path] = {}
+    running: dict[Future, tuple[Path, dict[str, Any], str, float]] = {}
     interrupted = False
     try:
         while queue or running:
             while queue and len(running) < limit:
-                folder = queue.pop(0)
-                future = executor.submit(run_client, str(folder), wave=waves[folder.name], out_dir=str(out_dir),
-                                         formats=tuple(formats), parameters=parameters, force=force,
-                                         notebook=str(notebook))
-                running[future] = folder
+                folder, fingerprint, why = queue.pop(0)
+                try:
+                    task = make_task(folder, scores[folder.name], snapshot, notebook=notebook,
+                                     notebook_bytes=notebook_bytes, formats=formats, parameters=parameters,
+                                     code=code)
+                except (OSError, ValueError) as exc:  # unreadable, or beyond the size limit
+                    result = ClientResult(folder.name, scores[folder.name].wave, "failed", why=why,
+                                          message=str(exc), ename=type(exc).__name__)
+                    manifest.record(result)
+                    emit(BatchEvent("finished", folder.name, result))
+                    continue
+                future = executor.submit(run_task, task)
+                running[future] = (folder, fingerprint, why, time.perf_counter())
                 emit(BatchEvent("started", folder.name))
+            if not running:
+                continue
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in done:
-                folder = running.pop(future)
-                result = _result_of(future, folder, waves[folder.name])
+            for future in sorted(done, key=lambda f: running[f][0].name):
+                folder, fingerprint, why, t = running.pop(future)
+                score = scores[folder.name]
+                output = _output_of(future, folder, score.wave)
+                benchmark = {"snapshot": snapshot.name, "hash": snapshot.hash,
+                             "client_hash": snapshot.client_hash(folder.name),
+                             "peers": len(snapshot.data["clients"]) - 1
+                             if snapshot.peers(folder.name) is not None else 0}
+                result = publish(output, out_dir=out_dir, fingerprint=fingerprint, formats=tuple(formats),
+                                 parameters=parameters, benchmark=benchmark, why=why,
+                                 seconds=time.perf_counter() - t)
                 manifest.record(result)
                 emit(BatchEvent("finished", folder.name, result))
     except BaseException:
@@ -235,10 +353,8 @@ def _run_all(todo: list[Path], waves: dict[str, str | None], manifest: Manifest,
             future.cancel()
         if own:
             _end_pool(executor)  # type: ignore[arg-type]
-        for folder in running.values():  # their workers are gone: drop what they left half-done
-            wave = waves[folder.name]
-            if wave:
-                recover_outputs(report_dir(out_dir, folder.name, wave))
+        for folder, *_ in running.values():  # a publish cut short: drop its staging folder
+            recover_outputs(report_dir(out_dir, folder.name, scores[folder.name].wave))
         manifest.finished, manifest.interrupted = utc_now(), True
         manifest.write()
         raise
@@ -247,13 +363,32 @@ def _run_all(todo: list[Path], waves: dict[str, str | None], manifest: Manifest,
             executor.shutdown(wait=True)
 
 
-def _result_of(future: Future, folder: Path, wave: str | None) -> ReportResult:
-    """Return the worker's result; a crashed worker (or lost Dask task) is a failed client."""
+def _surely_rendered(folder: Path, out_dir: Path) -> bool:
+    """True when a client has no good run yet, or its files changed since (it will be rendered)."""
+    from toolkit.fingerprint import tree_hashes
+
+    wave = peek_wave(folder)
+    record = read_run_record(report_dir(out_dir, folder.name, wave)) if wave else None
+    return record is None or record.get("status") != "ok" or record.get("inputs") != tree_hashes(folder)
+
+
+def _start_pool(workers: int, notebook: Path) -> ProcessPoolExecutor:
+    """A local pool of ``workers`` processes, started now: each imports and starts its kernel template."""
+    from toolkit.batch.worker import ready
+
+    pool = local_executor(workers, kernel_cwd=notebook.parent)  # papermill runs kernels there
+    for _ in range(workers):
+        pool.submit(ready)  # a spawned pool starts one process per submit while none is idle
+    return pool
+
+
+def _output_of(future: Future, folder: Path, wave: str | None) -> TaskOutput:
+    """Return the worker's output; a crashed worker (or lost Dask task) is a failed client."""
     try:
         return future.result()
     except Exception as exc:  # BrokenProcessPool, a killed worker, a cancelled task
-        return ReportResult(folder.name, wave, "failed", message=f"the worker running this client died: "
-                            f"{type(exc).__name__}: {exc}", ename=type(exc).__name__)
+        return TaskOutput(folder.name, wave, "failed", message=f"the worker running this client died: "
+                          f"{type(exc).__name__}: {exc}", ename=type(exc).__name__)
 
 
 def _end_pool(executor: ProcessPoolExecutor) -> None:

@@ -68,6 +68,11 @@ def run_client(client_dir: str, *, wave: str | None, out_dir: str, formats: Sequ
                             message=f"{type(exc).__name__}: {exc}", ename=type(exc).__name__)
 
 
+def ready() -> int:
+    """A no-op task that makes a local pool start a worker (and run `init_worker`) ahead of its clients."""
+    return os.getpid()
+
+
 def init_worker(parent_pid: int, kernel_cwd: str | None = None) -> None:
     """Process-pool initializer: ignore Ctrl-C, die with the batch process, import the heavy parts.
 
