@@ -93,7 +93,7 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
         others = load_portfolio(Path(portfolio_dir), exclude=client.client_id)
     raw = assess(client, previous=previous, others=others, seed=seed)
     assessment = protect(raw, client.config.privacy)
-    findings = build_findings(assessment, client.config)
+    findings = build_findings(assessment, client.config, client=client, previous_wave=prev_wave)
     voice = analyse_voice(client, privacy=client.config.privacy)
     summary = build_summary(assessment, findings, voice, toolkit_version=__version__)
     return Story(client, assessment, findings, voice, summary, prev_wave)
