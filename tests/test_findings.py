@@ -301,7 +301,7 @@ def test_suppressed_values_never_reach_a_sentence():
     assert not (f.recommendations["area"] == PP).any()
     # The principal gap falls back to the worst visible area; West (59) is 14 below South/East (73).
     assert f.principal_gap_sentence.startswith("The principal gap is Customer Experience")
-    assert "one department sits 14 points below the rest" in f.summary_sentences[0]
+    assert "21 points short of aligned" in f.summary_sentences[0]
     assert {c.id: c.severity for c in f.costs}["internal_inefficiency"] == "not assessed"
 
 
