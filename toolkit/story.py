@@ -97,28 +97,3 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
     voice = analyse_voice(client, privacy=client.config.privacy)
     summary = build_summary(assessment, findings, voice, toolkit_version=__version__)
     return Story(client, assessment, findings, voice, summary, prev_wave)
-
-
-def save_outputs(story: Story, output_dir: str | Path, *, formats: str = "html") -> list[Path]:
-    """Write ``summary.json`` (and ``deck.pptx`` when ``formats`` names it) into ``output_dir``.
-
-    Nothing is written when ``output_dir`` is empty (a consultant running the
-    notebook by hand). Schema validation of the summary is left to
-    `toolkit.report`, which checks the file before publishing it.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    from toolkit.summary import write_summary
-
-    if not output_dir:
-        return []
-    folder = Path(output_dir)
-    written = [write_summary(story.summary, folder / "summary.json", validate=False)]
-    if "pptx" in [f.strip() for f in formats.split(",")]:
-        from toolkit.pptx import build_pptx
-
-        written.append(build_pptx(story, folder / "deck.pptx"))
-    return written

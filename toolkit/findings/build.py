@@ -12,6 +12,7 @@ from toolkit.findings.context import area_context, as_shown, overall_context
 from toolkit.findings.narrative import (Cost, costs_of_misalignment, drift_sentences,
                                         oai_sentence, principal_gap_sentence, summary_sentences)
 from toolkit.findings.playbook import CROSS_CUTTING, Playbook, evaluate, load_playbook, render
+from toolkit.findings.roadmap import build_roadmap, housekeeping
 from toolkit.findings.storyline import SUMMARY_SIZE, all_aligned_sentence, top_findings
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREAS, ClientData
@@ -47,6 +48,10 @@ class Findings:
         The executive summary's findings: at most three, distinct, consistent.
     headline
         The executive summary's action title (the top finding's title).
+    roadmap
+        One recommendation per finding it answers (`toolkit.findings.roadmap`).
+    housekeeping
+        Method housekeeping rules that fired, for the appendix.
     """
 
     recommendations: pd.DataFrame
@@ -58,6 +63,8 @@ class Findings:
     candidates: list[Finding] = field(default_factory=list)
     top: list[Finding] = field(default_factory=list)
     headline: str = ""
+    roadmap: pd.DataFrame = field(default_factory=pd.DataFrame)
+    housekeeping: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def of_kind(self, kind: str, area: str | None = None) -> list[Finding]:
         """The candidate findings of one kind (and area), highest priority first."""
@@ -167,8 +174,9 @@ def build_findings(assessment: Assessment, config: ClientConfig,
     headline = top[0].title if top else (
         "Every scored area is aligned: the strategy is carried out" if all_aligned
         else "Too few respondents to score alignment with confidence")
+    recommendations = fire_rules(playbook, contexts, overall, priorities)
     return Findings(
-        recommendations=fire_rules(playbook, contexts, overall, priorities),
+        recommendations=recommendations,
         summary_sentences=sentences[:SUMMARY_SIZE],
         principal_gap_sentence=gap_sentence,
         oai_sentence=oai_sentence(assessment),
@@ -177,6 +185,9 @@ def build_findings(assessment: Assessment, config: ClientConfig,
         candidates=candidates,
         top=top,
         headline=headline,
+        roadmap=build_roadmap(candidates, recommendations, assessment.kpis, assessment.kpi_departments,
+                              previous_wave),
+        housekeeping=housekeeping(recommendations),
     )
 
 

@@ -284,7 +284,7 @@ def _unit_kpi_tail(kpi_departments: pd.DataFrame, kpis: pd.DataFrame, area: str,
     n_obs = int(worst["n_obs"])
     hits = int(round(float(worst["attainment"]) * n_obs / 100.0))
     name = str(kpis.loc[kpis["kpi_id"] == worst["kpi_id"], "name"].iloc[0])
-    return (f", and meets its {name.lower()} target in {hits} of {n_obs} {periods}",
+    return (f", and meets its {name[:1].lower() + name[1:] if name[1:2].islower() else name} target in {hits} of {n_obs} {periods}",
             {"kpi": name, "kpi_hits": hits, "kpi_n": n_obs})
 
 

@@ -1,9 +1,8 @@
 """`build_pptx`: the assessment deck as an editable PowerPoint file on the firm's template.
 
-The slide sequence and titles are the HTML deck's (the cell order of
-``notebooks/assessment.ipynb`` and the titles of `toolkit.slides`); a slide
-that does not apply there (no departments, no earlier wave, no benchmark) is
-left out here too. `plan` lists them without drawing anything.
+The slide sequence, titles and applicability come from the deck plan
+(`toolkit.deck.plan.deck_plan`), the same plan the HTML deck follows; this
+module only maps each plan key to the function that draws it.
 """
 from __future__ import annotations
 
@@ -16,12 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from toolkit.atomic import write_bytes_atomic
-from toolkit.model import AREA_LABELS
 
 log = logging.getLogger("toolkit")
-
-#: The area slides' order in the assessment notebook.
-AREA_SLIDES: tuple[str, ...] = ("customer_experience", "management_style", "unique_capabilities", "proven_processes")
 
 
 @dataclass(frozen=True)
@@ -33,8 +28,19 @@ class SlideSpec:
     render: Callable
 
 
+def renderers() -> dict[str, Callable]:
+    """How each plan key is drawn in PowerPoint (``area:<id>`` keys use the area renderer)."""
+    from toolkit.pptx import charts, content
+
+    return {"title": content.title, "executive_summary": content.executive_summary,
+            "scorecard": charts.scorecard, "weight": charts.weight, "heatmap": charts.heatmap,
+            "perception_gap": charts.perception_gap, "costs": content.costs, "drift": charts.drift,
+            "benchmark": charts.benchmark, "roadmap": content.roadmap, "method": content.method,
+            "coverage": content.coverage}
+
+
 def plan(story) -> list[SlideSpec]:
-    """The deck's slides for ``story``: same order, titles and applicability as the HTML deck.
+    """The deck's slides for ``story``: the deck plan's keys and titles, each with its PPTX renderer.
 
     Parameters
     ----------
@@ -45,26 +51,11 @@ def plan(story) -> list[SlideSpec]:
     -------
     list of SlideSpec
     """
-    from toolkit.pptx import charts, content
+    from toolkit.deck.plan import deck_plan
 
-    a = story.assessment
-    specs = [SlideSpec("title", story.client.config.name, content.title),
-             SlideSpec("executive_summary", "Executive summary", content.executive_summary),
-             SlideSpec("scorecard", "Alignment scorecard", charts.scorecard),
-             SlideSpec("weight", "Strategic weight vs alignment", charts.weight)]
-    specs += [SlideSpec(f"area:{area}", AREA_LABELS[area], partial(_area, area=area)) for area in AREA_SLIDES]
-    if not a.departments.empty:
-        specs.append(SlideSpec("heatmap", "Consistency across the organisation", charts.heatmap))
-    specs.append(SlideSpec("perception_gap", "Perception gap by level", charts.perception_gap))
-    specs.append(SlideSpec("costs", "The cost of misalignment", content.costs))
-    if a.drift is not None and len(a.drift) > 0:
-        specs.append(SlideSpec("drift", f"Drift since {story.previous_wave}", charts.drift))
-    if a.benchmark is not None and len(a.benchmark) > 0:
-        specs.append(SlideSpec("benchmark", "Benchmark against the portfolio", charts.benchmark))
-    specs += [SlideSpec("roadmap", "Recommendations roadmap", content.roadmap),
-              SlideSpec("method", "Appendix · Method", content.method),
-              SlideSpec("coverage", "Appendix · Coverage and data quality", content.coverage)]
-    return specs
+    drawn = renderers()
+    return [SlideSpec(p.key, p.title, partial(_area, area=p.area) if p.area else drawn[p.key])
+            for p in deck_plan(story)]
 
 
 def _area(prs, layouts, story, title: str, *, area: str) -> None:

@@ -90,6 +90,11 @@ def section(title: str, body: str, *, kicker: str = "", classes: str = "") -> Sl
                  f'<div class="oat-body">{body}</div></div>', title)
 
 
+def caption(text: str) -> str:
+    """A caption paragraph (escaped); nothing for an empty caption."""
+    return f'<p class="oat-caption">{esc(text)}</p>' if text else ""
+
+
 def stylesheet() -> str:
     """The slides' CSS as a ``<style>`` element (emitted once, by the title slide)."""
     return f"<style>{SLIDES_CSS.read_text(encoding='utf-8')}</style>"
