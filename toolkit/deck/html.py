@@ -106,8 +106,10 @@ def _one_slide_per_output(cells: list[NotebookNode]) -> list[NotebookNode]:
             out.append(cell)
             continue
         shown = [o for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result")]
-        for output in shown:
+        for k, output in enumerate(shown):
             part = copy.deepcopy(cell)
+            if "id" in part:
+                part["id"] = f"{cell['id']}-{k}"
             part.outputs = [output]
             part.metadata["tags"] = [t for t in tags if t != SPLIT_TAG]
             part.metadata.setdefault("slideshow", {})["slide_type"] = "slide"

@@ -14,8 +14,9 @@ def scorecard_slide(story, spec: PlannedSlide) -> Slide:
     from toolkit.plots import plot_scorecard
 
     areas = story.assessment.areas
-    body = chart(lambda ax: plot_scorecard(areas, ax=ax, title=None), alt="Alignment scorecard by area")
-    body += caption(spec.caption) + how_to_read(story)
+    # Shorter than other charts: the "how to read" strip sits under it.
+    body = chart(lambda ax: plot_scorecard(areas, ax=ax, title=None), size=(11.6, 3.7), alt="Alignment scorecard by area")
+    body += how_to_read(story)
     return section(spec.title, body, kicker=spec.kicker)
 
 
