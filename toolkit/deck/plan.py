@@ -132,8 +132,8 @@ def scorecard_title(story: Any) -> str:
 def weight_title(story: Any) -> str:
     gap = _first(story, "principal_gap")
     if gap is not None:
-        return (f"{gap.label} carries {_r(100 * gap.weight)}% of the weight and scores "
-                f"{_r(gap.evidence['alignment'])}: fix it first")
+        return (f"{gap.label} has the largest weighted shortfall: {_r(100 * gap.weight)}% of the weight, "
+                f"{_r(gap.effect)} points short")
     rows = _visible(story.assessment.areas)
     if rows is None or not len(rows):
         return "No area can be weighed: too few respondents"
