@@ -198,6 +198,9 @@ def costs_title(story: Any) -> str:
     kpis = _visible(story.assessment.kpis)
     if kd is None or not len(kd) or kpis is None or not len(kpis):
         return "No KPI is mapped: the cost rests on interview evidence alone"
+    depts = story.assessment.departments
+    if depts is not None and len(depts):  # a department too small to report is not spotlighted
+        kd = kd.loc[kd["department"].isin(set(_visible(depts)["department"]))]
     kd = kd.loc[kd["attainment"].notna()]
     if not len(kd):
         return "No KPI observation can be shown: the cost rests on interviews alone"

@@ -167,7 +167,37 @@ def costs_slide(story, spec: PlannedSlide) -> Slide:
         sev = str(c.get("severity", ""))
         cards.append(f'<div class="oat-card sev-{esc(sev.lower())}"><div class="oat-card-kicker">{esc(sev)}</div>'
                      f'<h3>{esc(c.get("label") or c.get("title") or "")}</h3><ul>{evidence}</ul></div>')
-    return section(spec.title, f'<div class="oat-cards">{"".join(cards)}</div>', kicker=spec.kicker)
+    misses = kpi_misses(story)
+    table_html = ""
+    if misses:
+        table_html = ('<h3 class="oat-misses">Where the KPIs miss target</h3>'
+                      + table([[esc(c) for c in row] for row in misses],
+                              ["KPI", "Department", "Average vs target", "On target"], classes="oat-compact oat-small-table"))
+    return section(spec.title, f'<div class="oat-cards">{"".join(cards)}</div>{table_html}', kicker=spec.kicker)
+
+
+def kpi_misses(story, limit: int = 3) -> list[list[str]]:
+    """The (KPI, department) pairs furthest from target: on target in under 60 % of periods, worst first."""
+    from toolkit.findings.candidates import period_word
+    from toolkit.findings.context import visible
+
+    kd, kpis = visible(story.assessment.kpi_departments), visible(story.assessment.kpis)
+    if kd is None or not len(kd) or kpis is None or not len(kpis):
+        return []
+    depts = story.assessment.departments
+    shown = set(visible(depts)["department"]) if len(depts) else set()
+    # a department too small to report ratings for is not put in the spotlight by its KPIs either
+    kd = kd.loc[kd["attainment"].notna() & (kd["attainment"] < 60) & (kd["department"].isin(shown) | (not len(depts)))]
+    kd = kd.sort_values(["attainment", "kpi_id", "department"], kind="mergesort").head(limit)
+    periods = period_word(story.client.operations)
+    rows = []
+    for _, r in kd.iterrows():
+        k = kpis.loc[kpis["kpi_id"] == r["kpi_id"]].iloc[0]
+        op = "≤" if k["better"] == "lower" else "≥"
+        hits = int(round(float(r["attainment"]) * int(r["n_obs"]) / 100))
+        rows.append([str(k["name"]), str(r["department"]), f"{float(r['mean']):.1f} vs {op} {float(k['target']):g} {k['unit']}",
+                     f"{hits} of {int(r['n_obs'])} {periods}"])
+    return rows
 
 
 def roadmap_slide(story, spec: PlannedSlide) -> Slide:
