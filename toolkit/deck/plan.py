@@ -275,7 +275,7 @@ RULES: tuple[SlideRule, ...] = (
               "operations deliver least."),
     *(SlideRule(f"area:{a}", area_title(a), f"{AREA_LABELS[a]} · deep dive", area=a) for a in AREAS),
     SlideRule("heatmap", heatmap_title, "Departments × areas · perception",
-              lambda s: ("Perception 0–100 by department and area; colour from red (low) to green (high). "
+              lambda s: ("Perception 0–100 by department and area. "
                          f"Hatched cells are suppressed: fewer than {s.client.config.privacy.min_group_size} "
                          "respondents, or hidden so a small group cannot be recovered by subtraction."),
               lambda s: not s.assessment.departments.empty),

@@ -40,7 +40,12 @@ def heatmap_slide(story, spec: PlannedSlide) -> Slide:
     n_depts = depts["department"].nunique()
     height = min(4.6, 1.4 + 0.42 * n_depts)
     body = chart(lambda ax: plot_heatmap(depts, ax=ax, title=None), size=(11.6, height), alt="Department by area heatmap")
-    body += caption(spec.caption)
+    body += score_legend() + caption(spec.caption)
+    k = story.client.config.privacy.min_consistency_group if hasattr(story.client.config.privacy, "min_consistency_group") else 10
+    n = depts["n"].max() if "n" in depts else 0
+    if n == n and n < k:
+        body += caption(f"Consistency by department is not shown: agreement within a group needs {k} "
+                        f"respondents, and the largest department has {int(n)}.")
     return section(spec.title, body, kicker=spec.kicker)
 
 
@@ -97,3 +102,17 @@ def how_to_read(story) -> str:
              f"<b>{esc(n_text)}</b>; groups under {story.client.config.privacy.min_group_size} are never shown",
              "<b>Whiskers</b>: 90 % intervals; a difference counts only when its interval excludes 0"]
     return '<div class="oat-howto"><span>How to read</span>' + "".join(f"<p>{p}</p>" for p in parts) + "</div>"
+
+
+def score_legend() -> str:
+    """Colour legend of the 0–100 score colours (the heatmap's), with the bands."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from toolkit.plots.heatmap import SCORE_CMAP
+
+    cmap = colormaps[SCORE_CMAP] if isinstance(SCORE_CMAP, str) else SCORE_CMAP
+    stops = [(30, "below 60: misaligned"), (67, "60–74: partly aligned"), (90, "75 and above: aligned")]
+    items = "".join(f'<span class="oat-swatch" style="background:{to_hex(cmap(v / 100))}"></span>{esc(t)}'
+                    for v, t in stops)
+    return f'<p class="oat-legend">{items}</p>'
