@@ -173,7 +173,8 @@ def costs_slide(story, spec: PlannedSlide) -> Slide:
         table_html = ('<h3 class="oat-misses">Where the KPIs miss target</h3>'
                       + table([[esc(c) for c in row] for row in misses],
                               ["KPI", "Department", "Average vs target", "On target"], classes="oat-compact oat-small-table"))
-    return section(spec.title, f'<div class="oat-cards">{"".join(cards)}</div>{table_html}', kicker=spec.kicker)
+    compact = " oat-cards-compact" if table_html else ""
+    return section(spec.title, f'<div class="oat-cards{compact}">{"".join(cards)}</div>{table_html}', kicker=spec.kicker)
 
 
 def kpi_misses(story, limit: int = 3) -> list[list[str]]:
