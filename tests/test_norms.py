@@ -52,3 +52,12 @@ def test_crosswalk_without_a_source_is_refused(tmp_path):
     bad.write_text("questions: {MS07: B14}\nyear: 2019\nlicence: x\n", encoding="utf-8")
     with pytest.raises(DefinitionError, match="'source' is required"):
         read_crosswalk(bad)
+
+
+def test_scorecard_names_the_norm_for_a_first_client():
+    from toolkit.slides.charts import norms_caption
+    from toolkit.story import build_story
+
+    text = norms_caption(build_story(ROOT / "client_data" / "swiftmart"))
+    assert "Synthetic demo norms (not real data), 2026" in text
+    assert "Management Style 5th" in text  # 28 % favourable sits below the synthetic p10

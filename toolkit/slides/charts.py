@@ -16,7 +16,7 @@ def scorecard_slide(story, spec: PlannedSlide) -> Slide:
     areas = story.assessment.areas
     # Shorter than other charts: the "how to read" strip sits under it.
     body = chart(lambda ax: plot_scorecard(areas, ax=ax, title=None), size=(11.6, 3.7), alt="Alignment scorecard by area")
-    body += how_to_read(story)
+    body += how_to_read(story) + norms_caption(story)
     return section(spec.title, body, kicker=spec.kicker)
 
 
@@ -116,3 +116,24 @@ def score_legend() -> str:
     items = "".join(f'<span class="oat-swatch" style="background:{to_hex(cmap(v / 100))}"></span>{esc(t)}'
                     for v, t in stops)
     return f'<p class="oat-legend">{items}</p>'
+
+
+def norms_caption(story) -> str:
+    """With fewer than 5 other clients of the firm: each area's favourable % against the norm, naming it."""
+    from toolkit.findings.context import visible
+    from toolkit.model import AREA_LABELS
+    from toolkit.norms import area_norm_percentiles, default_norms
+
+    if story.assessment.benchmark is not None and len(story.assessment.benchmark):
+        return ""
+    norms = default_norms()
+    if norms is None:
+        return ""
+    rows = visible(story.assessment.areas)
+    fav = {a: float(rows.loc[a, "favourable"]) for a in rows.index if rows.loc[a, "favourable"] == rows.loc[a, "favourable"]}
+    pct = area_norm_percentiles(fav, norms)
+    if not pct:
+        return ""
+    parts = " · ".join(f"{AREA_LABELS[a]} {p:.0f}th" for a, p in pct.items())
+    return caption(f"Benchmark (fewer than 5 other clients, so against norms: {norms['source'].iloc[0]}, "
+                   f"{norms['year'].iloc[0]}): favourable % percentile, {parts}.")
