@@ -8,7 +8,7 @@ import pandas as pd
 from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
 from toolkit.privacy import client_safe_warnings
-from toolkit.slides.base import Slide, band_class, chart, esc, fmt, section, stylesheet, table
+from toolkit.slides.base import Slide, band_class, esc, fmt, section, stylesheet, table
 
 HORIZONS = (30, 60, 90)
 
@@ -65,8 +65,6 @@ def _component_tiles(row: pd.Series) -> str:
 
 def area_slide(story, spec: PlannedSlide) -> Slide:
     """One area: its components, item answers, KPIs and the voice of the organisation."""
-    from toolkit.plots import plot_likert
-
     a = story.assessment
     area = str(spec.area)
     row = a.areas.loc[area]
@@ -74,13 +72,7 @@ def area_slide(story, spec: PlannedSlide) -> Slide:
     if "suppressed" in items:
         items = items[~items["suppressed"].fillna(False).astype(bool)]
     parts = [_component_tiles(row)]
-    left = ""
-    if len(items):
-        # Smaller type than full-width charts: seven wrapped item texts share the slide with KPIs and quotes.
-        left = chart(lambda ax: plot_likert(items, ax=ax, wrap_width=46, title=None), size=(7.4, 4.0),
-                     alt=f"Answers to {AREA_LABELS[area]} items",
-                     rc={"font.size": 10.5, "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
-                         "legend.fontsize": 10})
+    left = item_bars(items) if len(items) else ""
     right = []
     kpis = a.kpis[a.kpis["area"] == area]
     if len(kpis):
@@ -114,6 +106,37 @@ def strip_markup(text: str) -> str:
 def slide_finding(story, area: str):
     """The highest-priority finding about ``area`` (the one its slide's quote must support), or None."""
     return next((f for f in getattr(story.findings, "candidates", []) if f.area == area), None)
+
+
+def favourable_split(item: pd.Series) -> tuple[float, float, float] | None:
+    """``(favourable, neutral, unfavourable)`` % of an item's answers after reverse keying.
+
+    The shares are of raw answers; for a reverse-keyed item disagreeing is favourable.
+    """
+    shares = [item.get(f"share_{k}") for k in range(1, 6)]
+    if any(v is None or v != v for v in shares):
+        return None
+    low, mid, high = shares[0] + shares[1], shares[2], shares[3] + shares[4]
+    return (low, mid, high) if bool(item.get("reverse")) else (high, mid, low)
+
+
+def item_bars(items: pd.DataFrame) -> str:
+    """Each item as one bar: favourable / neutral / unfavourable after reverse keying, with a legend."""
+    rows = []
+    for _, it in items.iterrows():
+        split = favourable_split(it)
+        if split is None:
+            continue
+        fav, neu, unf = split
+        note = ' <span class="oat-rev">(disagreeing is favourable)</span>' if bool(it.get("reverse")) else ""
+        segs = "".join(f'<span class="oat-seg {cls}" style="width:{v:.1f}%">{f"{v:.0f}" if v >= 9 else ""}</span>'
+                       for v, cls in ((unf, "seg-unf"), (neu, "seg-neu"), (fav, "seg-fav")))
+        rows.append(f'<div class="oat-item"><div class="oat-item-text">{esc(it["text"])}{note}</div>'
+                    f'<div class="oat-item-bar">{segs}</div></div>')
+    legend = ('<p class="oat-legend"><span class="oat-swatch seg-unf"></span>unfavourable'
+              '<span class="oat-swatch seg-neu"></span>neutral<span class="oat-swatch seg-fav"></span>favourable'
+              ' · % of answers, after reverse keying</p>')
+    return '<div class="oat-items">' + "".join(rows) + "</div>" + legend
 
 
 def quotes_for(story, area: str, limit: int, finding=None) -> list[tuple[str, str]]:
