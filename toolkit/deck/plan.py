@@ -239,7 +239,7 @@ def roadmap_title(story: Any) -> str:
     if not n:
         return "No finding calls for action now: re-assess at the next wave"
     horizon = int(recs["horizon"].max())
-    return f"{n} action{'s' if n > 1 else ''} over {horizon} days, one for each finding, highest priority first"
+    return f"{n} action{'s' if n > 1 else ''} over {horizon} days, each answering a finding, highest priority first"
 
 
 def method_title(story: Any) -> str:
