@@ -409,3 +409,21 @@ def test_context_band_is_the_metrics_band(value, expected, monkeypatch):
     # one definition: moving the metrics' aligned floor to 80 moves the findings' band too
     monkeypatch.setattr(alignment, "BANDS", ((80.0, "aligned"), (60.0, "partly aligned"), (-np.inf, "misaligned")))
     assert band_of(78.0) == "partly aligned"
+
+
+def test_all_aligned_has_no_principal_gap_and_names_what_to_protect():
+    a = make_assessment(areas={CX: dict(alignment=82.0, weight=0.4), MS: dict(weight=0.2),
+                               UC: dict(weight=0.2), PP: dict(weight=0.2)})
+    f = build_findings(a, CONFIG)
+    assert f.summary_sentences[0] == ("Every scored area is aligned (75 or more): the strategy is carried out "
+                                      "in daily operations; protect Customer Experience.")
+    assert f.principal_gap_sentence.startswith("There is no principal gap: every scored area is aligned")
+    assert not any(x.kind == "principal_gap" for x in f.candidates)
+
+
+def test_an_aligned_area_is_never_the_principal_gap():
+    # weight x (100 - A) would pick PP (.55 x 24 = 13.2); below-75 rule picks CX (.15 x 15 = 2.25)
+    a = make_assessment(areas={PP: dict(alignment=76.0, weight=0.55), CX: dict(alignment=60.0, weight=0.15),
+                               MS: dict(weight=0.15), UC: dict(weight=0.15)})
+    gap = [x for x in build_findings(a, CONFIG).candidates if x.kind == "principal_gap"]
+    assert [x.area for x in gap] == [CX]
