@@ -77,6 +77,8 @@ def test_titles_and_count_follow_the_deck_plan(client, stories, decks):
     prs = Presentation(decks[client])
     assert [slide_title(s) for s in prs.slides] == expected
     assert [spec.title for spec in plan(stories[client])] == expected
+    kickers = [next((sh.text_frame.text for sh in s.shapes if sh.name == "Kicker"), "") for s in prs.slides]
+    assert kickers[1:] == [p.kicker.upper() for p in deck_plan(stories[client])][1:]
     # 14 slides: title, summary, scorecard, weight, 4 areas, heatmap, gap, costs, roadmap, method, coverage;
     # northwind has an earlier wave (+ drift) -> 15; no benchmark without a portfolio
     assert len(prs.slides) == {"northwind-logistics": 15}.get(client, 14)

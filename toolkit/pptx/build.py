@@ -26,6 +26,18 @@ class SlideSpec:
     key: str
     title: str
     render: Callable
+    kicker: str = ""
+
+
+def set_kicker(slide, kicker: str) -> None:
+    """Put the plan's kicker into the slide's kicker box (its formatting stays)."""
+    for shape in slide.shapes:
+        if shape.name == "Kicker" and shape.has_text_frame and kicker:
+            runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
+            if runs:
+                runs[0].text = kicker.upper()
+                for r in runs[1:]:
+                    r.text = ""
 
 
 def renderers() -> dict[str, Callable]:
@@ -54,7 +66,7 @@ def plan(story) -> list[SlideSpec]:
     from toolkit.deck.plan import deck_plan
 
     drawn = renderers()
-    return [SlideSpec(p.key, p.title, partial(_area, area=p.area) if p.area else drawn[p.key])
+    return [SlideSpec(p.key, p.title, partial(_area, area=p.area) if p.area else drawn[p.key], p.kicker)
             for p in deck_plan(story)]
 
 
@@ -108,6 +120,7 @@ def build_pptx(story, out: Path, *, template: Path | None = None) -> Path:
     by_name = layouts(prs, path)
     for spec in plan(story):
         spec.render(prs, by_name, story, spec.title)
+        set_kicker(prs.slides[len(prs.slides) - 1], spec.kicker)
     buffer = io.BytesIO()
     prs.save(buffer)
     out = write_bytes_atomic(Path(out), buffer.getvalue())
