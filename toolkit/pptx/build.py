@@ -29,6 +29,31 @@ class SlideSpec:
     kicker: str = ""
 
 
+TITLE_SIZES = (28, 26, 24, 22, 20, 18, 16)
+
+
+def fit_title(slide) -> None:
+    """Set an action title's size so it fits its placeholder (one or two lines), never cut."""
+    import math
+
+    from pptx.util import Pt
+
+    shape = slide.shapes.title
+    if shape is None or not shape.text_frame.text.strip():
+        return
+    frame = shape.text_frame
+    width = (shape.width - frame.margin_left - frame.margin_right) / 12700
+    have = (shape.height - frame.margin_top - frame.margin_bottom) / 12700
+    text = frame.text
+    for size in TITLE_SIZES:
+        per_line = max(1, math.floor(width / (0.5 * size)))
+        if math.ceil(len(text) / per_line) * size * 1.2 <= have:
+            break
+    for paragraph in frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+
+
 def set_kicker(slide, kicker: str) -> None:
     """Put the plan's kicker into the slide's kicker box (its formatting stays)."""
     for shape in slide.shapes:
@@ -120,7 +145,10 @@ def build_pptx(story, out: Path, *, template: Path | None = None) -> Path:
     by_name = layouts(prs, path)
     for spec in plan(story):
         spec.render(prs, by_name, story, spec.title)
-        set_kicker(prs.slides[len(prs.slides) - 1], spec.kicker)
+        added = prs.slides[len(prs.slides) - 1]
+        set_kicker(added, spec.kicker)
+        if spec.key != "title":
+            fit_title(added)
     buffer = io.BytesIO()
     prs.save(buffer)
     out = write_bytes_atomic(Path(out), buffer.getvalue())
