@@ -92,7 +92,11 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
     if portfolio_dir and Path(portfolio_dir).exists():
         others = load_portfolio(Path(portfolio_dir), exclude=client.client_id)
     raw = assess(client, previous=previous, others=others, seed=seed)
-    assessment = protect(raw, client.config.privacy)
+    from toolkit.privacy.linked import client_cells, membership_changes
+
+    k = client.config.privacy.min_group_size
+    changes = membership_changes(client, previous, k) if previous is not None else []
+    assessment = protect(raw, client.config.privacy, cells=client_cells(client), wave_changes=changes)
     findings = build_findings(assessment, client.config, client=client, previous_wave=prev_wave)
     voice = analyse_voice(client, privacy=client.config.privacy)
     summary = build_summary(assessment, findings, voice, toolkit_version=__version__)

@@ -13,7 +13,9 @@ def save_outputs(story: Story, output_dir: str | Path, *, formats: str = "html")
     """Write ``summary.json`` (and ``deck.pptx`` when ``formats`` names it) into ``output_dir``.
 
     Nothing is written when ``output_dir`` is empty (a consultant running the
-    notebook by hand). Schema validation of the summary is left to
+    notebook by hand). The linked-table audit runs again on the final summary
+    first (`toolkit.privacy.final.assert_publishable`): a group it can pin
+    stops the run (`PublicationBlocked`), naming the group, never its value. Schema validation of the summary is left to
     `toolkit.report`, which checks the file before publishing it.
 
     Returns
@@ -25,6 +27,9 @@ def save_outputs(story: Story, output_dir: str | Path, *, formats: str = "html")
 
     if not output_dir:
         return []
+    from toolkit.privacy.final import assert_publishable
+
+    assert_publishable(story.summary, story.client)  # the audit again, on the final figures (DESIGN 2.2)
     folder = Path(output_dir)
     written = [write_summary(story.summary, folder / "summary.json", validate=False)]
     if "pptx" in [f.strip() for f in formats.split(",")]:
