@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
-NOTEBOOK_IMPORTS = "from toolkit import slides\nfrom toolkit.story import build_story, save_outputs"
+NOTEBOOK_IMPORTS = ("from toolkit import slides\nfrom toolkit.deck.outputs import save_outputs\n"
+                    "from toolkit.story import build_story")
 
 
 def floor_once() -> float:
@@ -51,12 +52,7 @@ def compute_once(client: Path) -> float:
 
     t = time.perf_counter()
     story = build_story(client, portfolio_dir=None)
-    for make in (slides.title_slide, slides.executive_summary_slide, slides.scorecard_slide, slides.weight_slide,
-                 slides.heatmap_slide, slides.perception_gap_slide, slides.costs_slide, slides.drift_slide,
-                 slides.benchmark_slide, slides.roadmap_slide, slides.method_slide, slides.coverage_slide):
-        make(story)
-    for area in story.assessment.areas.index:
-        slides.area_slide(story, area)
+    slides.deck_slides(story)  # every slide of the deck plan, as the notebook's one slide cell draws them
     return time.perf_counter() - t
 
 

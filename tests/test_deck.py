@@ -342,3 +342,16 @@ def test_importing_the_deck_package_stays_light():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parents[1])
     assert done.stdout.strip() == "[]"
+
+
+def test_one_cell_with_one_slide_per_output_becomes_that_many_slides():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    outputs = [new_output("display_data", data={"text/html": f"<h2>slide {i}</h2>"}) for i in range(3)]
+    cell = new_code_cell("slides.show_deck(story)", outputs=outputs,
+                         metadata={"slideshow": {"slide_type": "slide"}, "tags": ["one-slide-per-output"]})
+    out = prepare_slides(new_notebook(cells=[cell]))
+    assert [c.outputs[0]["data"]["text/html"] for c in out.cells] == [f"<h2>slide {i}</h2>" for i in range(3)]
+    assert [c.metadata["slideshow"]["slide_type"] for c in out.cells] == ["slide"] * 3
+    assert len({c["id"] for c in out.cells}) == 3
+    assert out.cells[0].metadata["deck_title"] is True

@@ -235,23 +235,26 @@ def _summary_case() -> Assessment:
         oai={"value": 63.4, "lo": 58.2, "hi": 68.9, "band": "partly aligned", "n": 42})
 
 
-def test_summary_sentences_are_three_with_the_right_numbers():
+def test_summary_sentences_are_the_top_three_findings_with_their_numbers():
     f = build_findings(_summary_case(), CONFIG)
+    # Priorities: principal gap CX .25*(75-54) = 5.25, blind spot MS .25*14 = 3.5,
+    # low agreement CX .25*(50-41) = 2.25; North is not named without respondent data.
     assert f.summary_sentences == [
-        "Customer Experience scores 54 (misaligned): perception is solid at 68 but consistency is only 41, "
-        "and one department sits 23 points below the rest.",
-        "Proven Processes scores 66 (partly aligned): both perception (58) and consistency (52) are weak.",
-        "Executives rate Management Style 14 points higher than frontline staff do: a leadership blind spot.",
+        "The principal gap is Customer Experience: it scores 54 (misaligned; 90% interval 50–58), "
+        "21 points short of aligned, and carries 25% of the strategic weight.",
+        "Executives rate Management Style 14 points higher than the frontline: a leadership blind spot "
+        "(Holm-adjusted p = 0.010).",
+        "People disagree on Customer Experience: consistency is 41 (n = 20), below the 50 that marks a "
+        "shared standard.",
     ]
+    assert [x.kind for x in f.top] == ["principal_gap", "blind_spot", "low_agreement"]
+    assert f.headline == "Customer Experience is the principal gap: 54, 21 points short of aligned"
 
 
 def test_oai_and_principal_gap_sentences():
     f = build_findings(_summary_case(), CONFIG)
     assert f.oai_sentence == ("The Overall Alignment Index is 63 (partly aligned; 90% interval 58–69; n = 42).")
-    # Shortfalls: CX .25*46 = 11.5, PP .25*34 = 8.5, MS and UC .25*20 = 5 -> total 30; CX share 38 %.
-    assert f.principal_gap_sentence == (
-        "The principal gap is Customer Experience: it carries 25% of the strategic weight, scores 54 "
-        "(misaligned) and accounts for 38% of the weighted shortfall from full alignment.")
+    assert f.principal_gap_sentence == f.summary_sentences[0]
 
 
 def test_drift_sentences_only_call_out_intervals_excluding_zero():
@@ -298,7 +301,7 @@ def test_suppressed_values_never_reach_a_sentence():
     assert not (f.recommendations["area"] == PP).any()
     # The principal gap falls back to the worst visible area; West (59) is 14 below South/East (73).
     assert f.principal_gap_sentence.startswith("The principal gap is Customer Experience")
-    assert "one department sits 14 points below the rest" in f.summary_sentences[0]
+    assert "21 points short of aligned" in f.summary_sentences[0]
     assert {c.id: c.severity for c in f.costs}["internal_inefficiency"] == "not assessed"
 
 
@@ -369,12 +372,15 @@ def test_custom_playbook_is_used():
     assert np.all(recs["horizon"] == 30)
 
 
-def test_third_summary_sentence_falls_back_to_the_strongest_other_area():
-    # No blind spot and no KPI shortfall: after CX (A 54) and PP (A 60) comes the strongest
-    # remaining area, UC (A 90), not MS (A 70).
+def test_third_summary_sentence_falls_back_to_an_area_sentence():
+    # Findings: principal gap CX (.25*21), strength UC (.25*15); PP (A 60) has no finding of its own,
+    # so its area sentence completes the three.
     a = make_assessment(areas={CX: dict(alignment=54.0), PP: dict(alignment=60.0),
                                MS: dict(alignment=70.0), UC: dict(alignment=90.0)})
-    assert build_findings(a, CONFIG).summary_sentences[2].startswith("Unique Capabilities scores 90 (aligned)")
+    s = build_findings(a, CONFIG).summary_sentences
+    assert s[0].startswith("The principal gap is Customer Experience")
+    assert s[1].startswith("Unique Capabilities is a strength to protect: it scores 90")
+    assert s[2].startswith("Proven Processes scores 60 (partly aligned)")
 
 
 def test_all_areas_suppressed_still_gives_three_sentences_without_numbers():
@@ -403,3 +409,21 @@ def test_context_band_is_the_metrics_band(value, expected, monkeypatch):
     # one definition: moving the metrics' aligned floor to 80 moves the findings' band too
     monkeypatch.setattr(alignment, "BANDS", ((80.0, "aligned"), (60.0, "partly aligned"), (-np.inf, "misaligned")))
     assert band_of(78.0) == "partly aligned"
+
+
+def test_all_aligned_has_no_principal_gap_and_names_what_to_protect():
+    a = make_assessment(areas={CX: dict(alignment=82.0, weight=0.4), MS: dict(weight=0.2),
+                               UC: dict(weight=0.2), PP: dict(weight=0.2)})
+    f = build_findings(a, CONFIG)
+    assert f.summary_sentences[0] == ("Every scored area is aligned (75 or more): the strategy is carried out "
+                                      "in daily operations; protect Customer Experience.")
+    assert f.principal_gap_sentence.startswith("There is no principal gap: every scored area is aligned")
+    assert not any(x.kind == "principal_gap" for x in f.candidates)
+
+
+def test_an_aligned_area_is_never_the_principal_gap():
+    # weight x (100 - A) would pick PP (.55 x 24 = 13.2); below-75 rule picks CX (.15 x 15 = 2.25)
+    a = make_assessment(areas={PP: dict(alignment=76.0, weight=0.55), CX: dict(alignment=60.0, weight=0.15),
+                               MS: dict(weight=0.15), UC: dict(weight=0.15)})
+    gap = [x for x in build_findings(a, CONFIG).candidates if x.kind == "principal_gap"]
+    assert [x.area for x in gap] == [CX]

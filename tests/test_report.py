@@ -223,7 +223,7 @@ def test_pptx_format_is_built_by_the_kernel_and_published(tmp_path):
     assert names == ["assessment.ipynb", "deck.pptx", "run.json", "summary.json"]
     deck = pptx.Presentation(str(result.out_dir / "deck.pptx"))
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
-    assert "Executive summary" in titles
+    assert "Executives rate Management Style 31 points above the frontline: a blind spot" in titles
     assert json.loads((result.out_dir / "run.json").read_text())["formats"] == ["pptx"]
 
 

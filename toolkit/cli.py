@@ -231,6 +231,20 @@ def cmd_new_client(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_norms_import(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from toolkit.norms import import_norms, read_crosswalk, write_norms
+
+    bank = pd.read_csv(Path(__file__).resolve().parents[1] / "templates" / "question_bank.csv")
+    norms = import_norms(Path(args.table), read_crosswalk(Path(args.crosswalk)), bank)
+    out = write_norms(norms, Path(args.out))
+    areas = norms.loc[norms["scope"] == "area"]
+    print(f"wrote {out}: {len(areas)} area norm(s), {len(norms) - len(areas)} item norm(s) "
+          f"from {int(norms['n_orgs'].max())} organisations ({norms['source'].iloc[0]}, {norms['year'].iloc[0]})")
+    return EXIT_OK
+
+
 def cmd_course_start(args: argparse.Namespace) -> int:
     from toolkit.training.course import start_course
 
@@ -316,6 +330,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True, help="the client's display name")
     p.add_argument("--client-data", default="client_data", help="folder of clients (default: client_data)")
     p.set_defaults(func=cmd_new_client)
+
+    p = sub.add_parser("norms", help="norms files: a first benchmark from published survey tables")
+    norms_sub = p.add_subparsers(dest="norms_command", metavar="ACTION", required=True)
+    q = norms_sub.add_parser("import", help="build a norms CSV from an organisation-level %% positive table",
+                             description="Read a published table (one row per organisation, one column per "
+                                         "question, values such as 80%%) and a crosswalk YAML from our question "
+                                         "bank to its columns; write area and item favourable-%% percentiles "
+                                         "with source, year and licence.")
+    q.add_argument("table", help="the published CSV")
+    q.add_argument("--crosswalk", required=True, help="crosswalk YAML (e.g. templates/norms/crosswalk-uk-csps-2019.yaml)")
+    q.add_argument("--out", required=True, help="the norms CSV to write (e.g. templates/norms/uk-csps-2019.csv)")
+    q.set_defaults(func=cmd_norms_import)
 
     p = sub.add_parser("course", help="the training course: start a learner's workspace",
                        description="Training course for new analysts (notebooks/training).")

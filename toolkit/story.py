@@ -102,37 +102,7 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
     k = client.config.privacy.min_group_size
     changes = membership_changes(client, previous, k) if previous is not None else []
     assessment = protect(raw, client.config.privacy, cells=client_cells(client), wave_changes=changes)
-    findings = build_findings(assessment, client.config)
+    findings = build_findings(assessment, client.config, client=client, previous_wave=prev_wave)
     voice = analyse_voice(client, privacy=client.config.privacy)
     summary = build_summary(assessment, findings, voice, toolkit_version=__version__)
     return Story(client, assessment, findings, voice, summary, prev_wave)
-
-
-def save_outputs(story: Story, output_dir: str | Path, *, formats: str = "html") -> list[Path]:
-    """Write ``summary.json`` (and ``deck.pptx`` when ``formats`` names it) into ``output_dir``.
-
-    Nothing is written when ``output_dir`` is empty (a consultant running the
-    notebook by hand). The linked-table audit runs again on the final summary
-    first (`toolkit.privacy.final.assert_publishable`): a group it can pin
-    stops the run (`PublicationBlocked`), naming the group, never its value. Schema validation of the summary is left to
-    `toolkit.report`, which checks the file before publishing it.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    from toolkit.summary import write_summary
-
-    if not output_dir:
-        return []
-    from toolkit.privacy.final import assert_publishable
-
-    assert_publishable(story.summary, story.client)  # the audit again, on the final figures (DESIGN 2.2)
-    folder = Path(output_dir)
-    written = [write_summary(story.summary, folder / "summary.json", validate=False)]
-    if "pptx" in [f.strip() for f in formats.split(",")]:
-        from toolkit.pptx import build_pptx
-
-        written.append(build_pptx(story, folder / "deck.pptx"))
-    return written

@@ -51,6 +51,7 @@ DISPLAY_PRIORITY = [
 ]
 
 _SLIDE_RANK = {"slide": 2, "subslide": 1}
+SPLIT_TAG = "one-slide-per-output"
 _export_lock = threading.Lock()
 
 
@@ -92,6 +93,30 @@ def _without_stderr(cell: NotebookNode) -> NotebookNode:
     return cell
 
 
+def _one_slide_per_output(cells: list[NotebookNode]) -> list[NotebookNode]:
+    """Split each code cell tagged ``one-slide-per-output`` into one slide cell per output.
+
+    The assessment notebook shows the whole deck plan from one cell
+    (`toolkit.slides.show_deck`); each displayed slide becomes its own slide here.
+    """
+    out: list[NotebookNode] = []
+    for cell in cells:
+        tags = set(cell.get("metadata", {}).get("tags") or ())
+        if cell.cell_type != "code" or SPLIT_TAG not in tags:
+            out.append(cell)
+            continue
+        shown = [o for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result")]
+        for k, output in enumerate(shown):
+            part = copy.deepcopy(cell)
+            if "id" in part:
+                part["id"] = f"{cell['id']}-{k}"
+            part.outputs = [output]
+            part.metadata["tags"] = [t for t in tags if t != SPLIT_TAG]
+            part.metadata.setdefault("slideshow", {})["slide_type"] = "slide"
+            out.append(part)
+    return out
+
+
 def prepare_slides(nb: NotebookNode) -> NotebookNode:
     """Return a copy of ``nb`` holding only the cells a deck shows.
 
@@ -119,7 +144,7 @@ def prepare_slides(nb: NotebookNode) -> NotebookNode:
     """
     kept: list[NotebookNode] = []
     pending: str | None = None  # a slide start waiting for the next kept cell
-    for cell in nb.cells:
+    for cell in _one_slide_per_output(nb.cells):
         kind = _slide_type(cell)
         cell = _without_stderr(cell)
         if _is_dropped(cell):

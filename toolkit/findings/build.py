@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.config import ClientConfig
+from toolkit.findings.candidates import PRINCIPAL_GAP, Finding, candidate_findings
 from toolkit.findings.context import area_context, as_shown, overall_context
 from toolkit.findings.narrative import (Cost, costs_of_misalignment, drift_sentences,
                                         oai_sentence, principal_gap_sentence, summary_sentences)
 from toolkit.findings.playbook import CROSS_CUTTING, Playbook, evaluate, load_playbook, render
+from toolkit.findings.roadmap import build_roadmap, housekeeping
+from toolkit.findings.storyline import SUMMARY_SIZE, all_aligned_sentence, top_findings
 from toolkit.metrics.assessment import Assessment
-from toolkit.model import AREA, AREAS
+from toolkit.model import AREA, AREAS, ClientData
 
 log = logging.getLogger("toolkit")
 
@@ -30,7 +33,8 @@ class Findings:
         priority first (priority = area weight x (100 - alignment); ties by
         horizon, then playbook order).
     summary_sentences
-        Exactly three executive-summary findings, each with its numbers.
+        Exactly three executive-summary sentences: the top three distinct
+        findings (`top`), each with its numbers, then neutral fall-backs.
     principal_gap_sentence, oai_sentence
         One sentence each.
     costs
@@ -38,6 +42,16 @@ class Findings:
     drift_sentences
         Changes since the last wave whose 90 % interval excludes 0 (empty
         when there is no earlier wave).
+    candidates
+        Every significant candidate finding, highest priority first (DESIGN 2.3).
+    top
+        The executive summary's findings: at most three, distinct, consistent.
+    headline
+        The executive summary's action title (the top finding's title).
+    roadmap
+        One recommendation per finding it answers (`toolkit.findings.roadmap`).
+    housekeeping
+        Method housekeeping rules that fired, for the appendix.
     """
 
     recommendations: pd.DataFrame
@@ -46,6 +60,15 @@ class Findings:
     oai_sentence: str
     costs: list[Cost] = field(default_factory=list)
     drift_sentences: list[str] = field(default_factory=list)
+    candidates: list[Finding] = field(default_factory=list)
+    top: list[Finding] = field(default_factory=list)
+    headline: str = ""
+    roadmap: pd.DataFrame = field(default_factory=pd.DataFrame)
+    housekeeping: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def of_kind(self, kind: str, area: str | None = None) -> list[Finding]:
+        """The candidate findings of one kind (and area), highest priority first."""
+        return [f for f in self.candidates if f.kind == kind and (area is None or f.area == area)]
 
 
 def _priority(ctx: dict) -> float | None:
@@ -86,7 +109,8 @@ def fire_rules(playbook: Playbook, contexts: dict[str, dict], overall: dict,
 
 
 def build_findings(assessment: Assessment, config: ClientConfig,
-                   playbook: Playbook | None = None) -> Findings:
+                   playbook: Playbook | None = None, *, client: ClientData | None = None,
+                   previous_wave: str | None = None) -> Findings:
     """Turn a (protected) assessment into findings, costs and ranked recommendations.
 
     Parameters
@@ -98,6 +122,11 @@ def build_findings(assessment: Assessment, config: ClientConfig,
         The client's configuration (customer promise, management style).
     playbook
         Rules to fire; the firm's ``templates/playbook.yaml`` by default.
+    client
+        The client's data, for the outlier unit's interval (respondent
+        means) and the KPI period unit; without it no unit is named.
+    previous_wave
+        The earlier wave's name, used in drift sentences.
 
     Returns
     -------
@@ -119,11 +148,49 @@ def build_findings(assessment: Assessment, config: ClientConfig,
         else (ranked[0] if ranked else None)
     if principal in ranked:  # the principal gap leads the summary
         ranked = [principal] + [a for a in ranked if a != principal]
+    candidates = candidate_findings(
+        assessment, ratings=client.ratings if client is not None else None,
+        questions=client.questions if client is not None else None,
+        operations=client.operations if client is not None else None, previous_wave=previous_wave)
+    top = top_findings(candidates)
+    scored = [c["label"] for c in contexts.values() if c.get("alignment") is not None]
+    gap = next((f for f in candidates if f.kind == PRINCIPAL_GAP), None)
+    all_aligned = bool(scored) and gap is None
+    sentences = [f.sentence for f in top]
+    if all_aligned:
+        sentences = [all_aligned_sentence(candidates, scored)] + sentences
+    if len(sentences) < SUMMARY_SIZE:  # too few significant findings: area sentences, then fall-backs
+        for s in summary_sentences(contexts, [a for a in ranked if not _told(a, top)]):
+            if len(sentences) >= SUMMARY_SIZE:
+                break
+            sentences.append(s)
+    if gap is not None:
+        gap_sentence = gap.sentence
+    elif all_aligned:
+        gap_sentence = "There is no principal gap: " + all_aligned_sentence(candidates, scored)[0].lower() \
+            + all_aligned_sentence(candidates, scored)[1:]
+    else:
+        gap_sentence = principal_gap_sentence(contexts, None)
+    headline = top[0].title if top else (
+        "Every scored area is aligned: the strategy is carried out" if all_aligned
+        else "Too few respondents to score alignment with confidence")
+    recommendations = fire_rules(playbook, contexts, overall, priorities)
     return Findings(
-        recommendations=fire_rules(playbook, contexts, overall, priorities),
-        summary_sentences=summary_sentences(contexts, ranked),
-        principal_gap_sentence=principal_gap_sentence(contexts, principal),
+        recommendations=recommendations,
+        summary_sentences=sentences[:SUMMARY_SIZE],
+        principal_gap_sentence=gap_sentence,
         oai_sentence=oai_sentence(assessment),
         costs=costs_of_misalignment(contexts),
         drift_sentences=drift_sentences(assessment),
+        candidates=candidates,
+        top=top,
+        headline=headline,
+        roadmap=build_roadmap(candidates, recommendations, assessment.kpis, assessment.kpi_departments,
+                              previous_wave),
+        housekeeping=housekeeping(recommendations),
     )
+
+
+def _told(area: str, top: list[Finding]) -> bool:
+    """True when a top finding already speaks about ``area``."""
+    return any(f.area == area for f in top)

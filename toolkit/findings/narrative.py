@@ -48,7 +48,7 @@ def area_sentence(ctx: dict[str, Any]) -> str | None:
         elif p < SOUND and c < SOUND:
             clauses.append(f"both perception ({_f(p)}) and consistency ({_f(c)}) are weak")
         elif p < SOUND:
-            clauses.append(f"staff agree (consistency {_f(c)}) that it falls short, with perception at {_f(p)}")
+            clauses.append(f"perception is weak at {_f(p)}, with consistency at {_f(c)}")
         else:
             clauses.append(f"perception ({_f(p)}) and consistency ({_f(c)}) are both sound")
     elif p is not None:

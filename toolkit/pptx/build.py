@@ -1,9 +1,8 @@
 """`build_pptx`: the assessment deck as an editable PowerPoint file on the firm's template.
 
-The slide sequence and titles are the HTML deck's (the cell order of
-``notebooks/assessment.ipynb`` and the titles of `toolkit.slides`); a slide
-that does not apply there (no departments, no earlier wave, no benchmark) is
-left out here too. `plan` lists them without drawing anything.
+The slide sequence, titles and applicability come from the deck plan
+(`toolkit.deck.plan.deck_plan`), the same plan the HTML deck follows; this
+module only maps each plan key to the function that draws it.
 """
 from __future__ import annotations
 
@@ -16,12 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from toolkit.atomic import write_bytes_atomic
-from toolkit.model import AREA_LABELS
 
 log = logging.getLogger("toolkit")
-
-#: The area slides' order in the assessment notebook.
-AREA_SLIDES: tuple[str, ...] = ("customer_experience", "management_style", "unique_capabilities", "proven_processes")
 
 
 @dataclass(frozen=True)
@@ -31,10 +26,58 @@ class SlideSpec:
     key: str
     title: str
     render: Callable
+    kicker: str = ""
+
+
+TITLE_SIZES = (28, 26, 24, 22, 20, 18, 16)
+
+
+def fit_title(slide) -> None:
+    """Set an action title's size so it fits its placeholder (one or two lines), never cut."""
+    import math
+
+    from pptx.util import Pt
+
+    shape = slide.shapes.title
+    if shape is None or not shape.text_frame.text.strip():
+        return
+    frame = shape.text_frame
+    width = (shape.width - frame.margin_left - frame.margin_right) / 12700
+    have = (shape.height - frame.margin_top - frame.margin_bottom) / 12700
+    text = frame.text
+    for size in TITLE_SIZES:
+        per_line = max(1, math.floor(width / (0.5 * size)))
+        if math.ceil(len(text) / per_line) * size * 1.2 <= have:
+            break
+    for paragraph in frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+
+
+def set_kicker(slide, kicker: str) -> None:
+    """Put the plan's kicker into the slide's kicker box (its formatting stays)."""
+    for shape in slide.shapes:
+        if shape.name == "Kicker" and shape.has_text_frame and kicker:
+            runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
+            if runs:
+                runs[0].text = kicker.upper()
+                for r in runs[1:]:
+                    r.text = ""
+
+
+def renderers() -> dict[str, Callable]:
+    """How each plan key is drawn in PowerPoint (``area:<id>`` keys use the area renderer)."""
+    from toolkit.pptx import charts, content
+
+    return {"title": content.title, "executive_summary": content.executive_summary,
+            "scorecard": charts.scorecard, "weight": charts.weight, "heatmap": charts.heatmap,
+            "perception_gap": charts.perception_gap, "costs": content.costs, "drift": charts.drift,
+            "benchmark": charts.benchmark, "roadmap": content.roadmap, "method": content.method,
+            "coverage": content.coverage}
 
 
 def plan(story) -> list[SlideSpec]:
-    """The deck's slides for ``story``: same order, titles and applicability as the HTML deck.
+    """The deck's slides for ``story``: the deck plan's keys and titles, each with its PPTX renderer.
 
     Parameters
     ----------
@@ -45,26 +88,11 @@ def plan(story) -> list[SlideSpec]:
     -------
     list of SlideSpec
     """
-    from toolkit.pptx import charts, content
+    from toolkit.deck.plan import deck_plan
 
-    a = story.assessment
-    specs = [SlideSpec("title", story.client.config.name, content.title),
-             SlideSpec("executive_summary", "Executive summary", content.executive_summary),
-             SlideSpec("scorecard", "Alignment scorecard", charts.scorecard),
-             SlideSpec("weight", "Strategic weight vs alignment", charts.weight)]
-    specs += [SlideSpec(f"area:{area}", AREA_LABELS[area], partial(_area, area=area)) for area in AREA_SLIDES]
-    if not a.departments.empty:
-        specs.append(SlideSpec("heatmap", "Consistency across the organisation", charts.heatmap))
-    specs.append(SlideSpec("perception_gap", "Perception gap by level", charts.perception_gap))
-    specs.append(SlideSpec("costs", "The cost of misalignment", content.costs))
-    if a.drift is not None and len(a.drift) > 0:
-        specs.append(SlideSpec("drift", f"Drift since {story.previous_wave}", charts.drift))
-    if a.benchmark is not None and len(a.benchmark) > 0:
-        specs.append(SlideSpec("benchmark", "Benchmark against the portfolio", charts.benchmark))
-    specs += [SlideSpec("roadmap", "Recommendations roadmap", content.roadmap),
-              SlideSpec("method", "Appendix · Method", content.method),
-              SlideSpec("coverage", "Appendix · Coverage and data quality", content.coverage)]
-    return specs
+    drawn = renderers()
+    return [SlideSpec(p.key, p.title, partial(_area, area=p.area) if p.area else drawn[p.key], p.kicker)
+            for p in deck_plan(story)]
 
 
 def _area(prs, layouts, story, title: str, *, area: str) -> None:
@@ -117,6 +145,10 @@ def build_pptx(story, out: Path, *, template: Path | None = None) -> Path:
     by_name = layouts(prs, path)
     for spec in plan(story):
         spec.render(prs, by_name, story, spec.title)
+        added = prs.slides[len(prs.slides) - 1]
+        set_kicker(added, spec.kicker)
+        if spec.key != "title":
+            fit_title(added)
     buffer = io.BytesIO()
     prs.save(buffer)
     out = write_bytes_atomic(Path(out), buffer.getvalue())

@@ -156,17 +156,17 @@ def costs(prs, layouts, story, title_text: str) -> None:
 
 
 def roadmap_rows(story) -> list[list[str]]:
-    """The roadmap's rows: top three recommendations per horizon, priority order (as the HTML deck)."""
-    recs = story.findings.recommendations
+    """The roadmap's rows: one action per finding, by horizon (as the HTML deck); full sentences,
+    owner and success KPI; a horizon without an action has no row."""
+    recs = story.findings.roadmap
     rows = []
     for horizon in HORIZONS:
-        chosen = recs[recs["horizon"].astype(int) == horizon].head(3) if len(recs) else recs
-        if not len(chosen):
-            rows.append([f"{horizon} days", "–", "Nothing planned at this horizon.", "–"])
+        chosen = recs[recs["horizon"].astype(int) == horizon] if len(recs) else recs
         for _, r in chosen.iterrows():
             rows.append([f"{horizon} days", AREA_LABELS.get(r["area"], "Across areas"),
-                         " ".join(str(r["action"]).split()), str(r["owner"])])
-    return rows
+                         " ".join(str(r["action"]).split()) + " Success: " + str(r["success"]) + ".",
+                         str(r["owner"])])
+    return rows or [["–", "–", "No finding calls for action now: re-assess at the next wave.", "–"]]
 
 
 def roadmap(prs, layouts, story, title_text: str) -> None:
@@ -177,8 +177,6 @@ def roadmap(prs, layouts, story, title_text: str) -> None:
     shares = (1.1, 2.0, 7.0, 2.1)
     widths = [int(page.body.width * s / sum(shares)) for s in shares]
     header = ["Horizon", "Area", "Action", "Owner"]
-    if table_height([header] + rows, widths, 11) > page.body.height / EMU_PER_PT:
-        rows = [[h, a, trim(act, 150), o] for h, a, act, o in rows]  # as the HTML deck trims them
     add_table(page.slide, page.body, header, rows, shares=shares, sizes=(14, 13, 12, 11, 10),
               name="Recommendations")
     set_notes(page.slide, notes.roadmap_notes(story))
@@ -223,7 +221,8 @@ def coverage(prs, layouts, story, title_text: str) -> None:
     frame, _ = add_table(page.slide, right.cut_top(int(Inches(1.9)))[0], ["Level", "Respondents"], levels,
                          shares=(3, 1.4), sizes=(14, 13, 12, 11), name="Levels")
     warnings = list(a.warnings) + client_safe_warnings(story.client.warnings, story.client.config.privacy)
-    shown = [trim(w, 140) for w in warnings[:6]] + ([f"… and {len(warnings) - 6} more"] if len(warnings) > 6 else [])
+    shown = [trim(w) for w in warnings[:6]] + (
+        [f"{len(warnings) - 6} more warnings are listed in summary.json."] if len(warnings) > 6 else [])
     top = frame.top + frame.height + int(Inches(0.3))
     box = Box(right.left, top, right.width, right.bottom - top)
     add_text(page.slide, box, [para("Data-quality warnings", bold=True, scale=1.15, color=MSO_THEME_COLOR.TEXT_2)]

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SLIDES_CSS = ROOT / "templates" / "slides.css"
 CHART_DPI = 110  # figure dpi: sets line widths and font sizes relative to the slide
 CHART_SIZE = (11.6, 4.6)  # inches: fills a 16:9 slide under its title
+LONG_TITLE = 62  # characters: a longer action title is set smaller (two lines still fit)
 
 
 @dataclass(frozen=True, repr=False)
@@ -86,8 +87,14 @@ def chart(draw: Callable[[Axes], object], *, size: tuple[float, float] = CHART_S
 def section(title: str, body: str, *, kicker: str = "", classes: str = "") -> Slide:
     """Wrap a slide body with its title (titles are escaped here)."""
     head = f'<div class="oat-kicker">{esc(kicker)}</div>' if kicker else ""
-    return Slide(f'<div class="oat-slide {classes}">{head}<h2 class="oat-title">{esc(title)}</h2>'
+    size = " oat-title-long" if len(title) > LONG_TITLE else ""
+    return Slide(f'<div class="oat-slide {classes}">{head}<h2 class="oat-title{size}">{esc(title)}</h2>'
                  f'<div class="oat-body">{body}</div></div>', title)
+
+
+def caption(text: str) -> str:
+    """A caption paragraph (escaped); nothing for an empty caption."""
+    return f'<p class="oat-caption">{esc(text)}</p>' if text else ""
 
 
 def stylesheet() -> str:

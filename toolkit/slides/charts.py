@@ -1,35 +1,36 @@
-"""Chart slides: one house-style chart under a title that says what it shows.
+"""Chart slides: one house-style chart under the plan's action title.
 
-The slide title names the chart, so charts are drawn without their own title.
+Titles, kickers and captions come from the deck plan (`toolkit.deck.plan`),
+so charts are drawn without their own title.
 """
 from __future__ import annotations
 
-import pandas as pd
+from toolkit.deck.plan import PlannedSlide
+from toolkit.slides.base import Slide, caption, chart, esc, section
 
-from toolkit.slides.base import Slide, chart, esc, section
 
-
-def scorecard_slide(story) -> Slide:
+def scorecard_slide(story, spec: PlannedSlide) -> Slide:
     """Alignment per area with 90 % intervals, coloured by band."""
     from toolkit.plots import plot_scorecard
 
     areas = story.assessment.areas
-    body = chart(lambda ax: plot_scorecard(areas, ax=ax, title=None), alt="Alignment scorecard by area")
-    body += '<p class="oat-caption">Alignment 0–100 per area with its 90 % interval. Bands: ≥ 75 aligned · 60–74.9 partly aligned · &lt; 60 misaligned.</p>'
-    return section("Alignment scorecard", body, kicker="Where the organisation stands")
+    # Shorter than other charts: the "how to read" strip sits under it.
+    body = chart(lambda ax: plot_scorecard(areas, ax=ax, title=None), size=(11.6, 3.7), alt="Alignment scorecard by area")
+    body += how_to_read(story) + norms_caption(story)
+    return section(spec.title, body, kicker=spec.kicker)
 
 
-def weight_slide(story) -> Slide:
+def weight_slide(story, spec: PlannedSlide) -> Slide:
     """Strategic weight against alignment: what to fix first."""
     from toolkit.plots import plot_weight_alignment
 
     areas = story.assessment.areas
     body = chart(lambda ax: plot_weight_alignment(areas, ax=ax, title=None), alt="Strategic weight versus alignment")
-    body += '<p class="oat-caption">Shaded, bottom right (“fix first”): areas the strategy relies on most where day-to-day operations deliver least.</p>'
-    return section("Strategic weight vs alignment", body, kicker="Priorities")
+    body += caption(spec.caption)
+    return section(spec.title, body, kicker=spec.kicker)
 
 
-def heatmap_slide(story) -> Slide:
+def heatmap_slide(story, spec: PlannedSlide) -> Slide:
     """Perception by department and area; small groups are suppressed, not shown."""
     from toolkit.plots import plot_heatmap
 
@@ -39,31 +40,30 @@ def heatmap_slide(story) -> Slide:
     n_depts = depts["department"].nunique()
     height = min(4.6, 1.4 + 0.42 * n_depts)
     body = chart(lambda ax: plot_heatmap(depts, ax=ax, title=None), size=(11.6, height), alt="Department by area heatmap")
-    k = story.client.config.privacy.min_group_size
-    body += (f'<p class="oat-caption">Perception 0–100 by department. Hatched cells are suppressed: fewer than {k} '
-             'respondents, or hidden so that a small group cannot be recovered by subtraction.</p>')
-    return section("Consistency across the organisation", body, kicker="Department × area")
+    body += score_legend() + caption(spec.caption)
+    k = story.client.config.privacy.min_consistency_group if hasattr(story.client.config.privacy, "min_consistency_group") else 10
+    n = depts["n"].max() if "n" in depts else 0
+    if n == n and n < k:
+        body += caption(f"Consistency by department is not shown: agreement within a group needs {k} "
+                        f"respondents, and the largest department has {int(n)}.")
+    return section(spec.title, body, kicker=spec.kicker)
 
 
-def perception_gap_slide(story) -> Slide:
+def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
     """Executive vs manager / frontline perception gaps per area."""
     from toolkit.plots import plot_perception_gap
 
     gaps = story.assessment.perception_gaps
     if gaps.empty or gaps["gap"].isna().all():
-        return section("Perception gap by level",
+        return section(spec.title,
                        '<p class="oat-lead">Level groups are too small to compare without identifying people; no gap is shown.</p>',
-                       kicker="Leadership blind spots")
+                       kicker=spec.kicker)
     body = chart(lambda ax: plot_perception_gap(gaps, ax=ax, title=None), alt="Perception gap by level")
-    flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
-    if len(flagged):
-        body += f'<p class="oat-caption">{len(flagged)} gap(s) of 10 points or more (highlighted): executives see alignment the organisation does not feel.</p>'
-    else:
-        body += '<p class="oat-caption">No gap reaches 10 points: leaders and staff broadly see the same picture.</p>'
-    return section("Perception gap by level", body, kicker="Leadership blind spots")
+    body += caption(spec.caption)
+    return section(spec.title, body, kicker=spec.kicker)
 
 
-def drift_slide(story) -> Slide | None:
+def drift_slide(story, spec: PlannedSlide) -> Slide | None:
     """Change since the previous wave, only where there is one."""
     from toolkit.plots import plot_drift
 
@@ -73,22 +73,67 @@ def drift_slide(story) -> Slide | None:
     shown = drift[drift["metric"] == "alignment"] if "metric" in drift else drift
     # Shorter than other charts: up to three sentences sit under it.
     body = chart(lambda ax: plot_drift(shown, ax=ax, title=None), size=(11.6, 3.7), alt="Drift since the previous wave")
-    sentences = getattr(story.findings, "drift_sentences", []) or []
-    if sentences:
-        body += '<ul class="oat-points">' + "".join(f"<li>{esc(s)}</li>" for s in sentences[:3]) + "</ul>"
+    moved = [f for f in story.findings.candidates if f.kind == "drift"]
+    if moved:  # largest (weighted) change first, every one of them: none is left out
+        body += '<ul class="oat-points oat-small">' + "".join(f"<li>{esc(f.sentence)}</li>" for f in moved) + "</ul>"
     else:
         body += '<p class="oat-caption">No change since the last wave is larger than its uncertainty.</p>'
-    return section(f"Drift since {story.previous_wave}", body, kicker="Re-assessment")
+    return section(spec.title, body + caption(spec.caption), kicker=spec.kicker)
 
 
-def benchmark_slide(story) -> Slide | None:
+def benchmark_slide(story, spec: PlannedSlide) -> Slide | None:
     """Percentile of each area among the firm's other clients (when ≥ 5 exist)."""
     from toolkit.plots import plot_benchmark
 
     bench = story.assessment.benchmark
     if bench is None or len(bench) == 0:
         return None
-    n = int(pd.to_numeric(bench["n_clients"]).max())
     body = chart(lambda ax: plot_benchmark(bench, ax=ax, title=None), size=(11.6, 4.2), alt="Benchmark percentiles")
-    body += f'<p class="oat-caption">Percentile of each area’s alignment among {n} other clients of the firm (their latest assessments). No other client’s data is shown.</p>'
-    return section("Benchmark against the portfolio", body, kicker="Context")
+    body += caption(spec.caption)
+    return section(spec.title, body, kicker=spec.kicker)
+
+
+def how_to_read(story) -> str:
+    """The "how to read" strip, where numbers first appear: index, bands, n, intervals."""
+    n = (story.assessment.oai or {}).get("n")
+    n_text = f"n = {int(n)} interviews" if isinstance(n, (int, float)) and n == n else "n = interviews behind a number"
+    parts = ["<b>Index</b> 0–100: 50 % perception, 25 % consistency (do people answer alike), 25 % KPI evidence",
+             "<b>Bands</b> ≥ 75 aligned · 60–74 partly · &lt; 60 misaligned",
+             f"<b>{esc(n_text)}</b>; groups under {story.client.config.privacy.min_group_size} are never shown",
+             "<b>Whiskers</b>: 90 % intervals; a difference counts only when its interval excludes 0"]
+    return '<div class="oat-howto"><span>How to read</span>' + "".join(f"<p>{p}</p>" for p in parts) + "</div>"
+
+
+def score_legend() -> str:
+    """Colour legend of the 0–100 score colours (the heatmap's), with the bands."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from toolkit.plots.heatmap import SCORE_CMAP
+
+    cmap = colormaps[SCORE_CMAP] if isinstance(SCORE_CMAP, str) else SCORE_CMAP
+    stops = [(30, "below 60: misaligned"), (67, "60–74: partly aligned"), (90, "75 and above: aligned")]
+    items = "".join(f'<span class="oat-swatch" style="background:{to_hex(cmap(v / 100))}"></span>{esc(t)}'
+                    for v, t in stops)
+    return f'<p class="oat-legend">{items}</p>'
+
+
+def norms_caption(story) -> str:
+    """With fewer than 5 other clients of the firm: each area's favourable % against the norm, naming it."""
+    from toolkit.findings.context import visible
+    from toolkit.model import AREA_LABELS
+    from toolkit.norms import area_norm_percentiles, default_norms
+
+    if story.assessment.benchmark is not None and len(story.assessment.benchmark):
+        return ""
+    norms = default_norms()
+    if norms is None:
+        return ""
+    rows = visible(story.assessment.areas)
+    fav = {a: float(rows.loc[a, "favourable"]) for a in rows.index if rows.loc[a, "favourable"] == rows.loc[a, "favourable"]}
+    pct = area_norm_percentiles(fav, norms)
+    if not pct:
+        return ""
+    parts = " · ".join(f"{AREA_LABELS[a]} {p:.0f}th" for a, p in pct.items())
+    return caption(f"Benchmark (fewer than 5 other clients, so against norms: {norms['source'].iloc[0]}, "
+                   f"{norms['year'].iloc[0]}): favourable % percentile, {parts}.")

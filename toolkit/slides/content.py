@@ -1,16 +1,19 @@
 """Text-led slides: title, executive summary, area deep dives, costs, roadmap, appendix."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
 from toolkit.privacy import client_safe_warnings
-from toolkit.slides.base import Slide, band_class, chart, esc, fmt, section, stylesheet, table
+from toolkit.slides.base import Slide, band_class, esc, fmt, section, stylesheet, table
 
 HORIZONS = (30, 60, 90)
 
 
-def title_slide(story) -> Slide:
+def title_slide(story, spec: PlannedSlide) -> Slide:
     """Client name, wave, strategy statement; also carries the slides' stylesheet."""
     cfg = story.client.config
     caps = ", ".join(cfg.unique_capabilities)
@@ -19,8 +22,8 @@ def title_slide(story) -> Slide:
             f'Management style: <b>{esc(cfg.management_style)}</b>'
             + (f' · Unique capabilities: <b>{esc(caps)}</b>' if caps else "") + "</p>"
             f'<p class="oat-meta">Wave {esc(cfg.wave)}{_interviews(story.assessment.oai.get("n"))}</p>')
-    return Slide(stylesheet() + f'<div class="oat-slide oat-cover"><div class="oat-kicker">Operational alignment assessment</div>'
-                 f'<h1 class="oat-client">{esc(cfg.name)}</h1>{body}</div>', cfg.name)
+    return Slide(stylesheet() + f'<div class="oat-slide oat-cover"><div class="oat-kicker">{esc(spec.kicker)}</div>'
+                 f'<h1 class="oat-client">{esc(spec.title)}</h1>{body}</div>', spec.title)
 
 
 def _interviews(n: object) -> str:
@@ -28,7 +31,7 @@ def _interviews(n: object) -> str:
     return f" · {fmt(n)} interviews" if fmt(n) != "–" else ""
 
 
-def executive_summary_slide(story) -> Slide:
+def executive_summary_slide(story, spec: PlannedSlide) -> Slide:
     """OAI with band and interval, three findings as sentences, the principal gap."""
     oai = story.assessment.oai
     f = story.findings
@@ -40,8 +43,9 @@ def executive_summary_slide(story) -> Slide:
     points = "".join(f"<li>{esc(s)}</li>" for s in sentences)
     body = (f'<div class="oat-cols">{tile}<div class="oat-col-wide"><p class="oat-lead">{esc(f.oai_sentence)}</p>'
             f'<ol class="oat-findings">{points}</ol>'
-            f'<p class="oat-gap"><b>Principal gap.</b> {esc(f.principal_gap_sentence)}</p></div></div>')
-    return section("Executive summary", body, kicker="In one page")
+            + ("" if f.principal_gap_sentence in sentences else
+               f'<p class="oat-gap"><b>Principal gap.</b> {esc(f.principal_gap_sentence)}</p>') + '</div></div>')
+    return section(spec.title, body, kicker=spec.kicker)
 
 
 def _component_tiles(row: pd.Series) -> str:
@@ -59,23 +63,16 @@ def _component_tiles(row: pd.Series) -> str:
     return '<div class="oat-tiles">' + "".join(out) + "</div>"
 
 
-def area_slide(story, area: str) -> Slide:
+def area_slide(story, spec: PlannedSlide) -> Slide:
     """One area: its components, item answers, KPIs and the voice of the organisation."""
-    from toolkit.plots import plot_likert
-
     a = story.assessment
+    area = str(spec.area)
     row = a.areas.loc[area]
     items = a.items[a.items["area"] == area]
     if "suppressed" in items:
         items = items[~items["suppressed"].fillna(False).astype(bool)]
     parts = [_component_tiles(row)]
-    left = ""
-    if len(items):
-        # Smaller type than full-width charts: seven wrapped item texts share the slide with KPIs and quotes.
-        left = chart(lambda ax: plot_likert(items, ax=ax, wrap_width=46, title=None), size=(7.4, 4.0),
-                     alt=f"Answers to {AREA_LABELS[area]} items",
-                     rc={"font.size": 10.5, "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
-                         "legend.fontsize": 10})
+    left = item_bars(items) if len(items) else ""
     right = []
     kpis = a.kpis[a.kpis["area"] == area]
     if len(kpis):
@@ -88,27 +85,103 @@ def area_slide(story, area: str) -> Slide:
     right += [f'<blockquote class="oat-quote">“{esc(q)}”<cite>— {esc(lvl)}</cite></blockquote>' for q, lvl in quotes]
     parts.append(f'<div class="oat-cols"><div class="oat-col-chart">{left}</div><div class="oat-col-side">{"".join(right)}</div></div>')
     n = row.get("n")
-    kicker = (f"Area deep dive · band: {row.get('band') or 'suppressed'} · "
-              f"n = {int(n) if n == n and n is not None else '–'} · alpha {fmt(row.get('alpha'), 2)}")
-    return section(AREA_LABELS[area], "".join(parts), kicker=kicker)
+    kicker = f"{spec.kicker} · n = {int(n) if n == n and n is not None else '–'}"
+    return section(spec.title, "".join(parts), kicker=kicker)
 
 
-def quotes_for(story, area: str, limit: int) -> list[tuple[str, str]]:
-    """Up to ``limit`` quotes of an area as ``(text, level)``: plain text, trimmed; escape before HTML."""
+MARKUP = re.compile(r"<[^>]*>|\[([^\]]*)\]\([^)]*\)|(?:javascript|data|vbscript):\S*", re.I)
+
+
+def strip_markup(text: str) -> str:
+    """Client text without HTML tags, markdown link targets or script URLs (the link text is kept).
+
+    Examples
+    --------
+    >>> strip_markup('Awful <script>alert(1)</script> see [our page](http://x.y)')
+    'Awful alert(1) see our page'
+    """
+    return " ".join(MARKUP.sub(lambda m: m.group(1) or "", text).split())
+
+
+def slide_finding(story, area: str):
+    """The highest-priority finding about ``area`` (the one its slide's quote must support), or None."""
+    return next((f for f in getattr(story.findings, "candidates", []) if f.area == area), None)
+
+
+def favourable_split(item: pd.Series) -> tuple[float, float, float] | None:
+    """``(favourable, neutral, unfavourable)`` % of an item's answers after reverse keying.
+
+    The shares are of raw answers; for a reverse-keyed item disagreeing is favourable.
+    """
+    shares = [item.get(f"share_{k}") for k in range(1, 6)]
+    if any(v is None or v != v for v in shares):
+        return None
+    low, mid, high = shares[0] + shares[1], shares[2], shares[3] + shares[4]
+    return (low, mid, high) if bool(item.get("reverse")) else (high, mid, low)
+
+
+def item_bars(items: pd.DataFrame) -> str:
+    """Each item as one bar: favourable / neutral / unfavourable after reverse keying, with a legend."""
+    rows = []
+    for _, it in items.iterrows():
+        split = favourable_split(it)
+        if split is None:
+            continue
+        fav, neu, unf = split
+        note = ' <span class="oat-rev">(disagreeing is favourable)</span>' if bool(it.get("reverse")) else ""
+        segs = "".join(f'<span class="oat-seg {cls}" style="width:{v:.1f}%">{f"{v:.0f}" if v >= 9 else ""}</span>'
+                       for v, cls in ((unf, "seg-unf"), (neu, "seg-neu"), (fav, "seg-fav")))
+        rows.append(f'<div class="oat-item"><div class="oat-item-text">{esc(it["text"])}{note}</div>'
+                    f'<div class="oat-item-bar">{segs}</div></div>')
+    legend = ('<p class="oat-legend"><span class="oat-swatch seg-unf"></span>unfavourable'
+              '<span class="oat-swatch seg-neu"></span>neutral<span class="oat-swatch seg-fav"></span>favourable'
+              ' · % of answers, after reverse keying</p>')
+    return '<div class="oat-items">' + "".join(rows) + "</div>" + legend
+
+
+def quotes_for(story, area: str, limit: int, finding=None) -> list[tuple[str, str]]:
+    """Up to ``limit`` quotes of an area as ``(text, level)`` that support the slide's finding.
+
+    Quotes are chosen by area, then by sentiment matching the finding's tone
+    (negative for a gap, positive for a strength or a rise); when the finding
+    is about a unit, a quote naming another department is never used and one
+    naming the unit comes first. Markup is stripped (plain text; escape before HTML).
+    """
     quotes = getattr(story.voice, "quotes", None)
     if quotes is None or len(quotes) == 0:
         return []
-    chosen = quotes[quotes["area"] == area].head(limit)
-    return [(trim(str(q["text"]), 150), str(q["level"]).capitalize()) for _, q in chosen.iterrows()]
+    finding = finding if finding is not None else slide_finding(story, area)
+    chosen = quotes[quotes["area"] == area]
+    if not len(chosen):
+        return []
+    tone = getattr(finding, "tone", None)
+    unit = getattr(finding, "unit", None)
+    depts = set(story.assessment.departments["department"].astype(str)) if len(story.assessment.departments) else set()
+    scored = []
+    for i, (_, q) in enumerate(chosen.iterrows()):
+        text = strip_markup(str(q["text"]))
+        if not text:
+            continue
+        named = {d for d in depts if d.lower() in text.lower()}
+        if unit is not None and named - {unit}:
+            continue  # names another department: it would blame the wrong unit
+        sentiment = float(q.get("sentiment", 0.0) or 0.0)
+        fit = (sentiment if tone == "positive" else -sentiment) if tone else 0.0
+        scored.append((unit is not None and unit in named, fit, -i, text, str(q["level"]).capitalize()))
+    scored.sort(reverse=True)
+    return [(trim(t), lvl) for *_, t, lvl in scored[:limit]]
 
 
-def trim(text: str, limit: int) -> str:
-    """Collapse whitespace, strip surrounding quote marks, cut at a word before ``limit``."""
-    text = " ".join(text.split()).strip('"“”\' ')
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+def trim(text: str, limit: int = 0) -> str:
+    """Collapse whitespace and strip surrounding quote marks; text is never cut short.
+
+    ``limit`` is kept for callers and ignored: what does not fit is laid out
+    differently or left out whole (DESIGN 2.3), never ended with an ellipsis.
+    """
+    return " ".join(text.split()).strip('"“”\' ')
 
 
-def costs_slide(story) -> Slide:
+def costs_slide(story, spec: PlannedSlide) -> Slide:
     """The three costs of misalignment, each with its evidence."""
     cards = []
     for cost in story.findings.costs:
@@ -117,20 +190,59 @@ def costs_slide(story) -> Slide:
         sev = str(c.get("severity", ""))
         cards.append(f'<div class="oat-card sev-{esc(sev.lower())}"><div class="oat-card-kicker">{esc(sev)}</div>'
                      f'<h3>{esc(c.get("label") or c.get("title") or "")}</h3><ul>{evidence}</ul></div>')
-    return section("The cost of misalignment", f'<div class="oat-cards">{"".join(cards)}</div>', kicker="Why it matters")
+    misses = kpi_misses(story)
+    table_html = ""
+    if misses:
+        table_html = ('<h3 class="oat-misses">Where the KPIs miss target</h3>'
+                      + table([[esc(c) for c in row] for row in misses],
+                              ["KPI", "Department", "Average vs target", "On target"], classes="oat-compact oat-small-table"))
+    compact = " oat-cards-compact" if table_html else ""
+    return section(spec.title, f'<div class="oat-cards{compact}">{"".join(cards)}</div>{table_html}', kicker=spec.kicker)
 
 
-def roadmap_slide(story) -> Slide:
-    """Top recommendations by horizon (30/60/90 days), ranked by strategic weight × gap."""
-    recs = story.findings.recommendations
+def kpi_misses(story, limit: int = 3) -> list[list[str]]:
+    """The (KPI, department) pairs furthest from target: on target in under 60 % of periods, worst first."""
+    from toolkit.findings.candidates import period_word
+    from toolkit.findings.context import visible
+
+    kd, kpis = visible(story.assessment.kpi_departments), visible(story.assessment.kpis)
+    if kd is None or not len(kd) or kpis is None or not len(kpis):
+        return []
+    depts = story.assessment.departments
+    shown = set(visible(depts)["department"]) if len(depts) else set()
+    # a department too small to report ratings for is not put in the spotlight by its KPIs either
+    kd = kd.loc[kd["attainment"].notna() & (kd["attainment"] < 60) & (kd["department"].isin(shown) | (not len(depts)))]
+    kd = kd.sort_values(["attainment", "kpi_id", "department"], kind="mergesort").head(limit)
+    periods = period_word(story.client.operations)
+    rows = []
+    for _, r in kd.iterrows():
+        k = kpis.loc[kpis["kpi_id"] == r["kpi_id"]].iloc[0]
+        op = "≤" if k["better"] == "lower" else "≥"
+        hits = int(round(float(r["attainment"]) * int(r["n_obs"]) / 100))
+        rows.append([str(k["name"]), str(r["department"]), f"{float(r['mean']):.1f} vs {op} {float(k['target']):g} {k['unit']}",
+                     f"{hits} of {int(r['n_obs'])} {periods}"])
+    return rows
+
+
+def roadmap_slide(story, spec: PlannedSlide) -> Slide:
+    """One action per finding it answers, by horizon (30/60/90 days), with owner and success KPI.
+
+    Only horizons with an action get a lane (no empty horizon); actions are
+    shown in full, never shortened.
+    """
+    recs = story.findings.roadmap
     cols = []
     for horizon in HORIZONS:
-        chosen = recs[recs["horizon"].astype(int) == horizon].head(3) if len(recs) else recs
-        items = "".join(f'<li><b>{esc(AREA_LABELS.get(r["area"], "Across areas"))}.</b> {esc(trim(str(r["action"]), 150))}'
-                        f'<span class="oat-owner">Owner: {esc(r["owner"])}</span></li>' for _, r in chosen.iterrows())
-        cols.append(f'<div class="oat-lane"><h3>{horizon} days</h3><ul>{items or "<li>Nothing planned at this horizon.</li>"}</ul></div>')
-    return section("Recommendations roadmap", f'<div class="oat-lanes">{"".join(cols)}</div>',
-                   kicker="What to do next, in priority order")
+        chosen = recs[recs["horizon"].astype(int) == horizon] if len(recs) else recs
+        if not len(chosen):
+            continue
+        items = "".join(f'<li><b>{esc(AREA_LABELS.get(r["area"], "Across areas"))}.</b> {esc(r["action"])}'
+                        f'<span class="oat-owner">Owner: {esc(r["owner"])} · Success: {esc(r["success"])}</span></li>'
+                        for _, r in chosen.iterrows())
+        cols.append(f'<div class="oat-lane"><h3>{horizon} days</h3><ul>{items}</ul></div>')
+    if not cols:
+        cols.append('<div class="oat-lane"><p>No finding calls for action now: re-assess at the next wave.</p></div>')
+    return section(spec.title, f'<div class="oat-lanes oat-roadmap">{"".join(cols)}</div>', kicker=spec.kicker)
 
 
 METHOD_TEXT = [
@@ -144,12 +256,16 @@ METHOD_TEXT = [
 ]
 
 
-def method_slide(story) -> Slide:
+def method_slide(story, spec: PlannedSlide) -> Slide:
     """The method in plain words."""
     k = story.client.config.privacy.min_group_size
     body = '<ul class="oat-points">' + "".join(f"<li>{t}</li>" for t in METHOD_TEXT) + "</ul>"
     body += f'<p class="oat-caption">Privacy threshold for this client: {k} respondents; quotes need groups of {story.client.config.privacy.min_quote_group}.</p>'
-    return section("Appendix · Method", body, kicker="How to read the numbers")
+    chores = getattr(story.findings, "housekeeping", None)
+    if chores is not None and len(chores):
+        body += ('<p class="oat-caption"><b>Method housekeeping.</b> '
+                 + " ".join(f"{esc(r['finding'])} {esc(r['action'])}" for _, r in chores.iterrows()) + "</p>")
+    return section(spec.title, body, kicker=spec.kicker)
 
 
 def group_counts(frame: pd.DataFrame, key: str) -> list[tuple[str, str]]:
@@ -168,14 +284,14 @@ def _count_rows(frame: pd.DataFrame, key: str) -> list[list[str]]:
             for name, shown in group_counts(frame, key)]
 
 
-def coverage_slide(story) -> Slide:
+def coverage_slide(story, spec: PlannedSlide) -> Slide:
     """Respondents by department and by level, and data-quality warnings."""
     a = story.assessment
     by_dept = table(_count_rows(a.departments, "department"), ["Department", "Respondents"], classes="oat-compact")
     by_level = table(_count_rows(a.levels, "level"), ["Level", "Respondents"], classes="oat-compact")
     warnings = list(a.warnings) + client_safe_warnings(story.client.warnings, story.client.config.privacy)
-    warn = "".join(f"<li>{esc(trim(w, 140))}</li>" for w in warnings[:6])
-    more = f"<li>… and {len(warnings) - 6} more</li>" if len(warnings) > 6 else ""
+    warn = "".join(f"<li>{esc(trim(w))}</li>" for w in warnings[:6])
+    more = f"<li>{len(warnings) - 6} more warnings are listed in summary.json.</li>" if len(warnings) > 6 else ""
     body = (f'<div class="oat-cols"><div class="oat-col-half">{by_dept}</div><div class="oat-col-half">{by_level}'
             f'<h3>Data-quality warnings</h3><ul class="oat-small">{warn + more or "<li>None.</li>"}</ul></div></div>')
-    return section("Appendix · Coverage and data quality", body, kicker="What the numbers rest on")
+    return section(spec.title, body, kicker=spec.kicker)

@@ -1,0 +1,47 @@
+"""The HTML deck: every slide of the deck plan, in the plan's order, with the plan's titles.
+
+The assessment notebook has one slide cell, ``slides.show_deck(story)``; it
+displays one output per planned slide, and the HTML export
+(`toolkit.deck.html.prepare_slides`) makes each output a slide.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from toolkit.deck.plan import PlannedSlide, deck_plan
+from toolkit.slides.base import Slide
+from toolkit.slides.charts import (benchmark_slide, drift_slide, heatmap_slide, perception_gap_slide,
+                                   scorecard_slide, weight_slide)
+from toolkit.slides.content import (area_slide, costs_slide, coverage_slide, executive_summary_slide,
+                                    method_slide, roadmap_slide, title_slide)
+
+#: How each plan key is drawn as HTML (``area:<id>`` slides use `area_slide`).
+RENDERERS: dict[str, Callable[..., Slide]] = {
+    "title": title_slide, "executive_summary": executive_summary_slide, "scorecard": scorecard_slide,
+    "weight": weight_slide, "heatmap": heatmap_slide, "perception_gap": perception_gap_slide,
+    "costs": costs_slide, "drift": drift_slide, "benchmark": benchmark_slide, "roadmap": roadmap_slide,
+    "method": method_slide, "coverage": coverage_slide,
+}
+
+
+def renderer(key: str) -> Callable[..., Slide]:
+    """The HTML renderer of a plan key."""
+    return area_slide if key.startswith("area:") else RENDERERS[key]
+
+
+def render_slide(story, spec: PlannedSlide) -> Slide:
+    """One planned slide as HTML."""
+    return renderer(spec.key)(story, spec)
+
+
+def deck_slides(story) -> list[Slide]:
+    """Every slide of ``story``'s deck plan, rendered."""
+    return [render_slide(story, spec) for spec in deck_plan(story)]
+
+
+def show_deck(story) -> None:
+    """Display every planned slide as its own output (the notebook's one slide cell)."""
+    from IPython.display import display
+
+    for slide in deck_slides(story):
+        display(slide)
