@@ -120,7 +120,7 @@ def test_contract_columns(tiny):
         "label", "weight", "n", "n_items", "perception", "perception_lo", "perception_hi", "favourable",
         "consistency", "consistency_lo", "consistency_hi", "within_dept_consistency", "between_dept_sd",
         "evidence", "alignment", "alignment_lo", "alignment_hi", "band", "alpha", "alpha_warning"]
-    assert tiny.items.columns.tolist() == ["question_id", "area", "text", "reverse", "n", "mean", "favourable",
+    assert tiny.items.columns.tolist() == ["question_id", "area", "text", "reverse", "points", "n", "mean", "favourable",
                                            "rwg"] + [f"share_{i}" for i in range(1, 6)]
     assert tiny.departments.columns.tolist() == ["department", "area", "n", "perception", "favourable",
                                                  "consistency"]

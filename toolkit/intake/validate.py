@@ -21,7 +21,7 @@ from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
 from toolkit.intake.problems import ProblemLog
 from toolkit.intake.questions import BANK, check_questions, load_question_bank
 from toolkit.intake.ratings import read_ratings
-from toolkit.model import QUESTION, VALUE
+from toolkit.model import DEFAULT_SCALE, QUESTION, VALUE, RatingScale
 
 log = logging.getLogger("toolkit")
 
@@ -44,6 +44,7 @@ class Collected:
     operations: pd.DataFrame | None = None
     roster: list[str] = field(default_factory=list)
     sources: dict[str, Path] = field(default_factory=dict)
+    scale: RatingScale = DEFAULT_SCALE
 
 
 def wave_folder(root: Path, wave: str | None, raw_config: dict | None = None) -> Path:
@@ -126,6 +127,7 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
             result = read_ratings(table, m, question_ids, log_, min_group_size=min_group)
             if result is not None:
                 out.ratings = result.ratings
+                out.scale = result.scale
 
     ops = _one_table(folder, root, "operations", log_, required=bool(kpi_ids))
     if ops is not None and mapping is not None:

@@ -52,10 +52,11 @@ def _breakdown(matrix: RatingMatrix, column: str, area_values: dict[str, np.ndar
     frames = []
     for area in AREAS:
         values = area_values[area]
-        n, p, f = group_perception(values, codes, len(names))
+        cols = matrix.area_columns(area)
+        n, p, f = group_perception(values, codes, len(names), matrix.favourable_min(cols))
         frame = pd.DataFrame({column: names, AREA: area, "n": n, "perception": p, "favourable": f})
         if with_consistency:
-            frame["consistency"] = group_consistency(values, codes, len(names))
+            frame["consistency"] = group_consistency(values, codes, len(names), matrix.sigma2(cols))
         frames.append(frame[frame["n"] > 0])
     cols = DEPARTMENT_COLUMNS if with_consistency else LEVEL_COLUMNS
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
@@ -83,7 +84,7 @@ def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAU
                n_boot: int = DEFAULT_BOOT) -> ScoredWave:
     """Score one wave: point estimates, intervals and the draws drift needs."""
     cfg = client.config
-    matrix, warnings = build_matrix(client.ratings, client.questions)
+    matrix, warnings = build_matrix(client.ratings, client.questions, client.scale)
     area_values = {a: matrix.values[:, matrix.area_columns(a)] for a in AREAS}
     weights_raw = cfg.area_weights.as_dict()
     total_w = sum(weights_raw.values())
@@ -96,7 +97,8 @@ def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAU
     departments = _breakdown(matrix, DEPARTMENT, area_values, with_consistency=True)
     levels = _breakdown(matrix, LEVEL, area_values, with_consistency=False)
     rng = np.random.default_rng(seed)
-    boot = bootstrap_areas(area_values, n_boot, rng)
+    sigma2 = {a: matrix.sigma2(matrix.area_columns(a)) for a in AREAS}
+    boot = bootstrap_areas(area_values, n_boot, rng, sigma2)
 
     rows, draws, respondent_points = [], {}, {}
     for area in AREAS:
@@ -104,7 +106,8 @@ def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAU
         label = AREA_LABELS[area]
         x, rated = respondent_means(values)
         respondent_points[area] = np.asarray(to_points(x))
-        p, c, e = perception(values), consistency(values), float(evidence[area])
+        cols = matrix.area_columns(area)
+        p, c, e = perception(values), consistency(values, sigma2[area]), float(evidence[area])
         a = weighted_present({"perception": p, "consistency": c, "evidence": e}, cw)
         p_draws, c_draws = boot[area]
         a_draws = np.asarray(weighted_present({"perception": p_draws, "consistency": c_draws,
@@ -128,7 +131,7 @@ def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAU
         rows.append({
             AREA: area, "label": label, "weight": weights[area], "n": int(rated.sum()), "n_items": n_items,
             "perception": p, "perception_lo": interval(p_draws)[0], "perception_hi": interval(p_draws)[1],
-            "favourable": favourable(values),
+            "favourable": favourable(values, matrix.favourable_min(cols)),
             "consistency": c, "consistency_lo": interval(c_draws)[0], "consistency_hi": interval(c_draws)[1],
             "within_dept_consistency": within_group_consistency(dept["consistency"].to_numpy(dtype=float)),
             "between_dept_sd": between_group_sd(dept["perception"].to_numpy(dtype=float)),
@@ -162,7 +165,7 @@ def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAU
     for kpi_id in kpis.loc[kpis["n_obs"] == 0, KPI]:
         warnings.append(f"KPI {kpi_id} has no observation in the assessment window.")
 
-    rwg = item_rwg(matrix.values)
+    rwg = item_rwg(matrix.values, matrix.sigma2())
     assessment = Assessment(
         client_id=client.client_id, client_name=cfg.name, wave=client.wave,
         areas=areas, oai=oai, principal_gap=principal_gap(alignment, weights),
@@ -170,7 +173,7 @@ def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAU
         perception_gaps=level_gaps(respondent_points, matrix.respondents[LEVEL].to_numpy(dtype=object),
                                    cfg.privacy.min_group_size),
         kpis=kpis, kpi_departments=kpi_departments, coverage=_coverage(matrix),
-        drivers=drivers, warnings=warnings)
+        drivers=drivers, warnings=warnings, scale=client.scale.as_dict())
     return ScoredWave(assessment=assessment, draws=draws)
 
 

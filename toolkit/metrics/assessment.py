@@ -65,6 +65,16 @@ class Assessment:
         ``area, percentile, n_clients``; ``None`` when fewer than 5 other clients.
     warnings
         Data-quality and method warnings in plain sentences.
+    scale
+        The interviews' native answer scale (`toolkit.model.RatingScale.as_dict`):
+        ``points, low, high, favourable_min, favourable_labels, description``.
+    between_units
+        One row per area: ``area, n_departments, icc1, icc_p_value,
+        departments_differ, outlier, outlier_n, outlier_gap, outlier_lo,
+        outlier_hi`` (ICC(1) of respondent area means across departments with
+        a seeded permutation p-value; the outlier unit of DESIGN 2.1, "" when none).
+    not_scored
+        Area ids with no answered item and no KPI: left out of the OAI (DESIGN 2.1).
     """
 
     client_id: str
@@ -84,4 +94,7 @@ class Assessment:
     drift: pd.DataFrame | None = None
     benchmark: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
+    scale: dict = field(default_factory=dict)
+    between_units: pd.DataFrame | None = None
+    not_scored: list[str] = field(default_factory=list)
     protected: bool = False  # set by toolkit.privacy.protect

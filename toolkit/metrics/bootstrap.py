@@ -19,7 +19,7 @@ from typing import Iterator, Mapping
 
 import numpy as np
 
-from toolkit.metrics.consistency import mean_points, rwg_from_variance
+from toolkit.metrics.consistency import SIGMA2_UNIFORM, mean_points, rwg_from_variance
 from toolkit.metrics.items import respondent_means
 from toolkit.metrics.perception import to_points
 
@@ -50,19 +50,19 @@ def _design(values: np.ndarray) -> np.ndarray:
     return np.column_stack([np.where(rated, x, 0.0), rated.astype(float), mask.astype(float), d, d * d])
 
 
-def _statistics(sums: np.ndarray, j: int) -> tuple[np.ndarray, np.ndarray]:
+def _statistics(sums: np.ndarray, j: int, sigma2: np.ndarray | float = SIGMA2_UNIFORM) -> tuple[np.ndarray, np.ndarray]:
     """P and C per resample from the weighted sums of `_design`'s columns."""
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(sums[:, 1] > 0, to_points(sums[:, 0] / np.where(sums[:, 1] > 0, sums[:, 1], 1)), np.nan)
         s0, s1, s2 = sums[:, 2:2 + j], sums[:, 2 + j:2 + 2 * j], sums[:, 2 + 2 * j:2 + 3 * j]
         var = np.where(s0 >= 2, (s2 - s1 * s1 / np.maximum(s0, 1)) / np.maximum(s0 - 1, 1), np.nan)
     var = np.where(np.isnan(var), np.nan, np.maximum(var, 0.0))  # rounding can give -1e-16
-    c = mean_points(rwg_from_variance(var), axis=1) if j else np.full(len(sums), np.nan)
+    c = mean_points(rwg_from_variance(var, sigma2), axis=1) if j else np.full(len(sums), np.nan)
     return p, np.asarray(c, dtype=float)
 
 
-def bootstrap_areas(area_values: Mapping[str, np.ndarray], n_boot: int,
-                    rng: np.random.Generator) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def bootstrap_areas(area_values: Mapping[str, np.ndarray], n_boot: int, rng: np.random.Generator,
+                    sigma2: Mapping[str, np.ndarray] | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Bootstrap draws of perception and consistency for every area, sharing the resamples.
 
     Parameters
@@ -73,6 +73,8 @@ def bootstrap_areas(area_values: Mapping[str, np.ndarray], n_boot: int,
         Number of resamples B.
     rng
         Seeded generator (the only source of randomness).
+    sigma2
+        ``{area: per-item random-answering variance}`` (default 2: 5 points).
 
     Returns
     -------
@@ -94,7 +96,8 @@ def bootstrap_areas(area_values: Mapping[str, np.ndarray], n_boot: int,
     start = 0
     for area, width in zip(areas, widths):
         j = area_values[area].shape[1]
-        out[area] = _statistics(sums[:, start:start + width], j)
+        s2 = SIGMA2_UNIFORM if sigma2 is None else sigma2[area]
+        out[area] = _statistics(sums[:, start:start + width], j, s2)
         start += width
     return out
 

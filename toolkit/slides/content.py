@@ -134,7 +134,7 @@ def roadmap_slide(story) -> Slide:
 
 
 METHOD_TEXT = [
-    "<b>Perception</b> rescales each respondent’s mean answer on an area’s items from 1–5 to 0–100.",
+    "<b>Perception</b> rescales each respondent’s mean answer on an area’s items from 1–5 to 0–100; <b>favourable</b> is the share of answers in the agreeing half of the native scale.",
     "<b>Consistency</b> asks whether people answer alike: 100 means everyone agrees, 0 means no more agreement than random answers (item-level r<sub>wg</sub>).",
     "<b>Evidence</b> is the share of department-months where the area’s operations KPIs met their strategic target.",
     "<b>Alignment</b> weighs perception 50 %, consistency 25 % and evidence 25 % (re-weighted when a part is missing); the Overall Alignment Index weighs areas by the client’s strategy.",
@@ -147,6 +147,9 @@ def method_slide(story) -> Slide:
     """The method in plain words."""
     k = story.client.config.privacy.min_group_size
     body = '<ul class="oat-points">' + "".join(f"<li>{t}</li>" for t in METHOD_TEXT) + "</ul>"
+    scale = (story.assessment.scale or {}).get("description")
+    if scale:
+        body += f'<p class="oat-caption">Answer scale: {esc(scale)} (shown on 1–5; consistency uses the native points).</p>'
     body += f'<p class="oat-caption">Privacy threshold for this client: {k} respondents; quotes need groups of {story.client.config.privacy.min_quote_group}.</p>'
     return section("Appendix · Method", body, kicker="How to read the numbers")
 
