@@ -339,7 +339,7 @@ def _protect_gaps(gaps: pd.DataFrame, levels: pd.DataFrame, k: int) -> pd.DataFr
     small = (gaps["n_a"].to_numpy(dtype=float) < k) | (gaps["n_b"].to_numpy(dtype=float) < k)
     linked = np.array([(a, ga) in hidden_levels or (a, gb) in hidden_levels
                        for a, ga, gb in zip(gaps[AREA], gaps["group_a"], gaps["group_b"])], dtype=bool)
-    out = _mark(gaps, small, linked & ~small, ["gap", "p_value"], k)
+    out = _mark(gaps, small, linked & ~small, ["gap", "p_value", "lo", "hi", "p_holm"], k)
     out["flagged"] = out["flagged"].to_numpy(dtype=bool) & ~out[SUPPRESSED].to_numpy(dtype=bool)
     return out
 
