@@ -248,10 +248,11 @@ def test_summary_sentences_are_three_with_the_right_numbers():
 def test_oai_and_principal_gap_sentences():
     f = build_findings(_summary_case(), CONFIG)
     assert f.oai_sentence == ("The Overall Alignment Index is 63 (partly aligned; 90% interval 58–69; n = 42).")
-    # Shortfalls: CX .25*46 = 11.5, PP .25*34 = 8.5, MS and UC .25*20 = 5 -> total 30; CX share 38 %.
+    # Method v2 shortfalls from aligned (75), areas below 75 only: CX .25*21 = 5.25, PP .25*9 = 2.25
+    # (MS and UC at 80 are aligned) -> total 7.5; CX share 70 %.
     assert f.principal_gap_sentence == (
         "The principal gap is Customer Experience: it carries 25% of the strategic weight, scores 54 "
-        "(misaligned) and accounts for 38% of the weighted shortfall from full alignment.")
+        "(misaligned) and accounts for 70% of the weighted shortfall from aligned (75).")
 
 
 def test_drift_sentences_only_call_out_intervals_excluding_zero():

@@ -104,7 +104,9 @@ def _oai(assessment: Assessment) -> dict[str, Any]:
 def _drivers(frame: pd.DataFrame | None) -> dict[str, Any] | None:
     if frame is None:
         return None
-    return {"r_squared": _plain(frame.attrs.get("r_squared")), "rows": _records(frame)}
+    return {"r_squared": _plain(frame.attrs.get("r_squared")), "rows": _records(frame),
+            "top": frame.attrs.get("top") or None, "n": _plain(frame.attrs.get("n")),
+            "condition": _plain(frame.attrs.get("condition"))}
 
 
 def _plain_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:

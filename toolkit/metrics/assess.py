@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -48,10 +48,15 @@ CountsFor = Callable[[np.ndarray], np.ndarray]
 
 @dataclass
 class ScoredWave:
-    """One wave scored: the assessment (without drift and benchmark) and its bootstrap draws."""
+    """One wave scored: the assessment (without drift and benchmark) and its bootstrap draws.
+
+    ``draws`` holds what drift compares (P, C, A per area and the OAI);
+    ``evidence_draws`` the draws of ``E_a`` (KPI noise), for re-weighting.
+    """
 
     assessment: Assessment
     draws: Draws
+    evidence_draws: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _stream(seed: int | np.random.SeedSequence, key: int) -> np.random.Generator:
@@ -231,7 +236,7 @@ def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAU
         between_units=between_units(respondent_points, dept_of, cfg.privacy.min_group_size,
                                     _stream(seed, _UNIT_STREAM)),
         not_scored=not_scored)
-    return ScoredWave(assessment=assessment, draws=draws)
+    return ScoredWave(assessment=assessment, draws=draws, evidence_draws=dict(e_boot))
 
 
 def _paired(previous: ClientData, client: ClientData, seed: int,

@@ -40,8 +40,24 @@ def executive_summary_slide(story) -> Slide:
     points = "".join(f"<li>{esc(s)}</li>" for s in sentences)
     body = (f'<div class="oat-cols">{tile}<div class="oat-col-wide"><p class="oat-lead">{esc(f.oai_sentence)}</p>'
             f'<ol class="oat-findings">{points}</ol>'
-            f'<p class="oat-gap"><b>Principal gap.</b> {esc(f.principal_gap_sentence)}</p></div></div>')
+            f'<p class="oat-gap"><b>Principal gap.</b> {esc(f.principal_gap_sentence)}</p>'
+            f'{not_scored_note(story.assessment)}</div></div>')
     return section("Executive summary", body, kicker="In one page")
+
+
+def not_scored_sentence(assessment) -> str:
+    """DESIGN 2.1: the areas that are not scored, in words ("" when every area is scored)."""
+    names = [AREA_LABELS[a] for a in getattr(assessment, "not_scored", [])]
+    if not names:
+        return ""
+    verb = "is" if len(names) == 1 else "are"
+    return (f"{' and '.join(names)} {verb} not scored: no item was answered and no KPI is mapped, "
+            "so the Overall Alignment Index is computed over the other areas.")
+
+
+def not_scored_note(assessment) -> str:
+    text = not_scored_sentence(assessment)
+    return f'<p class="oat-note">{esc(text)}</p>' if text else ""
 
 
 def _component_tiles(row: pd.Series) -> str:
@@ -64,6 +80,11 @@ def area_slide(story, area: str) -> Slide:
     from toolkit.plots import plot_likert
 
     a = story.assessment
+    if area in getattr(a, "not_scored", []):
+        return section(AREA_LABELS[area], f'<p class="oat-lead">{esc(AREA_LABELS[area])} is not scored: no item of '
+                       'this area was answered and no operations KPI is mapped to it. It is left out of the Overall '
+                       'Alignment Index, whose weights are shared by the other areas.</p>',
+                       kicker="Area deep dive · not scored")
     row = a.areas.loc[area]
     items = a.items[a.items["area"] == area]
     if "suppressed" in items:
