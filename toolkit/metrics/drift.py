@@ -1,24 +1,28 @@
 """Drift between two waves: bootstrap intervals Holm-adjusted over every comparison (DESIGN 2.1).
 
-Each difference gets a bootstrap p-value (twice the share of draws on the
-far side of 0) and, at its Holm step, a percentile interval of confidence
-``1 - 0.05 / (m - i + 1)`` over the ``m`` comparisons reported; a change is
-significant only when that adjusted interval excludes 0.
+Each difference gets a bootstrap standard error (SD of the difference
+draws), a normal-theory p-value and, at its Holm step, the interval
+``difference +- z_{1 - level/2} * SE`` with level ``0.05 / (m - i + 1)`` over
+the ``m`` comparisons reported; a change is significant only when that
+adjusted interval excludes 0. (Percentile intervals at Holm's extreme levels,
+0.05 / 13 two-sided, would rest on one or two of 1000 draws and run narrow:
+a simulation gave 9 % false alarms instead of <= 5 %.)
 """
 from __future__ import annotations
 
+from statistics import NormalDist
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from toolkit.metrics.bootstrap import interval
 from toolkit.metrics.multiplicity import FAMILY_ALPHA, holm
 from toolkit.model import AREA
 
 DRIFT_COLUMNS = [AREA, "metric", "previous", "current", "difference", "lo", "hi", "significant",
                  "p_value", "p_holm"]
 OVERALL = "overall"  # the ``area`` of the OAI row
+_NORMAL = NormalDist()
 
 
 def drift_table(previous: Mapping[tuple[str, str], tuple[float, np.ndarray]],
@@ -58,15 +62,20 @@ def drift_table(previous: Mapping[tuple[str, str], tuple[float, np.ndarray]],
         d = np.asarray(cur_draws[:m], dtype=float) - np.asarray(prev_draws[:m], dtype=float)
         d = d[~np.isnan(d)]
         diff = cur_point - prev_point
-        p = float("nan") if d.size == 0 or np.isnan(diff) else \
-            float(min(1.0, 2.0 * min(np.mean(d <= 0), np.mean(d >= 0))))
-        diffs.append(d)
+        se = float(d.std(ddof=1)) if d.size >= 2 else float("nan")
+        if np.isnan(diff) or np.isnan(se):
+            p = float("nan")
+        elif se == 0:
+            p = 1.0 if diff == 0 else 0.0
+        else:
+            p = float(2.0 * (1.0 - _NORMAL.cdf(abs(diff) / se)))
+        diffs.append((diff, se))
         rows.append({AREA: key[0], "metric": key[1], "previous": prev_point, "current": cur_point,
                      "difference": diff, "p_value": p})
     out = pd.DataFrame(rows, columns=DRIFT_COLUMNS)
     p_holm, level = holm(out["p_value"].to_numpy(dtype=float), alpha)
-    bounds = [interval(d, 1.0 - lv) if not np.isnan(lv) else (float("nan"), float("nan"))
-              for d, lv in zip(diffs, level)]
+    bounds = [(diff - _NORMAL.inv_cdf(1 - lv / 2) * se, diff + _NORMAL.inv_cdf(1 - lv / 2) * se)
+              if not np.isnan(lv) else (float("nan"), float("nan")) for (diff, se), lv in zip(diffs, level)]
     out["lo"] = [b[0] for b in bounds]
     out["hi"] = [b[1] for b in bounds]
     out["p_holm"] = p_holm
