@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from toolkit.model import AREA_LABELS
 from toolkit.slides.base import Slide, chart, esc, section
 
 
@@ -42,7 +43,34 @@ def heatmap_slide(story) -> Slide:
     k = story.client.config.privacy.min_group_size
     body += (f'<p class="oat-caption">Perception 0–100 by department. Hatched cells are suppressed: fewer than {k} '
              'respondents, or hidden so that a small group cannot be recovered by subtraction.</p>')
+    body += units_caption(story)
     return section("Consistency across the organisation", body, kicker="Department × area")
+
+
+def units_caption(story) -> str:
+    """Method v2 (DESIGN 2.1): do departments differ (ICC(1), permutation test), the named outlier unit,
+    and which department consistencies are too few to judge."""
+    a = story.assessment
+    parts = []
+    units = getattr(a, "between_units", None)
+    if units is not None and len(units):
+        differ = [AREA_LABELS.get(r["area"], r["area"]) for _, r in units.iterrows() if r["departments_differ"]]
+        parts.append("Departments differ beyond chance (ICC(1), permutation test, p < 0.05) in "
+                     + ", ".join(differ) + "." if differ else
+                     "No area shows departments differing beyond what reshuffling people gives by chance.")
+        shown = set(a.departments.loc[~a.departments.get("suppressed", pd.Series(False, index=a.departments.index))
+                                      .fillna(False).astype(bool), "department"])
+        for _, r in units.iterrows():
+            if r["outlier"] and r["outlier"] in shown:
+                parts.append(f"{r['outlier']} sits {abs(r['outlier_gap']):.0f} points below the other departments "
+                             f"in {AREA_LABELS.get(r['area'], r['area'])} (95 % interval "
+                             f"{abs(r['outlier_hi']):.0f} to {abs(r['outlier_lo']):.0f} below).")
+    few = a.departments.get("consistency_note")
+    if few is not None and (few == "too few to judge agreement").any():
+        k = story.client.config.min_consistency_group
+        parts.append(f"Department consistency is shown only from {k} respondents; smaller departments: "
+                     "too few to judge agreement.")
+    return f'<p class="oat-caption">{esc(" ".join(parts))}</p>' if parts else ""
 
 
 def perception_gap_slide(story) -> Slide:
@@ -57,9 +85,15 @@ def perception_gap_slide(story) -> Slide:
     body = chart(lambda ax: plot_perception_gap(gaps, ax=ax, title=None), alt="Perception gap by level")
     flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
     if len(flagged):
-        body += f'<p class="oat-caption">{len(flagged)} gap(s) of 10 points or more (highlighted): executives see alignment the organisation does not feel.</p>'
+        detail = "; ".join(f"{AREA_LABELS.get(r['area'], r['area'])}, {r['group_a']} vs {r['group_b']}: "
+                           f"{r['gap']:+.0f} points (95 % interval {r['lo']:.0f} to {r['hi']:.0f})"
+                           for _, r in flagged.iterrows() if "lo" in flagged)
+        body += (f'<p class="oat-caption">{len(flagged)} blind spot(s), highlighted: gaps of 10 points or more whose '
+                 f'95 % interval, adjusted for the {int(gaps["p_value"].notna().sum())} comparisons made, excludes '
+                 f'zero. {esc(detail)}.</p>')
     else:
-        body += '<p class="oat-caption">No gap reaches 10 points: leaders and staff broadly see the same picture.</p>'
+        body += ('<p class="oat-caption">No leadership blind spot: no gap reaches 10 points with an interval, '
+                 'adjusted for the number of comparisons, that excludes zero.</p>')
     return section("Perception gap by level", body, kicker="Leadership blind spots")
 
 
