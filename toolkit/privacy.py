@@ -357,6 +357,20 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
     return out
 
 
+def _protect_units(units: pd.DataFrame | None, departments: pd.DataFrame, k: int) -> pd.DataFrame | None:
+    """The outlier unit (method v2) is named only when its department's result is shown in that area."""
+    if units is None:
+        return None
+    shown = {(a, d) for a, d, s in zip(departments[AREA], departments["department"], departments[SUPPRESSED]) if not s}
+    out = units.copy()
+    hidden = np.array([bool(o) and (a, o) not in shown for a, o in zip(out[AREA], out["outlier"])], dtype=bool)
+    out.loc[hidden, "outlier"] = ""
+    out.loc[hidden, "outlier_n"] = 0
+    for col in ("outlier_gap", "outlier_lo", "outlier_hi"):
+        out.loc[hidden, col] = np.nan
+    return out
+
+
 def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
     """Return a new, protected `Assessment`: small groups suppressed (DESIGN 2.2).
 
@@ -414,6 +428,7 @@ def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
     return replace(assessment, areas=areas, oai=oai, principal_gap=gap, items=items, departments=departments,
                    levels=levels, coverage=coverage, perception_gaps=gaps, drift=drift, benchmark=benchmark,
                    drivers=drivers.copy() if drivers is not None else None, warnings=warnings, protected=True,
+                   between_units=_protect_units(getattr(assessment, "between_units", None), departments, k),
                    kpis=assessment.kpis.copy(), kpi_departments=assessment.kpi_departments.copy())
 
 
