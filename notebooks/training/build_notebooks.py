@@ -61,7 +61,7 @@ Name the three costs in a few words each (a list of three strings)."""),
 
 Every area gets an **alignment** score `A` (perception, consistency and KPI evidence combined) and every client
 weights the areas by what its strategy depends on. The **principal gap** is the area with the largest
-`weight x (100 - A)`: the shortfall that costs the strategy most. It is not always the lowest score.
+`weight x (75 - A)` among areas below 75 (an aligned area is never the principal gap): the shortfall that costs the strategy most. It is not always the lowest score.
 
 ### Exercise 1.3 - a fictional firm
 Here is a fictional firm's table. Which area is its principal gap? (Compute it with pandas.)"""),

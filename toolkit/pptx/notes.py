@@ -61,7 +61,7 @@ def summary_notes(story) -> list[str]:
     return [f"OAI {num(oai.get('value'))}, 90 % interval {num(oai.get('lo'))}–{num(oai.get('hi'))}, "
             f"{n_of(oai.get('n'))} respondents.",
             "Method: the Overall Alignment Index is the strategy-weighted mean of the four areas' alignment "
-            "scores; the principal gap is the area with the largest weight × (100 − alignment).",
+            "scores; the principal gap is the area below 75 with the largest weight × (75 − alignment).",
             *[area_line(row) for _, row in story.assessment.areas.iterrows()],
             respondents(story)]
 

@@ -75,11 +75,12 @@ def judge_toy_gap(answer: Any, data: TrainingData) -> CheckResult:
     if chosen is None:
         return CheckResult("1-principal-gap", "failed", f"{answer!r} is not an area.", "answer with an area id.")
     if chosen == correct:
-        return CheckResult("1-principal-gap", "passed", f"{AREA_LABELS[chosen]}: weight x (100 - alignment) "
-                           f"= {firm.loc[chosen, 'weight'] * (100 - firm.loc[chosen, 'alignment']):.1f} is the largest.")
+        return CheckResult("1-principal-gap", "passed", f"{AREA_LABELS[chosen]}: weight x (75 - alignment) "
+                           f"= {firm.loc[chosen, 'weight'] * (75 - firm.loc[chosen, 'alignment']):.1f} is the largest "
+                           "among the areas below 75.")
     if chosen == firm["alignment"].idxmin():
         return CheckResult("1-principal-gap", "failed", f"{AREA_LABELS[chosen]} has the lowest alignment, but "
                            "it matters little to this firm's strategy.",
-                           "the principal gap is the largest weight x (100 - alignment).")
+                           "the principal gap is the largest weight x (75 - alignment) among areas below 75.")
     return CheckResult("1-principal-gap", "failed", f"{AREA_LABELS[chosen]} is not the largest weighted "
-                       "shortfall.", "compute weight x (100 - alignment) for every area.")
+                       "shortfall.", "compute weight x (75 - alignment) for every area below 75.")
