@@ -210,7 +210,7 @@ def test_a_wholly_wrong_column_is_summarised(client: Path) -> None:
     assert len(cx01) == CAP_SHOWN + 1
     assert [p.row for p in cx01[:CAP_SHOWN]] == list(range(2, 2 + CAP_SHOWN))
     assert cx01[-1].row is None and f"{n - CAP_SHOWN} more rows" in cx01[-1].message
-    assert {p.column for p in problems} == {"CX01", "CX02", "MS01"}
+    assert {p.column for p in problems if p.reason != "unmatched_department"} == {"CX01", "CX02", "MS01"}
 
 
 def test_two_hundred_identical_problems_are_all_listed(client: Path) -> None:

@@ -22,6 +22,8 @@ carry out its strategy, and produce the alignment assessment deck.
 
 Typical session:
   alignment new-client acme --name "Acme Ltd"   scaffold client_data/acme/
+  alignment map export.csv --out client_data/acme/mapping.yaml
+                                                draft a mapping for a survey tool's export
   alignment validate client_data/acme           list every problem in the data
   alignment report client_data/acme             one deck: reports/acme/<wave>/
   alignment batch client_data                   every client, in parallel
@@ -47,15 +49,39 @@ def _clients_in(path: Path) -> list[Path]:
     return sorted(p for p in path.iterdir() if p.is_dir() and (p / "client.yaml").exists()) if path.is_dir() else [path]
 
 
+WARNINGS_SHOWN = 10
+
+
 def _problem_table(problems) -> str:
-    """Problems as an aligned table: file, row, column, reason, then the message."""
+    """Problems as an aligned table: file, row, column, reason, then the message (paths never cut)."""
     rows = [("file", "row", "column", "reason", "problem")]
     rows += [(p.file, "" if p.row is None else str(p.row), p.column or "", p.reason,
               ("warning: " if p.severity == "warning" else "") + p.message) for p in problems]
-    widths = [min(max(len(r[i]) for r in rows), 36) for i in range(4)]
-    lines = ["  ".join(c[:w].ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4] for r in rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    widths[2] = min(widths[2], 36)  # long column names push their line rather than being cut
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4] for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  -------")
     return "\n".join(lines)
+
+
+def _count(problems, severity: str) -> int:
+    return sum(p.count for p in problems if p.severity == severity)
+
+
+def print_warnings(problems, *, shown: int = WARNINGS_SHOWN, file=None) -> None:
+    """Print the warning totals by reason, then the first ``shown`` warning lines."""
+    from toolkit.intake.problems import summarise
+
+    warnings = [p for p in problems if p.severity == "warning"]
+    if not warnings:
+        return
+    print(summarise(warnings), file=file)
+    # the first few, and every line that stands for many ("... and 13,029 more rows")
+    picked = [p for i, p in enumerate(warnings) if i < shown or p.count > 1]
+    print(_problem_table(picked), file=file)
+    if len(picked) < len(warnings):
+        print(f"... {len(warnings) - len(picked)} more warning lines: `alignment validate --json` lists them all",
+              file=file)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -67,17 +93,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     report, worst = {}, EXIT_OK
     for folder in folders:
+        name = folder.resolve().name
         problems = validate_client(folder)
         errors = [p for p in problems if p.severity == "error"]
-        warnings = [p for p in problems if p.severity == "warning"]
-        report[folder.name] = [p.as_dict() for p in problems]
+        report[name] = [p.as_dict() for p in problems]
         if errors:
             worst = EXIT_INVALID
         if not args.json:
             status = "INVALID" if errors else "ok"
-            print(f"{folder.name}: {status} ({len(errors)} error(s), {len(warnings)} warning(s))")
+            n_err, n_warn = _count(problems, "error"), _count(problems, "warning")
+            print(f"{name}: {status} ({n_err:,} error{'s' if n_err != 1 else ''}, "
+                  f"{n_warn:,} warning{'s' if n_warn != 1 else ''})")
+            if errors:
+                from toolkit.intake.problems import summarise
+
+                print(summarise(errors, "error"))
+                print(_problem_table(errors))
+            print_warnings(problems)
             if problems:
-                print(_problem_table(errors + warnings if errors else warnings))
                 print()
     if args.json:
         print(json.dumps(report, indent=2))
@@ -113,6 +146,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = run_report(args.client_dir, out_dir=args.out, formats=args.formats,
                         parameters=_parameters(args.parameter), wave=args.wave)
     print(f"{result.client_id} {result.wave}: deck written to {result.out_dir} in {result.seconds:.1f} s")
+    print_warnings(result.problems)
     for note in result.notes:
         print(f"note: {note}")
     return EXIT_OK
@@ -149,6 +183,44 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_map(args: argparse.Namespace) -> int:
+    from toolkit.intake.draft import draft_mapping
+
+    export = Path(args.export)
+    if not export.is_file():
+        print(f"no such export: {export}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        draft = draft_mapping(export)
+    except UnicodeError as exc:
+        name = getattr(exc, "name", None)
+        print(f"cannot read {export}: " + (f"it looks like {name}; save it as UTF-8" if name else str(exc)),
+              file=sys.stderr)
+        return EXIT_INVALID
+    if args.out is None:
+        print(draft.mapping_yaml, end="")
+        if draft.questions_csv:
+            print("\n# questions.csv (draft):\n" + draft.questions_csv, end="")
+    else:
+        out = Path(args.out)
+        for target in [out] + ([out.with_name("questions.csv")] if draft.questions_csv else []):
+            if target.exists() and not args.force:
+                print(f"{target} exists; use --force to replace it", file=sys.stderr)
+                return EXIT_INVALID
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(draft.mapping_yaml, encoding="utf-8")
+        print(f"{draft.shape} export: wrote {out}")
+        if draft.questions_csv:
+            out.with_name("questions.csv").write_text(draft.questions_csv, encoding="utf-8")
+            print(f"wrote {out.with_name('questions.csv')} (questions unlike the firm's bank; check their areas)")
+    print(f"could not decide {len(draft.undecided)} thing(s)" + (":" if draft.undecided else ""), file=sys.stderr)
+    for u in draft.undecided:
+        print(f"  - {u}", file=sys.stderr)
+    print(f"next: copy the export as interviews{export.suffix.lower()} next to mapping.yaml, then "
+          "`alignment validate CLIENT_DIR`", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_new_client(args: argparse.Namespace) -> int:
     from toolkit.scaffold import new_client
 
@@ -156,6 +228,15 @@ def cmd_new_client(args: argparse.Namespace) -> int:
     print(f"created {path}\n  1. edit {path / 'client.yaml'} (strategy, weights, KPIs)\n"
           f"  2. fill in {path / 'interviews.xlsx'} and {path / 'operations.csv'}\n"
           f"  3. alignment validate {path}")
+    return EXIT_OK
+
+
+def cmd_course_start(args: argparse.Namespace) -> int:
+    from toolkit.training.course import start_course
+
+    path = start_course(Path(args.dir))
+    print(f"created your course workspace in {path}\n  jupyter lab {path}\n"
+          f"  then open 01-what-is-alignment.ipynb (the method is in {path / 'method.md'})")
     return EXIT_OK
 
 
@@ -174,6 +255,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="a client folder or a folder of client folders")
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("map", help="draft a mapping.yaml from a survey tool's export",
+                       description="Read a survey export (Qualtrics, SurveyMonkey, Microsoft Forms, Google Forms, "
+                                   "one-row-per-answer; CSV or XLSX) and draft a commented mapping.yaml, plus a "
+                                   "questions.csv when questions are unlike the firm's bank. Says what it could "
+                                   "not decide. Then: `alignment validate` and edit until clean.")
+    p.add_argument("export", metavar="EXPORT", help="the export file (.csv or .xlsx)")
+    p.add_argument("--out", default=None, help="write the draft here (e.g. client_data/acme/mapping.yaml); "
+                                                "default: print it")
+    p.add_argument("--force", action="store_true", help="replace an existing mapping.yaml/questions.csv")
+    p.set_defaults(func=cmd_map)
 
     p = sub.add_parser("report", help="produce one client's assessment deck",
                        description="Validate a client, execute notebooks/assessment.ipynb for it with papermill in a "
@@ -224,6 +316,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True, help="the client's display name")
     p.add_argument("--client-data", default="client_data", help="folder of clients (default: client_data)")
     p.set_defaults(func=cmd_new_client)
+
+    p = sub.add_parser("course", help="the training course: start a learner's workspace",
+                       description="Training course for new analysts (notebooks/training).")
+    course = p.add_subparsers(dest="course_command", metavar="ACTION", required=True)
+    c = course.add_parser("start", help="copy the exercises and training data into a new workspace",
+                          description="Copy the exercise notebooks, the training data and the method page into "
+                                      "DIR, without the solutions or the trainer guide (trainers use `make lab` "
+                                      "on the repository, which keeps them). DIR must be new or empty.")
+    c.add_argument("dir", nargs="?", default="alignment-course", metavar="DIR",
+                   help="the workspace folder (default: alignment-course)")
+    c.set_defaults(func=cmd_course_start)
     return parser
 
 

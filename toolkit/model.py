@@ -148,6 +148,10 @@ class Problem:
         The offending value and what would have been accepted.
     severity
         ``"error"`` blocks a run; ``"warning"`` is reported and the run goes on.
+    count
+        How many occurrences this one problem stands for (a summary line such
+        as "... and 13,029 more rows" or "15 duplicate rows dropped"); totals
+        are the sum of counts, never the number of lines.
     """
 
     file: str
@@ -158,6 +162,7 @@ class Problem:
     found: str | None = None
     expected: str | None = None
     severity: Severity = "error"
+    count: int = 1
 
     def location(self) -> str:
         """Return ``row 15, column 'Q07'`` style text (empty when neither is known)."""
@@ -173,7 +178,7 @@ class Problem:
         return {
             "file": self.file, "row": self.row, "column": self.column,
             "reason": self.reason, "expected": self.expected, "found": self.found,
-            "severity": self.severity, "message": self.message,
+            "severity": self.severity, "message": self.message, "count": self.count,
         }
 
 

@@ -256,7 +256,8 @@ def run_report(
         "parameters": params, "formats": list(fmts), "wave": wave or ""})
     if skip_unchanged and is_current(final, fingerprint["input_hash"], fmts):
         return ReportResult(client.client_id, client.wave, "unchanged", final,
-                            time.perf_counter() - started, "inputs unchanged since the last good run")
+                            time.perf_counter() - started, "inputs unchanged since the last good run",
+                            problems=list(client.warnings))
 
     staging = final.parent / f"{STAGING.format(wave=client.wave)}{os.getpid()}@{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
@@ -272,6 +273,10 @@ def run_report(
         _check_summary(staging / "summary.json")
         notes += _export(executed, staging, fmts, client.config.name, client.wave, timings)
         _strip_stderr(executed)
+        from toolkit.privacy.paths import relative_map, scrub_paths
+
+        scrub_paths(executed, relative_map(client_dir, staging,  # no absolute path is published (DESIGN 2.2)
+                                           {"portfolio_dir": out_dir, "notebook": notebook.parent}))
         record = {
             "schema_version": RUN_SCHEMA_VERSION, "client_id": client.client_id, "wave": client.wave,
             "status": "ok", "toolkit_version": __version__, **fingerprint,
@@ -289,7 +294,8 @@ def run_report(
     shutil.rmtree(final.parent / f"{client.wave}.failed", ignore_errors=True)
     seconds = time.perf_counter() - started
     log.info("%s %s: published %s in %.1f s", client.client_id, client.wave, final, seconds)
-    return ReportResult(client.client_id, client.wave, "ok", final, seconds, "published", notes=notes)
+    return ReportResult(client.client_id, client.wave, "ok", final, seconds, "published", notes=notes,
+                        problems=list(client.warnings))
 
 
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Path, wave: str) -> None:

@@ -45,6 +45,15 @@ def _delete(name: str):
     return edit
 
 
+def _extra_column(name: str, header: str):
+    """A column more: its name in the header, an empty field on every data row."""
+    def edit(folder: Path) -> None:
+        p = folder / name
+        lines = p.read_text().splitlines()
+        p.write_text("\n".join([lines[0] + "," + header] + [line + "," for line in lines[1:]]) + "\n")
+    return edit
+
+
 def _tidy_then(*edits):
     def edit(folder: Path) -> None:
         p = folder / "interviews.csv"
@@ -70,14 +79,13 @@ CASES = {
     "misspelt-department-column": _sub("interviews.csv", "respondent_id,department,", "respondent_id,departement,"),
     "missing-value-column": _sub("operations.csv", "period,value", "period,val"),
     "roster-without-name": _write("roster.csv", "person\nAnn Smith\n"),
-    "unknown-column-tidy": _tidy_then(
-        _sub("interviews.csv", "question_id,rating\n", "question_id,rating,notes\n")),
-    "unknown-column-operations": _sub("operations.csv", "period,value\n", "period,value,comment\n"),
+    "unknown-column-tidy": _tidy_then(_extra_column("interviews.csv", "notes")),
+    "unknown-column-operations": _extra_column("operations.csv", "comment"),
     "rating-out-of-range": _sub("interviews.csv", "R03,Sales,frontline,3,2,", "R03,Sales,frontline,3,7,"),
     "rating-zero": _sub("interviews.csv", "R06,Operations,frontline,2,3,2,1,", "R06,Operations,frontline,2,3,2,0,"),
     "rating-not-a-number": _sub("interviews.csv", "R05,Operations,manager,4,4,3,3,4,", "R05,Operations,manager,4,4,3,3,four,"),
     "rating-not-a-number-tidy": _tidy_then(_sub("interviews.csv", "R02,Sales,manager,PP01,3", "R02,Sales,manager,PP01,3+")),
-    "unknown-question-wide": _sub("interviews.csv", ",OUT01\n", ",OUT01,CX99\n"),
+    "unknown-question-wide": _extra_column("interviews.csv", "CX99"),
     "unknown-question-tidy": _tidy_then(_sub("interviews.csv", "R04,Operations,executive,UC02", "R04,Operations,executive,UC2")),
     "unknown-level": _sub("interviews.csv", "R02,Sales,manager,", "R02,Sales,VP,"),
     "missing-respondent-id": _sub("interviews.csv", "R05,Operations,manager,", ",Operations,manager,"),

@@ -35,5 +35,5 @@ def report_extra_columns(frame: pd.DataFrame, allowed: list[str], file: str, log
             hint = f"; did you mean {close[0]!r}?" if close else ";"
             log_.add(file, "unknown_column",
                      f"column {col!r} is not expected here{hint} expected columns are {allowed} "
-                     "(drop or rename it in mapping.yaml)",
+                     "(drop, rename or, for a question, ignore it in mapping.yaml)",
                      row=1, column=str(col), found=str(col), expected=", ".join(allowed))

@@ -1,6 +1,7 @@
 """Reading client tables: find the file, sniff encoding and delimiter, number the rows.
 
-CSV files may be UTF-8 (with or without a byte-order mark) or Windows-1252,
+CSV files may be UTF-8 (with or without a byte-order mark), UTF-16, Windows-1252
+or the encoding ``mapping.yaml`` names,
 and comma-, semicolon-, tab- or pipe-delimited (European exports use ``;``
 with a decimal comma). XLSX workbooks are read from a named sheet when
 present, else the first sheet; the header is row 1.
@@ -25,6 +26,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from toolkit.intake.csvtext import (guess_east_asian, ragged_rows, read_ragged, report_encoding,
+                                    report_ragged)
 from toolkit.intake.problems import ProblemLog
 
 log = logging.getLogger("toolkit")
@@ -76,20 +79,35 @@ def find_table(folder: Path, stem: str) -> list[Path]:
 
 
 def sniff_encoding(raw: bytes) -> str:
-    """Return the codec of CSV bytes: ``utf-8-sig`` (BOM), ``utf-8`` or ``cp1252``.
+    """Return the codec of CSV bytes: a BOM's (UTF-8/16/32), UTF-16 without BOM, ``utf-8`` or ``cp1252``.
+
+    Raises `EncodingGuess` when the bytes are not UTF-8 and look like an East
+    Asian encoding (Shift-JIS, GBK, Big5, EUC-KR): reading them as Windows-1252
+    would garble every character, so the user names the encoding instead.
 
     Examples
     --------
     >>> sniff_encoding(b"\\xef\\xbb\\xbfa,b"), sniff_encoding(b"caf\\xc3\\xa9"), sniff_encoding(b"caf\\xe9")
     ('utf-8-sig', 'utf-8', 'cp1252')
+    >>> sniff_encoding("a,b".encode("utf-16"))
+    'utf-16'
     """
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return codec
+    head = raw[:4096]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):  # ASCII text as UTF-16: every other byte is 0
+        return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        pass
+    else:
+        return "utf-8"
+    guess_east_asian(raw)  # raises EncodingGuess rather than garble it as cp1252
+    return "cp1252"
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -110,7 +128,8 @@ def sniff_delimiter(header_line: str) -> str:
 
 def read_table(path: Path, root: Path, log_: ProblemLog, *, skip_rows: int = 0,
                sheet: str | None = None, default_sheet: str | None = None,
-               numeric: Callable[[list[str]], list[str]] | None = None) -> Table | None:
+               numeric: Callable[[list[str]], list[str]] | None = None,
+               encoding: str | None = None) -> Table | None:
     """Read one CSV or XLSX table; on failure record a problem and return None.
 
     Parameters
@@ -130,20 +149,29 @@ def read_table(path: Path, root: Path, log_: ProblemLog, *, skip_rows: int = 0,
         Given the CSV header, the columns worth reading straight as floats (a
         speed-up for a million KPI values); if any cell is not a number the
         file is read again as text, so problems are still reported per cell.
+    encoding
+        The CSV codec (``mapping.yaml``'s ``encoding:``); default: sniffed
+        (BOM, UTF-16, UTF-8, else Windows-1252; East Asian bytes are an
+        ``unknown_encoding`` problem, never read garbled). Rows whose field
+        count differs from the header's are ``ragged_row`` errors.
     """
     file = display_path(path, root)
     try:
         if path.suffix.lower() == ".xlsx":
             frame, delim = _read_xlsx(path, skip_rows, sheet, default_sheet), ""
         else:
-            frame, delim = _read_csv(path, skip_rows, numeric)
+            frame, delim, ragged = _read_csv(path, skip_rows, numeric, encoding)
+            report_ragged(ragged, file, log_)
     except _Empty:
         log_.add(file, "empty_file", "the file is empty; expected a header row and data")
         return None
     except KeyError as exc:  # missing sheet
         log_.add(file, "unreadable_file", str(exc.args[0]), found=sheet, expected="an existing sheet")
         return None
-    except (pd.errors.ParserError, UnicodeDecodeError, zipfile.BadZipFile, OSError, ValueError,
+    except UnicodeError as exc:  # EncodingGuess or a codec failure: the fix is `encoding:` in mapping.yaml
+        report_encoding(exc, path, file, log_)
+        return None
+    except (pd.errors.ParserError, zipfile.BadZipFile, OSError, ValueError,
             _CalamineError) as exc:
         log_.add(file, "unreadable_file", f"cannot read the file: {exc}".strip())
         return None
@@ -165,16 +193,19 @@ class _Empty(Exception):
     pass
 
 
-def _read_csv(path: Path, skip_rows: int,
-              numeric: Callable[[list[str]], list[str]] | None) -> tuple[pd.DataFrame, str]:
+def _read_csv(path: Path, skip_rows: int, numeric: Callable[[list[str]], list[str]] | None,
+              encoding: str | None = None) -> tuple[pd.DataFrame, str, list[tuple[int, int, int]]]:
     raw = path.read_bytes()
-    encoding = sniff_encoding(raw)
+    encoding = encoding or sniff_encoding(raw)
     text_head = raw[:65536].decode(encoding, errors="replace")
     del raw
     if not text_head.strip():
         raise _Empty
     header_line = text_head.lstrip("\ufeff").splitlines()[0]
     delim = sniff_delimiter(header_line)
+    ragged = ragged_rows(path, encoding, delim)
+    if ragged:
+        return read_ragged(path, encoding, delim, skip_rows), delim, ragged
     options = dict(sep=delim, encoding=encoding, keep_default_na=False, na_values=[""], skip_blank_lines=False,
                    skiprows=range(1, 1 + skip_rows) if skip_rows else None)
     fast = numeric([c.strip() for c in next(csv.reader([header_line], delimiter=delim), [])]) if numeric else []
@@ -182,10 +213,10 @@ def _read_csv(path: Path, skip_rows: int,
         if fast:
             try:
                 types = defaultdict(lambda: str, {c: "float64" for c in fast})
-                return pd.read_csv(path, dtype=types, **options), delim
+                return pd.read_csv(path, dtype=types, **options), delim, []
             except (ValueError, TypeError):
                 pass  # some cell is not a number: read as text and report it
-        return pd.read_csv(path, dtype=str, **options), delim
+        return pd.read_csv(path, dtype=str, **options), delim, []
     except pd.errors.EmptyDataError as exc:
         raise _Empty from exc
 

@@ -50,6 +50,7 @@ Label matching ignores case and surrounding or repeated whitespace.
 """
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import re
 from pathlib import Path
@@ -57,7 +58,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from toolkit.intake.config import read_yaml, validate_model
 from toolkit.intake.files import display_path, text_column
@@ -215,13 +216,38 @@ class Long(_Strict):
     attributes: dict[str, str] = Field(default_factory=dict)
 
 
+class RowFilter(_Strict):
+    """Which rows to keep: ``keep`` rows whose column holds a listed value, ``drop`` the others listed.
+
+    Values match any case and spacing; ``*`` and ``?`` are wildcards (``"*@example.com"``).
+    """
+
+    keep: dict[str, list[str | float]] = Field(default_factory=dict)
+    drop: dict[str, list[str | float]] = Field(default_factory=dict)
+
+
 class TableMapping(_Strict):
     """Options shared by every table."""
 
     sheet: str | None = None
     skip_rows: int = Field(default=0, ge=0)
+    encoding: str | None = None
     rename: dict[str, str] = Field(default_factory=dict)
     drop: list[str] = Field(default_factory=list)
+    filter: RowFilter = Field(default_factory=RowFilter)
+    recode: dict[str, dict[str, str | float | None]] = Field(default_factory=dict)
+    drop_duplicates: bool = False
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_codec(cls, encoding: str | None) -> str | None:
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ValueError(f"unknown encoding {encoding!r}; e.g. utf-8, utf-16, cp1252, "
+                                 "shift_jis, latin-1") from None
+        return encoding
 
 
 class InterviewsMapping(TableMapping):
@@ -231,6 +257,8 @@ class InterviewsMapping(TableMapping):
     not_applicable: list[str | float] = Field(default_factory=list)
     levels: Levels = Field(default_factory=Levels)
     long: Long | None = None
+    ignore: list[str] = Field(default_factory=list)
+    aliases: dict[str, str] = Field(default_factory=dict)
 
 
 class Mapping(_Strict):
@@ -239,6 +267,16 @@ class Mapping(_Strict):
     interviews: InterviewsMapping = Field(default_factory=InterviewsMapping)
     operations: TableMapping = Field(default_factory=TableMapping)
     excerpts: TableMapping = Field(default_factory=TableMapping)
+    _file: str = PrivateAttr(default="mapping.yaml")
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    def where(self, key: str) -> tuple[str, int | None]:
+        """Return ``(mapping file, line)`` of a key path such as ``interviews.long.answer``."""
+        line = self._lines.get(key)
+        while line is None and "." in key:
+            key = key.rsplit(".", 1)[0]
+            line = self._lines.get(key)
+        return self._file, line
 
 
 def load_mapping(folder: Path, root: Path, log_: ProblemLog) -> Mapping | None:
@@ -249,7 +287,10 @@ def load_mapping(folder: Path, root: Path, log_: ProblemLog) -> Mapping | None:
     data, lines = read_yaml(path, root, log_, reason="bad_mapping")
     if data is None:
         return None
-    return validate_model(Mapping, data, display_path(path, root), log_, lines, reason="bad_mapping")
+    mapping = validate_model(Mapping, data, display_path(path, root), log_, lines, reason="bad_mapping")
+    if mapping is not None:
+        mapping._file, mapping._lines = display_path(path, root), lines
+    return mapping
 
 
 def drop_columns(frame: pd.DataFrame, patterns: list[str] = (), *, identifying: bool = True) -> pd.DataFrame:

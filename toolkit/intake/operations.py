@@ -10,7 +10,8 @@ import pandas as pd
 
 from toolkit.intake.columns import report_extra_columns, require_columns
 from toolkit.intake.files import Table, text_codes
-from toolkit.intake.mapping import TableMapping, drop_columns, rename_columns
+from toolkit.intake.mapping import Mapping, TableMapping
+from toolkit.intake.shaping import shape_table
 from toolkit.intake.periods import PERIOD_EXPECTED, parse_period
 from toolkit.intake.problems import ProblemLog
 from toolkit.model import DEPARTMENT, KPI, OPERATIONS_COLUMNS, PERIOD, PERIOD_START, VALUE
@@ -47,7 +48,7 @@ def _at(labels: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def read_operations(table: Table, mapping: TableMapping, kpi_ids: list[str] | None,
-                    log_: ProblemLog) -> pd.DataFrame | None:
+                    log_: ProblemLog, *, root_mapping: Mapping | None = None) -> pd.DataFrame | None:
     """Check and canonicalise the operations table; None when its columns are unusable.
 
     Parameters
@@ -62,7 +63,7 @@ def read_operations(table: Table, mapping: TableMapping, kpi_ids: list[str] | No
     row is left out).
     """
     file = table.file
-    frame = rename_columns(drop_columns(table.frame, mapping.drop), mapping.rename, OPERATIONS_COLUMNS)
+    frame = shape_table(table.frame, mapping, "operations", OPERATIONS_COLUMNS, file, log_, root_mapping)
     if not require_columns(frame, OPERATIONS_COLUMNS, file, log_):
         return None
     report_extra_columns(frame, OPERATIONS_COLUMNS, file, log_)

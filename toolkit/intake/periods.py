@@ -7,6 +7,8 @@ month      ``2026-03``, ``2026/03``, ``03/2026``,        ``2026-03``
            ``Mar 2026``, ``March 2026``, ``Mar-26``
 quarter    ``2026Q1``, ``2026-Q1``, ``2026 Q1``,          ``2026-Q1``
            ``Q1 2026``, ``Q1-2026``
+week       ``1999-W05``, ``1999W05``, ``1999-W5``        ``1999-W05``
+           (ISO 8601 weeks, Monday first)
 date       ``2026-03-15``, Excel date cells,             ``2026-03-15``
            Excel serial numbers
 =========  ===========================================  ==============
@@ -21,7 +23,9 @@ import re
 import numpy as np
 import pandas as pd
 
-PERIOD_EXPECTED = "a month (2026-03, Mar 2026), quarter (2026Q1, 2026-Q1, Q1 2026) or date (2026-03-15)"
+PERIOD_EXPECTED = ("a month (2026-03, Mar 2026), quarter (2026Q1, 2026-Q1, Q1 2026), ISO week (2026-W05) "
+                   "or date (2026-03-15)")
+_WEEK = re.compile(r"^(?P<y>\d{4})\s*-?\s*W(?P<w>\d{1,2})$", re.I)
 _QUARTER = [re.compile(r"^(?P<y>\d{4})\s*[-/ ]?\s*Q(?P<q>[1-4])$", re.I),
             re.compile(r"^Q(?P<q>[1-4])\s*[-/ ]?\s*(?P<y>\d{4})$", re.I)]
 _MONTH_NUM = [re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$"), re.compile(r"^(?P<m>\d{1,2})[-/.](?P<y>\d{4})$")]
@@ -41,6 +45,8 @@ def parse_period(value: object) -> tuple[str, pd.Timestamp] | None:
     ('2026-Q1', Timestamp('2026-01-01 00:00:00'))
     >>> parse_period("Mar 2026")[0], parse_period("2026-03-15")[0], parse_period("2026-13")
     ('2026-03', '2026-03-15', None)
+    >>> parse_period("1999-W05")
+    ('1999-W05', Timestamp('1999-02-01 00:00:00'))
     """
     if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
         ts = pd.Timestamp(value).normalize()
@@ -53,6 +59,13 @@ def parse_period(value: object) -> tuple[str, pd.Timestamp] | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    m = _WEEK.match(text)
+    if m:
+        try:
+            day = dt.date.fromisocalendar(int(m["y"]), int(m["w"]), 1)
+        except ValueError:
+            return None
+        return f"{int(m['y']):04d}-W{int(m['w']):02d}", pd.Timestamp(day)
     for pat in _QUARTER:
         m = pat.match(text)
         if m:

@@ -54,12 +54,12 @@ class ProblemLog:
 
     def add(self, file: str, reason: str, message: str, *, row: int | None = None,
             column: str | None = None, found: object = None, expected: str | None = None,
-            severity: Severity = "error") -> None:
-        """Append one problem."""
+            severity: Severity = "error", count: int = 1) -> None:
+        """Append one problem (``count``: how many occurrences it stands for)."""
         self.problems.append(Problem(
             file=file, reason=reason, message=message, row=None if row is None else int(row),
             column=column, found=None if found is None else str(found),
-            expected=expected, severity=severity))
+            expected=expected, severity=severity, count=int(count)))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Append problems built elsewhere."""
@@ -105,9 +105,9 @@ class ProblemLog:
                          expected=expected, severity=severity)
             if len(part) > CAP:
                 more = len(part) - CAP_SHOWN
-                self.add(file, reason, f"... and {more} more rows in this column with the same "
+                self.add(file, reason, f"... and {more:,} more rows in this column with the same "
                          f"problem (expected {expected})", column=str(col), expected=expected,
-                         found=f"{more} more", severity=severity)
+                         found=f"{more} more", severity=severity, count=more)
 
     @property
     def errors(self) -> list[Problem]:
@@ -126,3 +126,29 @@ def _as_found(value: object) -> str | None:
     if value is pd.NA:
         return ""
     return str(value)
+
+
+def count_by_reason(problems: Iterable[Problem], severity: Severity) -> dict[str, int]:
+    """Return ``{reason: occurrences}`` of one severity, largest first (summary lines count in full)."""
+    counts: dict[str, int] = {}
+    for p in problems:
+        if p.severity == severity:
+            counts[p.reason] = counts.get(p.reason, 0) + p.count
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def summarise(problems: Iterable[Problem], severity: Severity = "warning") -> str:
+    """Return ``"13,239 warnings: low_completion 13,239"`` (empty text when there are none).
+
+    Examples
+    --------
+    >>> summarise([Problem("a.csv", "low_completion", "m", severity="warning", count=13239),
+    ...            Problem("a.csv", "small_group", "m", severity="warning")])
+    '13,240 warnings: low_completion 13,239, small_group 1'
+    """
+    counts = count_by_reason(problems, severity)
+    total = sum(counts.values())
+    if not total:
+        return ""
+    noun = severity + ("s" if total != 1 else "")
+    return f"{total:,} {noun}: " + ", ".join(f"{r} {n:,}" for r, n in counts.items())

@@ -1,7 +1,9 @@
 """The question bank: the firm's ``templates/question_bank.csv`` or a client's ``questions.csv``.
 
-Columns ``question_id, area, text, reverse, outcome``; ``area`` is an area id
-or ``outcome``; ``reverse`` and ``outcome`` are true/false. A bad firm bank is
+Columns ``question_id, area, text, reverse, outcome``; ``area`` is an area id,
+``outcome`` or ``unused`` (a question in the export left out on purpose);
+``reverse`` and ``outcome`` are true/false. ``outcome: true`` makes an outcome
+item whatever ``area`` says (blank is fine; a scoring area is warned about). A bad firm bank is
 our error (`DefinitionError`); a bad client override is the client's
 (problems, then `ClientDataError`).
 """
@@ -21,6 +23,7 @@ from toolkit.model import AREA, AREAS, OUTCOME, OUTCOME_AREA, QUESTION, QUESTION
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 BANK = TEMPLATES / "question_bank.csv"
+UNUSED_AREA = "unused"  # questions.csv rows left out on purpose: recognised in the export, never scored
 _BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False, "y": True, "n": False}
 
 
@@ -42,10 +45,6 @@ def check_questions(path: Path, root: Path, log_: ProblemLog) -> pd.DataFrame | 
     dup = (out[QUESTION].duplicated() & out[QUESTION].notna()).to_numpy()
     log_.add_cells(file, "duplicate_key", rows=rows[dup], columns=QUESTION, found=out[QUESTION][dup].to_numpy(),
                    expected="each question id once", message="question {found} is listed twice; expected {expected}")
-    allowed = list(AREAS) + [OUTCOME_AREA]
-    bad_area = ~out[AREA].isin(allowed).to_numpy()
-    log_.add_cells(file, "unknown_area", rows=rows[bad_area], columns=AREA, found=out[AREA][bad_area].to_numpy(),
-                   expected="/".join(allowed))
     flags = {}
     for col in (REVERSE, OUTCOME):
         low = out[col].map(lambda v: None if v is None else v.casefold())
@@ -53,10 +52,30 @@ def check_questions(path: Path, root: Path, log_: ProblemLog) -> pd.DataFrame | 
         log_.add_cells(file, "not_a_boolean", rows=rows[bad], columns=col, found=out[col][bad].to_numpy(),
                        expected="true or false")
         flags[col] = low.map(_BOOL).fillna(False).astype(bool)
+    # outcome: true makes an outcome item whatever the area says (blank, outcome or a scoring area)
+    is_outcome = flags[OUTCOME].to_numpy()
+    named = (is_outcome & out[AREA].isin(list(AREAS)).to_numpy())
+    log_.add_cells(file, "outcome_area", rows=rows[named], columns=AREA, found=out[AREA][named].to_numpy(),
+                   expected="outcome (outcome items are not scored in an area)",
+                   message="outcome is true, so this item is an outcome item and area {found} is not used; "
+                           "expected {expected}", severity="warning")
+    out[AREA] = out[AREA].where(~is_outcome, OUTCOME_AREA)
+    allowed = list(AREAS) + [OUTCOME_AREA, UNUSED_AREA]
+    bad_area = ~out[AREA].isin(allowed).to_numpy()
+    log_.add_cells(file, "unknown_area", rows=rows[bad_area], columns=AREA, found=out[AREA][bad_area].to_numpy(),
+                   expected="/".join(allowed))
+    flags[OUTCOME] = flags[OUTCOME] | (out[AREA] == OUTCOME_AREA)
     return pd.DataFrame({
         QUESTION: out[QUESTION].astype("str"), AREA: out[AREA].astype("str"), TEXT: out[TEXT].astype("str"),
         REVERSE: flags[REVERSE].to_numpy(), OUTCOME: flags[OUTCOME].to_numpy(),
     }).loc[~np.asarray(dup)].reset_index(drop=True)
+
+
+def drop_unused(ratings: pd.DataFrame, unused: list[str]) -> pd.DataFrame:
+    """Return the ratings without answers to questions whose area is ``unused``."""
+    if not unused:
+        return ratings
+    return ratings.loc[~ratings[QUESTION].isin(unused)].reset_index(drop=True)
 
 
 def load_question_bank(path: str | Path | None = None) -> pd.DataFrame:

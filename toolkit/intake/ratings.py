@@ -17,8 +17,8 @@ import pandas as pd
 
 from toolkit.intake.columns import report_extra_columns, require_columns
 from toolkit.intake.files import Table, cell_text, text_column
-from toolkit.intake.mapping import (InterviewsMapping, assign_levels, drop_columns, normalise_label,
-                                    pivot_long, rename_columns)
+from toolkit.intake.mapping import InterviewsMapping, Mapping, normalise_label
+from toolkit.intake.shaping import shape_interviews
 from toolkit.intake.problems import ProblemLog
 from toolkit.model import (DEFAULT_SCALE, DEPARTMENT, LEVEL, LEVELS, QUESTION, RATING, RATINGS_COLUMNS, RESPONDENT,
                            RatingScale)
@@ -89,7 +89,7 @@ def _expected_rating(mapping: InterviewsMapping) -> str:
 
 
 def read_ratings(table: Table, mapping: InterviewsMapping, question_ids: list[str], log_: ProblemLog,
-                 *, min_group_size: int = 3) -> RatingsResult | None:
+                 *, min_group_size: int = 3, root_mapping: Mapping | None = None) -> RatingsResult | None:
     """Map, check and tidy the interviews table; None when its columns are unusable.
 
     Problems recorded: ``missing_column``, ``unknown_column``, ``unknown_question``,
@@ -98,12 +98,8 @@ def read_ratings(table: Table, mapping: InterviewsMapping, question_ids: list[st
     warnings ``low_completion``, ``small_group``.
     """
     file = table.file
-    frame = drop_columns(table.frame, mapping.drop)
+    frame = shape_interviews(table.frame, mapping, file, log_, root_mapping or Mapping(interviews=mapping))
     long = mapping.long is not None
-    if long:
-        frame = pivot_long(frame, mapping.long, mapping.rename)
-    frame = rename_columns(frame, mapping.rename, RATINGS_COLUMNS)
-    frame = assign_levels(frame, mapping.levels)
     tidy = long or (QUESTION in frame.columns and RATING in frame.columns)
     known = set(question_ids)
     if tidy:
@@ -132,7 +128,7 @@ def read_ratings(table: Table, mapping: InterviewsMapping, question_ids: list[st
                 close = difflib.get_close_matches(c, question_ids, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 log_.add(file, "unknown_question", f"column {c!r} is not a question id of the question "
-                         f"bank{hint} (rename or drop it in mapping.yaml)", row=1, column=c, found=c,
+                         f"bank{hint} (rename it, drop it, or list it under ignore: in mapping.yaml)", row=1, column=c, found=c,
                          expected="a question id of the question bank")
         qcols = [c for c in qcols if c in known]
         people = frame[PERSON_COLUMNS]

@@ -16,12 +16,13 @@ from toolkit.config import ClientConfig
 from toolkit.intake.config import load_config
 from toolkit.intake.excerpts import EMPTY_EXCERPTS, read_excerpts, read_roster
 from toolkit.intake.files import display_path, find_table, read_table
+from toolkit.intake.mapcheck import check_interview_keys, check_operations_fit, check_respondent_key
 from toolkit.intake.mapping import load_mapping
 from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
 from toolkit.intake.problems import ProblemLog
-from toolkit.intake.questions import BANK, check_questions, load_question_bank
+from toolkit.intake.questions import BANK, UNUSED_AREA, check_questions, drop_unused, load_question_bank
 from toolkit.intake.ratings import read_ratings
-from toolkit.model import DEFAULT_SCALE, QUESTION, VALUE, RatingScale
+from toolkit.model import AREA, DEFAULT_SCALE, QUESTION, VALUE, RatingScale
 
 log = logging.getLogger("toolkit")
 
@@ -117,26 +118,36 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
     else:
         out.questions = load_question_bank(BANK)
     question_ids = [] if out.questions is None else out.questions[QUESTION].tolist()
+    unused: list[str] = []
+    if out.questions is not None:
+        unused = out.questions.loc[out.questions[AREA] == UNUSED_AREA, QUESTION].tolist()
+        out.questions = out.questions.loc[out.questions[AREA] != UNUSED_AREA].reset_index(drop=True)
 
     interviews = _one_table(folder, root, "interviews", log_, required=True)
     if interviews is not None and mapping is not None:
         out.sources["interviews"] = interviews
         m = mapping.interviews
-        table = read_table(interviews, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Interviews")
-        if table is not None and out.questions is not None:
-            result = read_ratings(table, m, question_ids, log_, min_group_size=min_group)
+        table = read_table(interviews, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Interviews",
+                           encoding=m.encoding)
+        if table is not None and out.questions is not None and check_interview_keys(table.frame, mapping, log_):
+            result = read_ratings(table, m, question_ids, log_, min_group_size=min_group, root_mapping=mapping)
             if result is not None:
-                out.ratings = result.ratings
+                out.ratings = drop_unused(result.ratings, unused)
                 out.scale = result.scale
+                check_respondent_key(out.ratings, table.file, mapping, log_)
 
     ops = _one_table(folder, root, "operations", log_, required=bool(kpi_ids))
     if ops is not None and mapping is not None:
         out.sources["operations"] = ops
         m = mapping.operations
         table = read_table(ops, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Operations",
-                           numeric=lambda header: _value_column(header, m.rename))
+                           numeric=lambda header: _value_column(header, m.rename), encoding=m.encoding)
         if table is not None:
-            out.operations = read_operations(table, m, kpi_ids, log_)
+            out.operations = read_operations(table, m, kpi_ids, log_, root_mapping=mapping)
+            window = (None, None) if config is None else (config.assessment_window.start,
+                                                          config.assessment_window.end)
+            check_operations_fit(out.operations, out.ratings, None if config is None else config.wave,
+                                 window, table.file, log_)
     elif ops is None:
         out.operations = EMPTY_OPERATIONS.copy()
 
@@ -144,7 +155,8 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
     if exc is not None and mapping is not None:
         out.sources["excerpts"] = exc
         m = mapping.excerpts
-        table = read_table(exc, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Excerpts")
+        table = read_table(exc, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Excerpts",
+                           encoding=m.encoding)
         if table is not None:
             known = None if out.ratings is None else set(pd.unique(out.ratings["respondent_id"]))
             out.excerpts = read_excerpts(table, m, known, log_)
