@@ -59,7 +59,8 @@ def make_client(people=TINY, ops=OPS, kpis=KPIS, questions=QUESTIONS, **config) 
 
 @pytest.fixture(scope="module")
 def tiny() -> Assessment:
-    return assess(make_client(), n_boot=200)
+    # min_consistency_group 2: the known answers below include department consistency of 2 people
+    return assess(make_client(min_consistency_group=2), n_boot=200)
 
 
 @pytest.mark.parametrize("area, column, expected", [
@@ -78,7 +79,9 @@ def tiny() -> Assessment:
     # dept P: A (5+4)/2=4.5 -> 87.5, B (3+4)/2=3.5 -> 62.5; SD (ddof 1) = 25/sqrt(2)
     ("customer_experience", "between_dept_sd", 25 / np.sqrt(2)),
     # CX complete cases r1..r3: items identical (5,4,3 twice) -> alpha = 2*(1 - 2/4) = 1
-    ("customer_experience", "alpha", 1.0),
+    # pairwise-complete covariances: var CX1 2/3 (4 people), var CX2 1 (3), cov 1 (r1-r3):
+    # alpha = 2 * (1 - (2/3 + 1) / (2/3 + 1 + 2)) = 12/11 (above 1 is possible with pairwise data)
+    ("customer_experience", "alpha", 12 / 11),
     ("management_style", "perception", 75.0),       # all 4
     ("management_style", "consistency", 100.0),     # identical ratings: s2=0 -> rwg 1
     ("management_style", "alignment", (0.5 * 75 + 0.25 * 100) / 0.75),  # no KPI: renormalised over P, C
@@ -106,11 +109,14 @@ def test_oai_band_and_principal_gap(tiny):
     assert expected == pytest.approx(68.2291667, abs=1e-6)
     assert tiny.oai["value"] == pytest.approx(expected)
     assert tiny.oai["band"] == "partly aligned" and tiny.oai["n"] == 4
-    # w(100-A): CX .4*32.29=12.9, MS .2*16.7=3.3, PP .2*45.8=9.2
-    assert tiny.principal_gap == "customer_experience"
+    # UC is not scored (weight 0); among areas below 75, w(75-A): CX .5*7.29=3.6, PP .25*20.8=5.2;
+    # MS (83.3) is aligned and never the principal gap
+    assert tiny.principal_gap == "proven_processes"
+    assert tiny.not_scored == ["unique_capabilities"]
     assert tiny.areas["band"].tolist() == ["partly aligned", "aligned", "", "misaligned"]
     assert tiny.areas["weight"].sum() == pytest.approx(1.0)
-    assert tiny.areas.loc["customer_experience", "weight"] == pytest.approx(0.4)
+    assert tiny.areas.loc["customer_experience", "weight"] == pytest.approx(0.5)  # 2 / (2 + 1 + 1): UC not scored
+    assert tiny.areas.loc["unique_capabilities", "weight"] == 0.0
 
 
 def test_contract_columns(tiny):
@@ -119,14 +125,15 @@ def test_contract_columns(tiny):
     assert tiny.areas.columns.tolist() == [
         "label", "weight", "n", "n_items", "perception", "perception_lo", "perception_hi", "favourable",
         "consistency", "consistency_lo", "consistency_hi", "within_dept_consistency", "between_dept_sd",
-        "evidence", "alignment", "alignment_lo", "alignment_hi", "band", "alpha", "alpha_warning"]
-    assert tiny.items.columns.tolist() == ["question_id", "area", "text", "reverse", "n", "mean", "favourable",
+        "evidence", "evidence_lo", "evidence_hi", "alignment", "alignment_lo", "alignment_hi", "band",
+        "alpha", "alpha_n", "alpha_lo", "alpha_hi", "alpha_warning"]
+    assert tiny.items.columns.tolist() == ["question_id", "area", "text", "reverse", "points", "n", "mean", "favourable",
                                            "rwg"] + [f"share_{i}" for i in range(1, 6)]
     assert tiny.departments.columns.tolist() == ["department", "area", "n", "perception", "favourable",
-                                                 "consistency"]
+                                                 "consistency", "consistency_note"]
     assert tiny.levels.columns.tolist() == ["level", "area", "n", "perception", "favourable"]
     assert tiny.perception_gaps.columns.tolist() == ["area", "group_a", "group_b", "gap", "p_value", "n_a",
-                                                     "n_b", "flagged"]
+                                                     "n_b", "flagged", "lo", "hi", "p_holm"]
     assert tiny.coverage.columns.tolist() == ["department", "level", "n"]
     assert tiny.kpis.columns.tolist() == ["kpi_id", "name", "area", "better", "target", "unit", "n_obs",
                                          "attainment", "mean", "cv", "n_departments"]
@@ -221,7 +228,7 @@ def test_daily_operations_in_window(end, n_obs, attainment):
 
 def test_warnings_are_sentences(tiny):
     text = " ".join(tiny.warnings)
-    assert "Unique Capabilities: no item was answered" in text
+    assert "Unique Capabilities: not scored" in text and "left out of the Overall Alignment Index" in text
     assert "Management Style: only 1 item answered" in text
     assert "Management Style: no KPI evidence" in text
 
@@ -270,4 +277,7 @@ def test_all_identical_ratings_are_fully_consistent():
     a = assess(make_client(people=same), n_boot=50)
     assert a.areas["consistency"].dropna().tolist() == [100.0, 100.0, 100.0]
     assert (a.items.set_index("question_id").loc[["CX1", "CX2", "MS1", "PP1"], "rwg"] == 1.0).all()
+    assert np.isnan(a.areas.loc["customer_experience", "consistency_lo"])  # no interval for C under 20 people
+    same = [(f"r{i}", "A", "frontline", {"CX1": 2, "CX2": 4, "MS1": 3, "PP1": 5}) for i in range(20)]
+    a = assess(make_client(people=same), n_boot=50)
     assert a.areas.loc["customer_experience", "consistency_lo"] == 100.0

@@ -96,13 +96,17 @@ def test_gap_of_9_99_points_is_not_flagged():
 # --- reliability -------------------------------------------------------------------------------
 
 def test_cronbach_alpha_known_answer():
-    # 3 items, 4 complete respondents (the 5th has a gap and is dropped listwise)
+    # method v2: pairwise-complete covariances, so the 5th respondent (one gap) still counts.
     x = np.array([[1, 2, 2], [2, 2, 3], [3, 4, 3], [4, 4, 5], [5, np.nan, 5]], dtype=float)
-    # item variances (ddof 1): [1.6667, 1.3333, 1.5833] sum 4.5833; totals 5,7,10,13 -> var 12.25
-    # alpha = 3/2 * (1 - 4.5833/12.25) = 0.93878
-    alpha, n = cronbach_alpha(x)
-    assert n == 4 and alpha == pytest.approx(1.5 * (1 - (5 / 3 + 4 / 3 + 19 / 12) / 12.25))
-    assert alpha == pytest.approx(0.93878, abs=1e-5)
+    cov = pd.DataFrame(x).cov()  # pandas' cov is pairwise-complete, ddof 1
+    expected = 1.5 * (1 - np.trace(cov.to_numpy()) / cov.to_numpy().sum())
+    alpha, n, lo, hi = cronbach_alpha(x)
+    assert n == 5 and alpha == pytest.approx(expected) and alpha == pytest.approx(10 / 11)
+    # complete data: the classic listwise formula and the pairwise one agree
+    full = x[:4]
+    listwise = 1.5 * (1 - full.var(axis=0, ddof=1).sum() / full.sum(axis=1).var(ddof=1))
+    assert cronbach_alpha(full).alpha == pytest.approx(listwise) and listwise == pytest.approx(0.93878, abs=1e-5)
+    assert lo < alpha < hi
 
 
 def test_alpha_warning_sentence():
@@ -147,7 +151,8 @@ def test_relative_weights_orthogonal_predictors_are_squared_correlations():
 def test_key_drivers_need_30_respondents():
     rng = np.random.default_rng(0)
     means = pd.DataFrame(rng.normal(size=(29, 2)), columns=["customer_experience", "proven_processes"])
-    assert key_drivers(means, pd.Series(rng.normal(size=29))) is None
+    few = key_drivers(means, pd.Series(rng.normal(size=29)))
+    assert few.attrs["refused"] == "too_few" and few["relative_weight"].isna().all()
     means = pd.DataFrame(rng.normal(size=(40, 2)), columns=["customer_experience", "proven_processes"])
     out = key_drivers(means, means.sum(axis=1) + pd.Series(rng.normal(size=40)))
     assert out is not None and out["relative_weight"].sum() == pytest.approx(100.0)
@@ -166,14 +171,18 @@ def test_drift_identical_waves_is_zero_and_not_significant():
     client = make_client(people=_random_people(40, 5))
     drift = assess(client, previous=client, n_boot=200).drift
     assert drift.columns.tolist() == ["area", "metric", "previous", "current", "difference", "lo", "hi",
-                                      "significant"]
+                                      "significant", "p_value", "p_holm"]
     rated = drift.dropna(subset=["difference"])
     assert (rated["difference"] == 0).all() and not rated["significant"].any()
     assert set(drift["metric"]) == {"alignment", "perception", "consistency", "oai"}
 
 
+def _renamed(people, prefix: str):
+    return [(prefix + r, d, lv, a) for r, d, lv, a in people]
+
+
 def test_drift_waves_are_bootstrapped_independently(monkeypatch):
-    """Equal n: the two waves' resample matrices must differ (independent, not paired) yet be reproducible."""
+    """Different people (no recurring id): the two waves' resample matrices differ yet are reproducible."""
     import toolkit.metrics.bootstrap as bootstrap
 
     seen: list[np.ndarray] = []
@@ -184,21 +193,45 @@ def test_drift_waves_are_bootstrapped_independently(monkeypatch):
             yield block
 
     monkeypatch.setattr(bootstrap, "resample_counts", recording)
-    current, previous = make_client(people=_random_people(30, 1)), make_client(people=_random_people(30, 2))
+    current = make_client(people=_random_people(30, 1))
+    previous = make_client(people=_renamed(_random_people(30, 2), "p"))
     first = assess(current, previous=previous, n_boot=50).drift
-    assert len(seen) == 2 and seen[0].shape == seen[1].shape == (50, 30)
-    assert not np.array_equal(seen[0], seen[1])
+    respondent_blocks = [b for b in seen if b.shape == (50, 30)]
+    assert len(respondent_blocks) == 2 and not np.array_equal(respondent_blocks[0], respondent_blocks[1])
     # the current wave keeps the stream of `seed` itself: same draws as assessing it alone
-    np.testing.assert_array_equal(seen[0], next(resample_counts(30, 50, np.random.default_rng(DEFAULT_SEED))))
+    np.testing.assert_array_equal(respondent_blocks[0],
+                                  next(resample_counts(30, 50, np.random.default_rng(DEFAULT_SEED))))
     again = assess(current, previous=previous, n_boot=50).drift
-    np.testing.assert_array_equal(seen[1], seen[3])
     pd.testing.assert_frame_equal(first, again)
+    assert first.attrs["paired"] is False
+
+
+def test_recurring_respondents_are_resampled_as_pairs():
+    from toolkit.metrics.bootstrap import paired_counts
+
+    prev_ids = np.array(["a", "b", "c", "x"], dtype=object)
+    cur_ids = np.array(["c", "a", "y", "z", "b"], dtype=object)
+    pc, cc = paired_counts(prev_ids, cur_ids, 200, np.random.default_rng(3))
+    for person in ("a", "b", "c"):
+        np.testing.assert_array_equal(pc[person].to_numpy(), cc[person].to_numpy())
+    assert (pc.sum(axis=1) == 4).all() and (cc.sum(axis=1) == 5).all()
+    assert not np.array_equal(pc["x"].to_numpy(), cc["y"].to_numpy())
+
+
+def test_same_people_same_answers_pair_to_no_drift():
+    # recurring ids are paired: identical answers by the same people give a difference of exactly 0
+    client = make_client(people=_random_people(40, 5))
+    d = assess(client, previous=client, n_boot=200).drift
+    assert d.attrs["paired"] is True
+    rated = d.dropna(subset=["difference"])
+    assert (rated["lo"] == 0).all() and (rated["hi"] == 0).all() and not rated["significant"].any()
 
 
 def test_drift_of_identical_waves_has_a_real_interval():
-    # paired resamples of identical data gave every difference draw 0, an interval of [0, 0]
+    # other people answering identically (no recurring id): independent resamples, a real interval
     client = make_client(people=_random_people(40, 5))
-    d = assess(client, previous=client, n_boot=200).drift.set_index(["area", "metric"])
+    other = make_client(people=_renamed(_random_people(40, 5), "p"))
+    d = assess(client, previous=other, n_boot=200).drift.set_index(["area", "metric"])
     oai = d.loc[("overall", "oai")]
     assert oai["difference"] == 0 and oai["lo"] < 0 < oai["hi"] and not oai["significant"]
 

@@ -171,7 +171,7 @@ def test_department_spread_uses_only_shown_departments():
     """Northwind-like: Legal (2) is hidden, and with it the smallest sibling Finance (4)."""
     sizes = {("Operations", "frontline"): 12, ("Sales", "frontline"): 8, ("Finance", "manager"): 4,
              ("Legal", "manager"): 2}
-    raw = assess(make_client(people=_people(sizes, seed=3)), n_boot=10)
+    raw = assess(make_client(people=_people(sizes, seed=3), min_consistency_group=2), n_boot=10)
     safe = protect(raw, Privacy())
     for area in ("customer_experience", "management_style", "proven_processes"):
         d = safe.departments[safe.departments["area"] == area].set_index("department")
@@ -190,7 +190,8 @@ def test_department_spread_uses_only_shown_departments():
 
 def test_department_spread_is_absent_below_two_shown_departments():
     # A (5) shown; B (2) hidden and A is its only sibling: hidden too -> nothing shown
-    raw = assess(make_client(people=_people({("A", "frontline"): 5, ("B", "manager"): 2})), n_boot=5)
+    raw = assess(make_client(people=_people({("A", "frontline"): 5, ("B", "manager"): 2}), min_consistency_group=2),
+                 n_boot=5)
     assert raw.areas[["between_dept_sd", "within_dept_consistency"]].loc["customer_experience"].notna().all()
     safe = protect(raw, Privacy())
     assert safe.areas[["between_dept_sd", "within_dept_consistency"]].isna().all().all()

@@ -46,7 +46,7 @@ def summary():
 
 def test_summary_validates_and_carries_every_section(summary):
     validate_summary(summary)
-    assert summary["schema_version"] == "1.0"
+    assert summary["schema_version"] == "1.1"
     assert summary["toolkit_version"] == "0.1.0"
     assert [r["area"] for r in summary["areas"]] == [CX, MS, UC, PP]
     cx = summary["areas"][0]

@@ -92,6 +92,7 @@ class ClientConfig(_Strict):
     privacy: Privacy = Field(default_factory=Privacy)
     component_weights: ComponentWeights = Field(default_factory=ComponentWeights)
     assessment_window: AssessmentWindow = Field(default_factory=AssessmentWindow)
+    min_consistency_group: int = Field(default=10, ge=2)  # DESIGN 2.1: subgroup C only from this many
 
     @field_validator("kpis")
     @classmethod

@@ -56,6 +56,79 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
+class RatingScale:
+    """The native answer scale of an interviews export (DESIGN 2.1).
+
+    Ratings are stored on 1-5 for display (``1 + 4 (r - low) / (high - low)``);
+    the metrics need the native number of points (for the random-answering
+    variance of r_wg) and the favourable threshold on the agreeing half of the
+    native scale (or the labels the mapping names).
+
+    Attributes
+    ----------
+    points
+        Native number of answer points ``A`` (5 by default; 0-4 is 5 points).
+    low, high
+        The native numbers of the lowest and highest answers.
+    favourable_min
+        Lowest *display* rating (1-5, after reverse keying) that counts as favourable.
+    favourable_labels
+        The labels the mapping names as favourable (empty: the agreeing half).
+
+    Examples
+    --------
+    >>> s = RatingScale.native(4)
+    >>> s.points, round(s.favourable_min, 4), s.describe()
+    (4, 3.6667, '4-point scale (1-4); favourable = 3-4')
+    """
+
+    points: int = SCALE_MAX - SCALE_MIN + 1
+    low: float = SCALE_MIN
+    high: float = SCALE_MAX
+    favourable_min: float = 4.0
+    favourable_labels: tuple[str, ...] = ()
+
+    @classmethod
+    def native(cls, points: int, low: float = 1.0, favourable_labels_min: float | None = None,
+               favourable_labels: tuple[str, ...] = ()) -> "RatingScale":
+        """The scale of ``points`` answers from ``low``; favourable = the agreeing half unless labels say.
+
+        ``favourable_labels_min`` is the lowest native value among the named
+        favourable labels.
+        """
+        high = low + points - 1
+        first = low + (points + 1) // 2 if favourable_labels_min is None else favourable_labels_min  # above the midpoint
+        return cls(points=int(points), low=float(low), high=float(high),
+                   favourable_min=float(SCALE_MIN + (SCALE_MAX - SCALE_MIN) * (first - low) / max(high - low, 1)),
+                   favourable_labels=tuple(favourable_labels))
+
+    @property
+    def sigma2_display(self) -> float:
+        """Variance of uniform random answering, on the 1-5 display metric: ``(A^2-1)/12 (4/(A-1))^2``."""
+        a = self.points
+        return (a * a - 1) / 12.0 * ((SCALE_MAX - SCALE_MIN) / (a - 1)) ** 2
+
+    def describe(self) -> str:
+        """One phrase for the deck and summary: ``5-point scale (1-5); favourable = 4-5``."""
+        lo, hi = f"{self.low:g}", f"{self.high:g}"
+        if self.favourable_labels:
+            fav = " or ".join(f'"{x}"' for x in self.favourable_labels)
+        else:
+            native_min = self.low + (self.favourable_min - SCALE_MIN) * (self.high - self.low) / (SCALE_MAX - SCALE_MIN)
+            fav = f"{round(native_min):g}-{hi}"
+        return f"{self.points}-point scale ({lo}-{hi}); favourable = {fav}"
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready description (summary.json ``scale``)."""
+        return {"points": self.points, "low": self.low, "high": self.high,
+                "favourable_min": self.favourable_min, "favourable_labels": list(self.favourable_labels),
+                "description": self.describe()}
+
+
+DEFAULT_SCALE = RatingScale()
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, precise enough to fix without asking.
 
@@ -160,6 +233,8 @@ class ClientData:
         Names of people to redact from excerpts.
     warnings
         Soft problems found at intake (the run goes on).
+    scale
+        The interviews' native answer scale (`RatingScale`; 5 points by default).
     sources
         Input files read, by role (``interviews``, ``operations``, ...).
     """
@@ -174,6 +249,7 @@ class ClientData:
     roster: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     sources: dict[str, Path] = field(default_factory=dict)
+    scale: RatingScale = DEFAULT_SCALE
 
     @property
     def wave(self) -> str:

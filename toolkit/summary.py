@@ -29,13 +29,13 @@ from toolkit.model import AREA, AREAS
 
 log = logging.getLogger("toolkit")
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "templates" / "summary.schema.json"
 SUMMARY_FILE = "summary.json"
 #: Columns that name a group rather than measure it: kept when a row is suppressed.
 KEY_COLUMNS = frozenset({"area", "label", "department", "level", "question_id", "text", "reverse",
                          "kpi_id", "name", "better", "target", "unit", "group_a", "group_b",
-                         "metric", "theme"})
+                         "metric", "theme", "points"})
 FRAMES = ("items", "departments", "levels", "perception_gaps", "kpis", "kpi_departments", "coverage")
 OPTIONAL_FRAMES = ("drift", "benchmark")
 
@@ -104,7 +104,9 @@ def _oai(assessment: Assessment) -> dict[str, Any]:
 def _drivers(frame: pd.DataFrame | None) -> dict[str, Any] | None:
     if frame is None:
         return None
-    return {"r_squared": _plain(frame.attrs.get("r_squared")), "rows": _records(frame)}
+    return {"r_squared": _plain(frame.attrs.get("r_squared")), "rows": _records(frame),
+            "top": frame.attrs.get("top") or None, "n": _plain(frame.attrs.get("n")),
+            "condition": _plain(frame.attrs.get("condition"))}
 
 
 def _plain_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -153,6 +155,10 @@ def build_summary(assessment: Assessment, findings: Findings, voice: Any = None,
         **{name: (None if getattr(assessment, name) is None else _records(getattr(assessment, name)))
            for name in OPTIONAL_FRAMES},
         "warnings": [str(w) for w in assessment.warnings],
+        "scale": {str(k): _plain(v) if not isinstance(v, list) else [str(x) for x in v]
+                  for k, v in (assessment.scale or {}).items()} or None,
+        "not_scored": [str(a) for a in assessment.not_scored],
+        "between_units": None if assessment.between_units is None else _records(assessment.between_units),
         "findings": {
             "summary_sentences": list(findings.summary_sentences),
             "principal_gap_sentence": findings.principal_gap_sentence,

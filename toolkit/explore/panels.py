@@ -164,6 +164,9 @@ def scorecard_html(view: View, baseline: View | None = None) -> str:
 def area_html(view: View, area: str) -> str:
     """One area's detail: components with intervals, departments from lowest, KPIs."""
     a = view.assessment
+    if area in getattr(a, "not_scored", []):
+        return (f"<h4>{esc(AREA_LABELS[area])}</h4><p class='oat-note'>Not scored: no item of this area was "
+                "answered and no KPI is mapped to it; it is left out of the Overall Alignment Index.</p>")
     r = a.areas.loc[area]
     hidden = bool(r.get(SUPPRESSED, False)) or view.hidden
     one_dept = view.filters.department is not None

@@ -145,9 +145,10 @@ def reweight(wave: ScoredWave, weights: Weights) -> Assessment:
         A new, unprotected assessment (pass it through `toolkit.privacy.protect`).
     """
     base = wave.assessment
-    raw = weights.area.as_dict()
+    not_scored = set(getattr(base, "not_scored", []))  # DESIGN 2.1: left out of the OAI, weight 0
+    raw = {a: (0.0 if a in not_scored else w) for a, w in weights.area.as_dict().items()}
     total = sum(raw.values())
-    area_w = {a: w / total for a, w in raw.items()}
+    area_w = {a: (w / total if total > 0 else 0.0) for a, w in raw.items()}
     cw = weights.component_dict()
     areas = base.areas.copy()
     evidence = areas["evidence"].to_dict()
@@ -159,8 +160,9 @@ def reweight(wave: ScoredWave, weights: Weights) -> Assessment:
         c, c_draws = wave.draws[(area, "consistency")]
         e = float(evidence[area])
         alignment[area] = weighted_present({"perception": p, "consistency": c, "evidence": e}, cw)
+        e_draws = getattr(wave, "evidence_draws", {}).get(area, np.full(len(p_draws), np.nan))  # KPI noise
         a_draws[area] = np.asarray(weighted_present({"perception": p_draws, "consistency": c_draws,
-                                                     "evidence": np.full(len(p_draws), e)}, cw), dtype=float)
+                                                     "evidence": e_draws}, cw), dtype=float)
         bounds.append(interval(a_draws[area]))
     areas["weight"] = [area_w[a] for a in AREAS]
     areas["alignment"] = [alignment[a] for a in AREAS]

@@ -14,6 +14,7 @@ from toolkit.findings.narrative import (Cost, costs_of_misalignment, drift_sente
 from toolkit.findings.playbook import CROSS_CUTTING, Playbook, evaluate, load_playbook, render
 from toolkit.findings.roadmap import build_roadmap, housekeeping
 from toolkit.findings.storyline import SUMMARY_SIZE, all_aligned_sentence, top_findings
+from toolkit.metrics.alignment import principal_gap
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREAS, ClientData
 
@@ -144,8 +145,11 @@ def build_findings(assessment: Assessment, config: ClientConfig,
     overall = as_shown(overall_context(assessment, config))
     ranked = sorted((a for a in AREAS if priorities[a] is not None),
                     key=lambda a: -priorities[a])  # type: ignore[operator]
-    principal = assessment.principal_gap if priorities.get(assessment.principal_gap) is not None \
-        else (ranked[0] if ranked else None)
+    # DESIGN 2.1: the principal gap is an area below 75 (metrics decide); with every area aligned there is none.
+    # When the assessment's is hidden, the same rule picks among the visible areas.
+    principal = assessment.principal_gap if priorities.get(assessment.principal_gap) is not None else \
+        principal_gap({a: c["alignment"] for a, c in exact.items() if priorities[a] is not None},
+                      {a: c["weight"] for a, c in exact.items() if priorities[a] is not None}) or None
     if principal in ranked:  # the principal gap leads the summary
         ranked = [principal] + [a for a in ranked if a != principal]
     candidates = candidate_findings(

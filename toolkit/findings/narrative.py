@@ -142,9 +142,17 @@ def oai_sentence(assessment: Assessment) -> str:
 
 
 def principal_gap_sentence(contexts: dict[str, dict[str, Any]], area: str | None) -> str:
-    """Why the principal gap is the principal gap: its weight and share of the shortfall."""
-    shortfall = {a: c["weight"] * (100 - c["alignment"]) for a, c in contexts.items()
-                 if c.get("weight") is not None and c.get("alignment") is not None}
+    """Why the principal gap is the principal gap: its weight and share of the shortfall from aligned (75).
+
+    DESIGN 2.1: only areas below 75 count, each by ``w * (75 - A)``; with every
+    scored area aligned there is no principal gap, and the sentence names what to protect.
+    """
+    scored = {a: c for a, c in contexts.items() if c.get("weight") is not None and c.get("alignment") is not None}
+    shortfall = {a: c["weight"] * (75 - c["alignment"]) for a, c in scored.items() if c["alignment"] < 75}
+    if scored and not shortfall:
+        best = max(scored, key=lambda a: scored[a]["weight"])
+        return (f"There is no principal gap: every scored area is aligned (75 or more), so the strategy is "
+                f"carried out; protect {scored[best]['label']}, which carries the most strategic weight.")
     if area not in shortfall:
         return "The principal gap cannot be shown: too few respondents to score the area."
     ctx = contexts[area]
@@ -152,7 +160,7 @@ def principal_gap_sentence(contexts: dict[str, dict[str, Any]], area: str | None
     share = 100 * shortfall[area] / total if total > 0 else 0.0
     return (f"The principal gap is {ctx['label']}: it carries {_f(ctx['weight_pct'])}% of the "
             f"strategic weight, scores {_f(ctx['alignment'])} ({ctx['band']}) and accounts for "
-            f"{_f(share)}% of the weighted shortfall from full alignment.")
+            f"{_f(share)}% of the weighted shortfall from aligned (75).")
 
 
 def drift_sentences(assessment: Assessment) -> list[str]:

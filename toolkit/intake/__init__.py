@@ -61,7 +61,7 @@ def load_client(path: str | Path, wave: str | None = None) -> ClientData:
     return ClientData(
         client_id=c.client_id, root=c.folder, config=c.config, questions=c.questions,
         ratings=c.ratings, excerpts=c.excerpts, operations=c.operations, roster=c.roster,
-        warnings=c.log.warnings, sources=c.sources)
+        warnings=c.log.warnings, sources=c.sources, scale=c.scale)
 
 
 def _wave_key(name: str) -> list[object]:

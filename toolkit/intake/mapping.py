@@ -18,11 +18,14 @@ Full example (a Qualtrics export with a job-title column)::
         Dept: department
         Q1_1: CX01
         Q1_2: CX02
-      scale:
+      scale:                      # the NATIVE scale (DESIGN 2.1); ratings are shown on 1-5
         preset: agreement         # "Strongly agree".."Strongly disagree" and SA/A/N/D/SD
-        labels: {"Tend to agree": 4}   # more labels, straight onto 1-5
-        min: 0                    # numeric answers min..max mapped linearly onto 1-5
+                                  # (agreement4: the 4-point forced-choice labels, 1-4)
+        labels: {"Tend to agree": 4}   # more labels, onto the native numbers min..max
+        min: 0                    # numeric answers min..max: 0-4 is a 5-point scale
         max: 4
+        # points: 7               # or the number of points from min (1-7); default max - min + 1
+        # favourable: ["Agree", "Strongly agree"]   # default: the agreeing half of the scale
       not_applicable: ["N/A", "Don't know", 9]   # become missing, never a rating
       levels:
         column: JobTitle          # where the level comes from (default: level)
@@ -55,12 +58,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from toolkit.intake.config import read_yaml, validate_model
 from toolkit.intake.files import display_path, text_column
 from toolkit.intake.problems import ProblemLog
-from toolkit.model import LEVEL, LEVELS, QUESTION, RATING, RESPONDENT, SCALE_MAX, SCALE_MIN
+from toolkit.model import LEVEL, LEVELS, QUESTION, RATING, RESPONDENT, SCALE_MAX, SCALE_MIN, RatingScale
 
 Level = Literal["executive", "manager", "frontline"]
 
@@ -77,7 +80,12 @@ PRESETS: dict[str, dict[str, float]] = {
         "disagree": 2, "strongly disagree": 1,
         "sa": 5, "a": 4, "n": 3, "d": 2, "sd": 1,
     },
+    "agreement4": {  # a forced-choice 4-point scale: no midpoint
+        "strongly agree": 4, "agree": 3, "tend to agree": 3, "disagree": 2, "tend to disagree": 2,
+        "strongly disagree": 1, "sa": 4, "a": 3, "d": 2, "sd": 1,
+    },
 }
+PRESET_POINTS = {"agreement": 5, "agreement4": 4}
 
 
 def normalise_label(text: str) -> str:
@@ -100,38 +108,83 @@ class _Strict(BaseModel):
 
 
 class Scale(_Strict):
-    """How answers become ratings on 1-5."""
+    """How answers become ratings: the native scale, its labels and which answers are favourable.
 
-    preset: Literal["agreement"] | None = None
-    labels: dict[str, float] = Field(default_factory=dict)
+    ``points`` is the native number of answer points (default: ``max - min + 1``,
+    so ``min: 0, max: 4`` is 5 points and ``points: 4`` alone is 1-4). Labels
+    map onto the native numbers ``min..max``; ratings are then stored on 1-5
+    for display. ``favourable`` names the labels that count as favourable
+    (default: the agreeing half of the native scale, DESIGN 2.1).
+    """
+
+    preset: Literal["agreement", "agreement4"] | None = None
+    points: int | None = Field(default=None, ge=2, le=11)
     min: float = SCALE_MIN
     max: float = SCALE_MAX
+    labels: dict[str, float] = Field(default_factory=dict)
+    favourable: list[str] = Field(default_factory=list)
 
     @field_validator("labels")
     @classmethod
-    def _labels_on_scale(cls, labels: dict[str, float]) -> dict[str, float]:
+    def _labels_on_scale(cls, labels: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        low = info.data.get("min", SCALE_MIN)
+        high = _native_high(low, info.data.get("max", SCALE_MAX), info.data.get("points"),
+                            info.data.get("preset"))
         for k, v in labels.items():
-            if not SCALE_MIN <= v <= SCALE_MAX:
-                raise ValueError(f"label {k!r} maps to {v:g}; labels map straight onto 1-5")
+            if not low <= v <= high:
+                raise ValueError(f"label {k!r} maps to {v:g}; labels map onto the native scale {low:g}-{high:g}")
         return labels
 
     @model_validator(mode="after")
     def _range(self) -> "Scale":
         if self.max <= self.min:
             raise ValueError(f"scale max ({self.max:g}) must be above min ({self.min:g})")
+        span = self.high - self.min
+        if self.points is not None and (self.min, self.max) != (SCALE_MIN, SCALE_MAX) \
+                and self.points != span + 1:
+            raise ValueError(f"scale points ({self.points}) do not match min {self.min:g} .. max {self.max:g}")
+        if not float(span).is_integer() or not 2 <= span + 1 <= 11:
+            raise ValueError(f"scale min {self.min:g} .. max {self.max:g} is not a scale of 2-11 whole points")
+        known = set(self.label_values())
+        unknown = [f for f in self.favourable if normalise_label(f) not in known]
+        if unknown:
+            raise ValueError(f"favourable labels {unknown} are not scale labels; labels are {sorted(known)}")
         return self
 
+    @property
+    def high(self) -> float:
+        """The native number of the highest answer (``max``, or ``min + points - 1``)."""
+        return _native_high(self.min, self.max, self.points, self.preset)
+
     def label_values(self) -> dict[str, float]:
-        """Return ``{normalised label: rating}``, preset first then own labels."""
+        """Return ``{normalised label: native value}``, preset first then own labels."""
         out = dict(PRESETS.get(self.preset or "", {}))
         out.update({normalise_label(k): float(v) for k, v in self.labels.items()})
         return out
 
+    def rating_scale(self) -> RatingScale:
+        """The `RatingScale` the metrics use: native points and the favourable threshold."""
+        points = int(round(self.high - self.min)) + 1
+        labels = self.label_values()
+        fav_min = min(labels[normalise_label(f)] for f in self.favourable) if self.favourable else None
+        return RatingScale.native(points, low=self.min, favourable_labels_min=fav_min,
+                                  favourable_labels=tuple(self.favourable))
+
     def rescale(self, values: np.ndarray) -> np.ndarray:
-        """Map numbers on ``min..max`` linearly onto 1-5 (``0..4``: 2 -> 3)."""
-        if (self.min, self.max) == (SCALE_MIN, SCALE_MAX):
+        """Map native numbers on ``min..high`` linearly onto 1-5 for display (``0..4``: 2 -> 3)."""
+        if (self.min, self.high) == (SCALE_MIN, SCALE_MAX):
             return values
-        return SCALE_MIN + (values - self.min) * (SCALE_MAX - SCALE_MIN) / (self.max - self.min)
+        return SCALE_MIN + (values - self.min) * (SCALE_MAX - SCALE_MIN) / (self.high - self.min)
+
+
+def _native_high(low: float, high: float, points: int | None, preset: str | None) -> float:
+    """The highest native number: ``max`` unless ``points`` (or a 4-point preset) sets it from ``min``."""
+    if (low, high) == (SCALE_MIN, SCALE_MAX):
+        if points is not None:
+            return low + points - 1
+        if preset in PRESET_POINTS:
+            return low + PRESET_POINTS[preset] - 1
+    return high
 
 
 class Levels(_Strict):

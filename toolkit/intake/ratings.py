@@ -20,7 +20,8 @@ from toolkit.intake.files import Table, cell_text, text_column
 from toolkit.intake.mapping import InterviewsMapping, Mapping, normalise_label
 from toolkit.intake.shaping import shape_interviews
 from toolkit.intake.problems import ProblemLog
-from toolkit.model import DEPARTMENT, LEVEL, LEVELS, QUESTION, RATING, RATINGS_COLUMNS, RESPONDENT
+from toolkit.model import (DEFAULT_SCALE, DEPARTMENT, LEVEL, LEVELS, QUESTION, RATING, RATINGS_COLUMNS, RESPONDENT,
+                           RatingScale)
 
 DEFAULT_NOT_APPLICABLE = frozenset({"na", "n/a", "n.a.", "not applicable", "-"})
 _OK, _NA, _NAN, _RANGE = 0, 1, 2, 3
@@ -34,6 +35,7 @@ class RatingsResult:
     ratings: pd.DataFrame
     first_rows: pd.Series  # respondent_id -> spreadsheet row of their first appearance
     departments: pd.Series  # respondent_id -> department
+    scale: RatingScale = DEFAULT_SCALE  # the native answer scale of the export
 
 
 def _to_float(text: str) -> float | None:
@@ -47,6 +49,9 @@ def _to_float(text: str) -> float | None:
 
 def parse_answers(raw: np.ndarray, mapping: InterviewsMapping) -> tuple[np.ndarray, np.ndarray]:
     """Return (rating on 1-5 or NaN, status code) for every answer cell.
+
+    Labels and numbers are read on the native scale (``mapping.scale``) and
+    stored on 1-5 for display.
 
     Status: 0 a rating, 1 missing or not applicable, 2 not a number/label, 3 off the scale.
     Each distinct cell value is parsed once.
@@ -65,12 +70,12 @@ def parse_answers(raw: np.ndarray, mapping: InterviewsMapping) -> tuple[np.ndarr
         if norm in na_codes:
             continue
         if norm in labels:
-            values[i], status[i] = labels[norm], _OK
+            values[i], status[i] = scale.rescale(np.array([labels[norm]]))[0], _OK
             continue
         x = _to_float(text)
         if x is None or not np.isfinite(x):
             status[i] = _NAN
-        elif scale.min <= x <= scale.max:
+        elif scale.min <= x <= scale.high:
             values[i], status[i] = scale.rescale(np.array([x]))[0], _OK
         else:
             status[i] = _RANGE
@@ -79,7 +84,7 @@ def parse_answers(raw: np.ndarray, mapping: InterviewsMapping) -> tuple[np.ndarr
 
 def _expected_rating(mapping: InterviewsMapping) -> str:
     s = mapping.scale
-    text = f"a rating {s.min:g}-{s.max:g}"
+    text = f"a rating {s.min:g}-{s.high:g}"
     return text + " or a scale label" if s.label_values() else text
 
 
@@ -191,7 +196,8 @@ def read_ratings(table: Table, mapping: InterviewsMapping, question_ids: list[st
     first_rows = pd.Series(prow, index=resp.to_numpy()).loc[lambda s: ~s.index.duplicated()]
     departments = pd.Series(dept.to_numpy(), index=resp.to_numpy()).loc[lambda s: ~s.index.duplicated()]
     _completion_and_groups(ratings, q_ids[q_valid], first_rows, departments, file, log_, min_group_size)
-    return RatingsResult(ratings=ratings, first_rows=first_rows, departments=departments)
+    return RatingsResult(ratings=ratings, first_rows=first_rows, departments=departments,
+                         scale=mapping.scale.rating_scale())
 
 
 def _completion_and_groups(ratings: pd.DataFrame, asked: np.ndarray, first_rows: pd.Series,

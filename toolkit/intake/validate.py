@@ -22,7 +22,7 @@ from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
 from toolkit.intake.problems import ProblemLog
 from toolkit.intake.questions import BANK, UNUSED_AREA, check_questions, drop_unused, load_question_bank
 from toolkit.intake.ratings import read_ratings
-from toolkit.model import AREA, QUESTION, VALUE
+from toolkit.model import AREA, DEFAULT_SCALE, QUESTION, VALUE, RatingScale
 
 log = logging.getLogger("toolkit")
 
@@ -45,6 +45,7 @@ class Collected:
     operations: pd.DataFrame | None = None
     roster: list[str] = field(default_factory=list)
     sources: dict[str, Path] = field(default_factory=dict)
+    scale: RatingScale = DEFAULT_SCALE
 
 
 def wave_folder(root: Path, wave: str | None, raw_config: dict | None = None) -> Path:
@@ -132,6 +133,7 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
             result = read_ratings(table, m, question_ids, log_, min_group_size=min_group, root_mapping=mapping)
             if result is not None:
                 out.ratings = drop_unused(result.ratings, unused)
+                out.scale = result.scale
                 check_respondent_key(out.ratings, table.file, mapping, log_)
 
     ops = _one_table(folder, root, "operations", log_, required=bool(kpi_ids))

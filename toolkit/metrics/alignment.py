@@ -49,19 +49,27 @@ def band(value: float) -> str:
     return "misaligned"  # pragma: no cover
 
 
+ALIGNED = 75.0
+
+
 def principal_gap(alignment: Mapping[str, float], weights: Mapping[str, float]) -> str:
-    """Area with the largest ``w_a * (100 - A_a)`` (first in method order on ties; "" when none).
+    """Among areas below 75, the one with the largest ``w_a * (75 - A_a)``; "" when every area is aligned.
+
+    An aligned area is never the principal gap (DESIGN 2.1). First in method
+    order on ties.
 
     Examples
     --------
-    >>> principal_gap({"a": 50.0, "b": 80.0}, {"a": 0.1, "b": 0.9})  # 5 vs 18
+    >>> principal_gap({"a": 50.0, "b": 70.0}, {"a": 0.1, "b": 0.9})  # 2.5 vs 4.5
     'b'
+    >>> principal_gap({"a": 80.0, "b": 75.0}, {"a": 0.5, "b": 0.5})
+    ''
     """
-    best, best_cost = "", -np.inf
+    best, best_cost = "", 0.0
     for area, a in alignment.items():
-        if a is None or np.isnan(a):
+        if a is None or np.isnan(a) or a >= ALIGNED:
             continue
-        cost = float(weights.get(area, 0.0)) * (100.0 - a)
+        cost = float(weights.get(area, 0.0)) * (ALIGNED - a)
         if cost > best_cost:
             best, best_cost = area, cost
     return best

@@ -1,9 +1,12 @@
 """Consistency ``C``: item-level r_wg averaged over an area's items (DESIGN 2.1).
 
 ``r_wg = 1 - s^2 / sigma^2`` (James, Demaree & Wolf 1984), floored at 0, with
-``s^2`` the item's sample variance (ddof 1) and ``sigma^2 = (A^2 - 1) / 12 = 2``
-the variance of uniform random answering on A = 5 points. An item rated by
-fewer than two respondents has no r_wg and is skipped.
+``s^2`` the item's sample variance (ddof 1) and ``sigma^2 = (A^2 - 1) / 12``
+the variance of uniform random answering on the item's *native* A points.
+Ratings are held on the 1-5 display metric, so ``sigma^2`` is taken on that
+metric too: ``(A^2 - 1) / 12 * (4 / (A - 1))^2`` (2 on 5 points, 2.22 on 4,
+1.78 on 7); the ratio, hence r_wg, is the native one. An item rated by fewer
+than two respondents has no r_wg and is skipped.
 """
 from __future__ import annotations
 
@@ -15,8 +18,21 @@ N_POINTS = SCALE_MAX - SCALE_MIN + 1
 SIGMA2_UNIFORM = (N_POINTS ** 2 - 1) / 12.0  # = 2.0 on a 5-point scale
 
 
-def rwg_from_variance(variance: np.ndarray | float) -> np.ndarray:
-    """``max(0, 1 - s^2 / 2)``; NaN stays NaN.
+def display_sigma2(points: np.ndarray | float) -> np.ndarray | float:
+    """Random-answering variance of a native ``points``-point scale on the 1-5 display metric.
+
+    Examples
+    --------
+    >>> [round(float(display_sigma2(a)), 4) for a in (4, 5, 7)]
+    [2.2222, 2.0, 1.7778]
+    """
+    a = np.asarray(points, dtype=float)
+    out = (a * a - 1) / 12.0 * ((SCALE_MAX - SCALE_MIN) / (a - 1)) ** 2
+    return float(out) if out.ndim == 0 else out
+
+
+def rwg_from_variance(variance: np.ndarray | float, sigma2: np.ndarray | float = SIGMA2_UNIFORM) -> np.ndarray:
+    """``max(0, 1 - s^2 / sigma^2)`` (sigma^2 per item, default 2: 5 points); NaN stays NaN.
 
     Examples
     --------
@@ -25,7 +41,7 @@ def rwg_from_variance(variance: np.ndarray | float) -> np.ndarray:
     0.75
     """
     v = np.asarray(variance, dtype=float)
-    return np.where(np.isnan(v), np.nan, np.maximum(0.0, 1.0 - v / SIGMA2_UNIFORM))
+    return np.where(np.isnan(v), np.nan, np.maximum(0.0, 1.0 - v / np.asarray(sigma2, dtype=float)))
 
 
 def item_variance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -46,9 +62,9 @@ def item_variance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return var, n
 
 
-def item_rwg(values: np.ndarray) -> np.ndarray:
+def item_rwg(values: np.ndarray, sigma2: np.ndarray | float = SIGMA2_UNIFORM) -> np.ndarray:
     """Item-level r_wg of each column (NaN for items with fewer than 2 ratings)."""
-    return rwg_from_variance(item_variance(values)[0])
+    return rwg_from_variance(item_variance(values)[0], sigma2)
 
 
 def mean_points(rwg: np.ndarray, axis: int = -1) -> np.ndarray | float:
@@ -61,8 +77,8 @@ def mean_points(rwg: np.ndarray, axis: int = -1) -> np.ndarray | float:
     return float(out) if out.ndim == 0 else out
 
 
-def consistency(values: np.ndarray) -> float:
-    """``C_a = 100 * mean_j max(0, 1 - s_j^2 / 2)`` over the area's items.
+def consistency(values: np.ndarray, sigma2: np.ndarray | float = SIGMA2_UNIFORM) -> float:
+    """``C_a = 100 * mean_j max(0, 1 - s_j^2 / sigma_j^2)`` over the area's items (sigma^2 default 2: 5 points).
 
     Examples
     --------
@@ -72,10 +88,11 @@ def consistency(values: np.ndarray) -> float:
     """
     if values.size == 0:
         return float("nan")
-    return float(mean_points(item_rwg(values)))
+    return float(mean_points(item_rwg(values, sigma2)))
 
 
-def group_consistency(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+def group_consistency(values: np.ndarray, codes: np.ndarray, n_groups: int,
+                      sigma2: np.ndarray | float = SIGMA2_UNIFORM) -> np.ndarray:
     """``C`` computed within each group (e.g. department): array of length ``n_groups``."""
     mask = ~np.isnan(values)
     filled = np.where(mask, values, 0.0)
@@ -91,7 +108,7 @@ def group_consistency(values: np.ndarray, codes: np.ndarray, n_groups: int) -> n
         dev = np.where(mask, values - mean[codes], 0.0)
         s2 = np.bincount(flat, weights=(dev ** 2).ravel(), minlength=size).reshape(n_groups, j)
         var = np.where(cnt >= 2, s2 / np.maximum(cnt - 1, 1), np.nan)
-    return np.asarray(mean_points(rwg_from_variance(var), axis=1))
+    return np.asarray(mean_points(rwg_from_variance(var, sigma2), axis=1))
 
 
 def within_group_consistency(group_consistency: np.ndarray, min_groups: int = 1) -> float:

@@ -134,6 +134,30 @@ def score_kpis(operations: pd.DataFrame, kpis: Sequence[KpiDefinition],
     return out[KPI_COLUMNS].reset_index(drop=True), by_dept[KPI_DEPT_COLUMNS]
 
 
+def kpi_observations(operations: pd.DataFrame, kpis: Sequence[KpiDefinition],
+                     window: AssessmentWindow | None = None) -> pd.DataFrame:
+    """One row per (KPI, department, period) observation in the window: ``kpi_id, area, key, met``.
+
+    ``key`` is ``department|period`` (what pairs an observation across waves);
+    ``met`` is 1.0 when the observation meets its target. The bootstrap
+    resamples these rows within each KPI.
+    """
+    area_of = {k.id: k.area for k in kpis}
+    target = {k.id: float(k.target) for k in kpis}
+    lower = {k.id: k.better == "lower" for k in kpis}
+    keep = in_window(operations[PERIOD_START], window)
+    ops = operations.loc[keep & operations[KPI].isin(list(area_of)).to_numpy()]
+    ops = ops.loc[ops[VALUE].notna()]
+    kpi_ids = ops[KPI].astype(str)
+    value = ops[VALUE].to_numpy(dtype=float)
+    tgt = kpi_ids.map(target).to_numpy(dtype=float)
+    low = kpi_ids.map(lower).to_numpy(dtype=bool)
+    met = np.where(low, value <= tgt, value >= tgt).astype(float)
+    key = ops[DEPARTMENT].astype(str) + "|" + ops[PERIOD_START].astype(str)
+    return pd.DataFrame({KPI: kpi_ids.to_numpy(), AREA: kpi_ids.map(area_of).to_numpy(),
+                         "key": key.to_numpy(), "met": met})
+
+
 def evidence_by_area(kpis: pd.DataFrame) -> pd.Series:
     """``E_a`` = mean attainment (%) over the area's KPIs with observations; NaN without any.
 

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.model import (AREA, DEPARTMENT, LEVEL, OUTCOME, OUTCOME_AREA, QUESTION, RATING,
-                           RESPONDENT, REVERSE, SCALE_MAX, SCALE_MIN, TEXT)
+from toolkit.model import (AREA, DEFAULT_SCALE, DEPARTMENT, LEVEL, OUTCOME, OUTCOME_AREA, QUESTION, RATING,
+                           RESPONDENT, REVERSE, SCALE_MAX, SCALE_MIN, TEXT, RatingScale)
 
 log = logging.getLogger("toolkit")
 
-FAVOURABLE_MIN = 4.0  # a rating of 4 or 5 (after reverse keying) is favourable
+FAVOURABLE_MIN = 4.0  # on a native 5-point scale a rating of 4 or 5 (after reverse keying) is favourable
+POINTS = "points"  # items column: native number of answer points
+FAVOURABLE_FLOOR = "favourable_min"  # items column: lowest favourable display rating (1-5)
 _TRUE = {"true", "1", "yes", "y", "t"}
 # Warning phrases that count ratings (privacy drops them when every result is hidden).
 UNKNOWN_QUESTIONS_PHRASE = "ratings of questions not in the question bank were ignored"
@@ -60,8 +62,9 @@ class RatingMatrix:
     respondents
         ``respondent_id, department, level``, one row per matrix row.
     items
-        ``question_id, area, text, reverse, outcome``, one row per matrix column
-        (only questions that were rated, in question-bank order).
+        ``question_id, area, text, reverse, outcome, points, favourable_min``,
+        one row per matrix column (only questions that were rated, in
+        question-bank order); ``points`` is the item's native scale.
     values
         ``(n_respondents, n_items)`` float array of ratings after reverse
         keying; NaN where a respondent did not rate an item.
@@ -78,6 +81,18 @@ class RatingMatrix:
     def n(self) -> int:
         """Number of respondents (matrix rows)."""
         return int(self.values.shape[0])
+
+    def sigma2(self, columns: np.ndarray | None = None) -> np.ndarray:
+        """Random-answering variance of each item on the 1-5 display metric (its native scale's)."""
+        from toolkit.metrics.consistency import display_sigma2
+
+        out = np.asarray(display_sigma2(self.items[POINTS].to_numpy(dtype=float)), dtype=float).reshape(-1)
+        return out if columns is None else out[columns]
+
+    def favourable_min(self, columns: np.ndarray | None = None) -> np.ndarray:
+        """Lowest favourable display rating of each item (the agreeing half of its native scale)."""
+        out = self.items[FAVOURABLE_FLOOR].to_numpy(dtype=float)
+        return out if columns is None else out[columns]
 
     def area_columns(self, area: str) -> np.ndarray:
         """Column indices of the items of ``area`` (``"outcome"`` for outcome items)."""
@@ -99,7 +114,8 @@ class RatingMatrix:
         return index.get_indexer(values).astype(np.int64), list(present)
 
 
-def build_matrix(ratings: pd.DataFrame, questions: pd.DataFrame) -> tuple[RatingMatrix, list[str]]:
+def build_matrix(ratings: pd.DataFrame, questions: pd.DataFrame,
+                 scale: RatingScale = DEFAULT_SCALE) -> tuple[RatingMatrix, list[str]]:
     """Pivot tidy ratings into a keyed respondent x item matrix.
 
     Parameters
@@ -109,6 +125,8 @@ def build_matrix(ratings: pd.DataFrame, questions: pd.DataFrame) -> tuple[Rating
     questions
         ``question_id, area, text, reverse, outcome``. Outcome items are given
         area ``"outcome"`` whatever their area column says.
+    scale
+        The export's native scale; every item carries its points and favourable threshold.
 
     Returns
     -------
@@ -143,7 +161,9 @@ def build_matrix(ratings: pd.DataFrame, questions: pd.DataFrame) -> tuple[Rating
     area[outcome] = OUTCOME_AREA
     items = pd.DataFrame({QUESTION: items[QUESTION].astype(str).to_numpy(dtype=object), AREA: area,
                           TEXT: items[TEXT].astype(str).to_numpy(dtype=object) if TEXT in items else "",
-                          REVERSE: reverse, OUTCOME: outcome | (area == OUTCOME_AREA)})
+                          REVERSE: reverse, OUTCOME: outcome | (area == OUTCOME_AREA),
+                          POINTS: np.full(j, int(scale.points), dtype=np.int64),
+                          FAVOURABLE_FLOOR: np.full(j, float(scale.favourable_min))})
 
     flat = r_codes * j + cols
     total = np.bincount(flat, weights=rating, minlength=n * j)
@@ -191,18 +211,19 @@ def respondent_means(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def item_table(matrix: RatingMatrix, rwg: np.ndarray) -> pd.DataFrame:
-    """One row per rated question: ``question_id, area, text, reverse, n, mean, favourable, rwg, share_1..share_5``.
+    """One row per rated question: ``question_id, area, text, reverse, points, n, mean, favourable, rwg, share_1..share_5``.
 
-    ``mean`` and ``favourable`` are after reverse keying; the shares are of raw
-    answers (rounded to the nearest scale point), in %.
+    ``mean`` and ``favourable`` are after reverse keying (favourable: the
+    agreeing half of the item's native scale); the shares are of raw answers
+    (rounded to the nearest 1-5 display point), in %.
     """
     mask = ~np.isnan(matrix.values)
     n = mask.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, np.where(mask, matrix.values, 0).sum(axis=0) / np.maximum(n, 1), np.nan)
-        fav = np.where(n > 0, 100.0 * (np.where(mask, matrix.values, 0) >= FAVOURABLE_MIN - 1e-9).sum(axis=0)
-                       / np.maximum(n, 1), np.nan)
-    out = matrix.items[[QUESTION, AREA, TEXT, REVERSE]].copy()
+        fav = np.where(n > 0, 100.0 * (np.where(mask, matrix.values, 0) >= matrix.favourable_min() - 1e-9)
+                       .sum(axis=0) / np.maximum(n, 1), np.nan)
+    out = matrix.items[[QUESTION, AREA, TEXT, REVERSE, POINTS]].copy()
     out["n"] = n.astype(np.int64)
     out["mean"] = mean
     out["favourable"] = fav

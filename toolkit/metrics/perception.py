@@ -45,8 +45,11 @@ def perception(values: np.ndarray) -> float:
     return float(to_points(x[rated].mean()))
 
 
-def favourable(values: np.ndarray) -> float:
-    """``F_a``: % of the area's (keyed) ratings that are 4 or 5; NaN when there are none.
+def favourable(values: np.ndarray, favourable_min: np.ndarray | float = FAVOURABLE_MIN) -> float:
+    """``F_a``: % of the area's (keyed) ratings in the agreeing half of their native scale; NaN when none.
+
+    ``favourable_min`` is the lowest favourable 1-5 display rating, per item
+    or for all (default 4: a native 5-point scale's 4 and 5).
 
     Examples
     --------
@@ -56,10 +59,12 @@ def favourable(values: np.ndarray) -> float:
     mask = ~np.isnan(values)
     if not mask.any():
         return float("nan")
-    return float(100.0 * (values[mask] >= FAVOURABLE_MIN - 1e-9).sum() / mask.sum())
+    hit = np.where(mask, values, -np.inf) >= np.asarray(favourable_min, dtype=float) - 1e-9
+    return float(100.0 * hit.sum() / mask.sum())
 
 
-def group_perception(values: np.ndarray, codes: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def group_perception(values: np.ndarray, codes: np.ndarray, n_groups: int,
+                     favourable_min: np.ndarray | float = FAVOURABLE_MIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per group: respondents who rated the area, perception ``P`` and favourable ``F``.
 
     Parameters
@@ -80,7 +85,8 @@ def group_perception(values: np.ndarray, codes: np.ndarray, n_groups: int) -> tu
     n = np.bincount(codes[rated], minlength=n_groups)
     total = np.bincount(codes[rated], weights=x[rated], minlength=n_groups)
     mask = ~np.isnan(values)
-    fav_count = np.bincount(codes, weights=(np.where(mask, values, 0) >= FAVOURABLE_MIN - 1e-9).sum(axis=1),
+    fav_min = np.asarray(favourable_min, dtype=float) - 1e-9
+    fav_count = np.bincount(codes, weights=(np.where(mask, values, 0) >= fav_min).sum(axis=1),
                             minlength=n_groups)
     rating_count = np.bincount(codes, weights=mask.sum(axis=1), minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):

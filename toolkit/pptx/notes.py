@@ -61,7 +61,7 @@ def summary_notes(story) -> list[str]:
     return [f"OAI {num(oai.get('value'))}, 90 % interval {num(oai.get('lo'))}–{num(oai.get('hi'))}, "
             f"{n_of(oai.get('n'))} respondents.",
             "Method: the Overall Alignment Index is the strategy-weighted mean of the four areas' alignment "
-            "scores; the principal gap is the area with the largest weight × (100 − alignment).",
+            "scores; the principal gap is the area below 75 with the largest weight × (75 − alignment).",
             *[area_line(row) for _, row in story.assessment.areas.iterrows()],
             respondents(story)]
 
@@ -84,7 +84,7 @@ def area_notes(story, area: str) -> list[str]:
     lines = [area_line(row),
              "Method: perception rescales each respondent's mean on the area's items from 1–5 to 0–100; "
              "consistency is the mean item-level r_wg (100 = everyone answers alike, 0 = random); favourable "
-             f"= share of answers 4 or 5 ({num(row.get('favourable'))} %); Cronbach's alpha {num(row.get('alpha'), 2)}."]
+             f"= share of answers in the agreeing half of the native scale ({num(row.get('favourable'))} %); Cronbach's alpha {num(row.get('alpha'), 2)}."]
     items = a.items[a.items["area"] == area]
     if "suppressed" in items:
         items = items[~items["suppressed"].fillna(False).astype(bool)]

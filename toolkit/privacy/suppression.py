@@ -214,7 +214,7 @@ def _protect_gaps(gaps: pd.DataFrame, levels: pd.DataFrame, k: int) -> pd.DataFr
     small = (gaps["n_a"].to_numpy(dtype=float) < k) | (gaps["n_b"].to_numpy(dtype=float) < k)
     linked = np.array([(a, ga) in hidden_levels or (a, gb) in hidden_levels
                        for a, ga, gb in zip(gaps[AREA], gaps["group_a"], gaps["group_b"])], dtype=bool)
-    out = mark(gaps, small, linked & ~small, ["gap", "p_value"], k)
+    out = mark(gaps, small, linked & ~small, ["gap", "p_value", "lo", "hi", "p_holm"], k)
     out["flagged"] = out["flagged"].to_numpy(dtype=bool) & ~out[SUPPRESSED].to_numpy(dtype=bool)
     return out
 
@@ -233,6 +233,20 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
     out = mark(drift, primary, np.zeros(len(drift), dtype=bool),
                 ["previous", "current", "difference", "lo", "hi"], k)
     out["significant"] = out["significant"].to_numpy(dtype=bool) & ~primary
+    return out
+
+
+def _protect_units(units: pd.DataFrame | None, departments: pd.DataFrame, k: int) -> pd.DataFrame | None:
+    """The outlier unit (method v2) is named only when its department's result is shown in that area."""
+    if units is None:
+        return None
+    shown = {(a, d) for a, d, s in zip(departments[AREA], departments["department"], departments[SUPPRESSED]) if not s}
+    out = units.copy()
+    hidden = np.array([bool(o) and (a, o) not in shown for a, o in zip(out[AREA], out["outlier"])], dtype=bool)
+    out.loc[hidden, "outlier"] = ""
+    out.loc[hidden, "outlier_n"] = 0
+    for col in ("outlier_gap", "outlier_lo", "outlier_hi"):
+        out.loc[hidden, col] = np.nan
     return out
 
 
@@ -376,6 +390,7 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
     return replace(assessment, areas=areas, oai=oai, principal_gap=gap, items=items, departments=departments,
                    levels=levels, coverage=coverage, perception_gaps=gaps, drift=drift, benchmark=benchmark,
                    drivers=drivers.copy() if drivers is not None else None, warnings=warnings, protected=True,
+                   between_units=_protect_units(getattr(assessment, "between_units", None), departments, k),
                    kpis=assessment.kpis.copy(), kpi_departments=assessment.kpi_departments.copy())
 
 

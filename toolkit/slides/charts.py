@@ -5,7 +5,10 @@ so charts are drawn without their own title.
 """
 from __future__ import annotations
 
+import pandas as pd
+
 from toolkit.deck.plan import PlannedSlide
+from toolkit.model import AREA_LABELS
 from toolkit.slides.base import Slide, caption, chart, esc, section
 
 
@@ -41,12 +44,34 @@ def heatmap_slide(story, spec: PlannedSlide) -> Slide:
     height = min(4.6, 1.4 + 0.42 * n_depts)
     body = chart(lambda ax: plot_heatmap(depts, ax=ax, title=None), size=(11.6, height), alt="Department by area heatmap")
     body += score_legend() + caption(spec.caption)
-    k = story.client.config.privacy.min_consistency_group if hasattr(story.client.config.privacy, "min_consistency_group") else 10
+    k = story.client.config.min_consistency_group
     n = depts["n"].max() if "n" in depts else 0
     if n == n and n < k:
         body += caption(f"Consistency by department is not shown: agreement within a group needs {k} "
                         f"respondents, and the largest department has {int(n)}.")
+    body += units_caption(story)
     return section(spec.title, body, kicker=spec.kicker)
+
+
+def units_caption(story) -> str:
+    """Method v2 (DESIGN 2.1): do departments differ (ICC(1), permutation test), the named outlier unit,
+    and which department consistencies are too few to judge."""
+    a = story.assessment
+    parts = []
+    units = getattr(a, "between_units", None)
+    if units is not None and len(units):
+        differ = [AREA_LABELS.get(r["area"], r["area"]) for _, r in units.iterrows() if r["departments_differ"]]
+        parts.append("Departments differ beyond chance (ICC(1), permutation test, p < 0.05) in "
+                     + ", ".join(differ) + "." if differ else
+                     "No area shows departments differing beyond what reshuffling people gives by chance.")
+        shown = set(a.departments.loc[~a.departments.get("suppressed", pd.Series(False, index=a.departments.index))
+                                      .fillna(False).astype(bool), "department"])
+        for _, r in units.iterrows():
+            if r["outlier"] and r["outlier"] in shown:
+                parts.append(f"{r['outlier']} sits {abs(r['outlier_gap']):.0f} points below the other departments "
+                             f"in {AREA_LABELS.get(r['area'], r['area'])} (95 % interval "
+                             f"{abs(r['outlier_hi']):.0f} to {abs(r['outlier_lo']):.0f} below).")
+    return f'<p class="oat-caption">{esc(" ".join(parts))}</p>' if parts else ""
 
 
 def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
@@ -60,6 +85,17 @@ def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
                        kicker=spec.kicker)
     body = chart(lambda ax: plot_perception_gap(gaps, ax=ax, title=None), alt="Perception gap by level")
     body += caption(spec.caption)
+    flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
+    if len(flagged):
+        detail = "; ".join(f"{AREA_LABELS.get(r['area'], r['area'])}, {r['group_a']} vs {r['group_b']}: "
+                           f"{r['gap']:+.0f} points (95 % interval {r['lo']:.0f} to {r['hi']:.0f})"
+                           for _, r in flagged.iterrows() if "lo" in flagged)
+        body += (f'<p class="oat-caption">{len(flagged)} blind spot(s), highlighted: gaps of 10 points or more whose '
+                 f'95 % interval, adjusted for the {int(gaps["p_value"].notna().sum())} comparisons made, excludes '
+                 f'zero. {esc(detail)}.</p>')
+    else:
+        body += ('<p class="oat-caption">No leadership blind spot: no gap reaches 10 points with an interval, '
+                 'adjusted for the number of comparisons, that excludes zero.</p>')
     return section(spec.title, body, kicker=spec.kicker)
 
 

@@ -44,8 +44,23 @@ def executive_summary_slide(story, spec: PlannedSlide) -> Slide:
     body = (f'<div class="oat-cols">{tile}<div class="oat-col-wide"><p class="oat-lead">{esc(f.oai_sentence)}</p>'
             f'<ol class="oat-findings">{points}</ol>'
             + ("" if f.principal_gap_sentence in sentences else
-               f'<p class="oat-gap"><b>Principal gap.</b> {esc(f.principal_gap_sentence)}</p>') + '</div></div>')
+               f'<p class="oat-gap"><b>Principal gap.</b> {esc(f.principal_gap_sentence)}</p>') + not_scored_note(story.assessment) + '</div></div>')
     return section(spec.title, body, kicker=spec.kicker)
+
+
+def not_scored_sentence(assessment) -> str:
+    """DESIGN 2.1: the areas that are not scored, in words ("" when every area is scored)."""
+    names = [AREA_LABELS[a] for a in getattr(assessment, "not_scored", [])]
+    if not names:
+        return ""
+    verb = "is" if len(names) == 1 else "are"
+    return (f"{' and '.join(names)} {verb} not scored: no item was answered and no KPI is mapped, "
+            "so the Overall Alignment Index is computed over the other areas.")
+
+
+def not_scored_note(assessment) -> str:
+    text = not_scored_sentence(assessment)
+    return f'<p class="oat-note">{esc(text)}</p>' if text else ""
 
 
 def _component_tiles(row: pd.Series) -> str:
@@ -67,6 +82,12 @@ def area_slide(story, spec: PlannedSlide) -> Slide:
     """One area: its components, item answers, KPIs and the voice of the organisation."""
     a = story.assessment
     area = str(spec.area)
+    if area in getattr(a, "not_scored", []):
+        label = AREA_LABELS[area]
+        return section(f"{label} is not scored: no answered item and no KPI",
+                       f'<p class="oat-lead">{esc(label)} is not scored: no item of this area was answered and no '
+                       'operations KPI is mapped to it. It is left out of the Overall Alignment Index, whose weights '
+                       'are shared by the other areas.</p>', kicker=f"{label} · not scored")
     row = a.areas.loc[area]
     items = a.items[a.items["area"] == area]
     if "suppressed" in items:
@@ -246,7 +267,7 @@ def roadmap_slide(story, spec: PlannedSlide) -> Slide:
 
 
 METHOD_TEXT = [
-    "<b>Perception</b> rescales each respondent’s mean answer on an area’s items from 1–5 to 0–100.",
+    "<b>Perception</b> rescales each respondent’s mean answer on an area’s items from 1–5 to 0–100; <b>favourable</b> is the share of answers in the agreeing half of the native scale.",
     "<b>Consistency</b> asks whether people answer alike: 100 means everyone agrees, 0 means no more agreement than random answers (item-level r<sub>wg</sub>).",
     "<b>Evidence</b> is the share of department-months where the area’s operations KPIs met their strategic target.",
     "<b>Alignment</b> weighs perception 50 %, consistency 25 % and evidence 25 % (re-weighted when a part is missing); the Overall Alignment Index weighs areas by the client’s strategy.",
@@ -260,6 +281,9 @@ def method_slide(story, spec: PlannedSlide) -> Slide:
     """The method in plain words."""
     k = story.client.config.privacy.min_group_size
     body = '<ul class="oat-points">' + "".join(f"<li>{t}</li>" for t in METHOD_TEXT) + "</ul>"
+    scale = (story.assessment.scale or {}).get("description")
+    if scale:
+        body += f'<p class="oat-caption">Answer scale: {esc(scale)} (shown on 1–5; consistency uses the native points).</p>'
     body += f'<p class="oat-caption">Privacy threshold for this client: {k} respondents; quotes need groups of {story.client.config.privacy.min_quote_group}.</p>'
     chores = getattr(story.findings, "housekeeping", None)
     if chores is not None and len(chores):

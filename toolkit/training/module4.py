@@ -114,7 +114,7 @@ def judge_changes(answer: Any, data: TrainingData) -> CheckResult:
     for area in sorted(given - right):
         r = drift.loc[area]
         return CheckResult("4-changes", "failed", f"{AREA_LABELS[area]} moved by {r['difference']:+.1f} points, but "
-                           f"its 90% interval ({r['lo']:+.1f} to {r['hi']:+.1f}) includes 0: it may be noise, "
+                           f"its adjusted 95% interval ({r['lo']:+.1f} to {r['hi']:+.1f}) includes 0: it may be noise, "
                            "so the deck must not call it a change.", "keep only changes whose interval excludes 0.")
     for area in sorted(right - given):
         r = drift.loc[area]
@@ -122,4 +122,4 @@ def judge_changes(answer: Any, data: TrainingData) -> CheckResult:
         return CheckResult("4-changes", "failed", f"one change is missing: its interval excludes 0 (a {word} "
                            "counts as much as an improvement).", "look at every row whose lo and hi have the same sign.")
     return CheckResult("4-changes", "passed", f"{', '.join(AREA_LABELS[a] for a in sorted(right))}: the only "
-                       "alignment changes whose 90% interval excludes 0.")
+                       "alignment changes whose 95% interval, adjusted for every comparison, excludes 0.")
