@@ -261,9 +261,9 @@ def test_drift_sentences_only_call_out_intervals_excluding_zero():
     a = make_assessment(drift=[(CX, "alignment", 61.0, 69.0, 3.0, 13.0),
                                (MS, "alignment", 75.0, 71.0, -9.0, 1.0)])
     assert build_findings(a, CONFIG).drift_sentences == [
-        "Customer Experience alignment rose 8 points since the last wave (61 → 69; 90% interval +3 to +13)."]
+        "Customer Experience alignment rose 8 points since the last wave (61 → 69; 95% interval +3 to +13, adjusted for every change compared)."]
     quiet = make_assessment(drift=[(MS, "alignment", 75.0, 71.0, -9.0, 1.0)])
-    assert build_findings(quiet, CONFIG).drift_sentences[0].startswith("No score moved beyond its 90% interval")
+    assert build_findings(quiet, CONFIG).drift_sentences[0].startswith("No score moved beyond its adjusted 95% interval")
     assert build_findings(make_assessment(), CONFIG).drift_sentences == []
 
 

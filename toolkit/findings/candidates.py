@@ -171,12 +171,14 @@ def drifts(assessment: Assessment, vals: dict[str, dict], previous_wave: str | N
             row = sel.iloc[0]
             prev, cur, diff = num(row.get("previous")), num(row.get("current")), num(row.get("difference"))
             lo, hi = num(row.get("lo")), num(row.get("hi"))
-            if None in (prev, cur, diff) or not excludes_zero(lo, hi) or round(abs(diff)) < 1:
+            # Method v2 marks a change significant when its Holm-adjusted 95 % interval excludes 0.
+            called = bool(row["significant"]) if "significant" in row.index else excludes_zero(lo, hi)
+            if None in (prev, cur, diff) or not called or round(abs(diff)) < 1:
                 continue
             label, up = AREA_LABELS[area], diff > 0
             verb = "rose" if up else "fell"
             sentence = (f"{label} {metric} {verb} {_r(abs(diff))} points {since} ({_r(prev)} → {_r(cur)}; "
-                        f"90% interval {lo:+.0f} to {hi:+.0f})")
+                        f"95% interval {lo:+.0f} to {hi:+.0f}, adjusted for every change compared)")
             sentence += _kpi_tail(kpis, area) if up else ""
             sentence += "."
             title = f"{label} {metric} {verb} {_r(abs(diff))} points {since}, from {_r(prev)} to {_r(cur)}"
@@ -210,6 +212,8 @@ def blind_spots(assessment: Assessment, vals: dict[str, dict]) -> list[Finding]:
         gap, area = num(row.get("gap")), str(row[AREA])
         w = vals.get(area, {}).get("weight")
         if gap is None or w is None or round(gap) < GAP_POINTS or math.isnan(p_adj) or p_adj >= ALPHA:
+            continue
+        if "flagged" in row.index and not bool(row["flagged"]):  # method v2: Holm-adjusted interval excludes 0
             continue
         a, b = str(row["group_a"]), str(row["group_b"])
         pa, pb = _level_p(levels, a, area), _level_p(levels, b, area)

@@ -181,9 +181,9 @@ def drift_sentences(assessment: Assessment) -> list[str]:
         subject = what if r[AREA] not in AREA_LABELS else f"{what} {metric}"
         verb = "rose" if diff > 0 else "fell"  # type: ignore[operator]
         out.append(f"{subject} {verb} {_f(abs(diff))} points since the last wave ({_f(prev)} → "  # type: ignore[arg-type]
-                   f"{_f(cur)}; 90% interval {_signed(lo)} to {_signed(hi)}).")  # type: ignore[arg-type]
+                   f"{_f(cur)}; 95% interval {_signed(lo)} to {_signed(hi)}, adjusted for every change compared).")  # type: ignore[arg-type]
     if not out:
-        out.append("No score moved beyond its 90% interval since the last wave: the differences are within noise.")
+        out.append("No score moved beyond its adjusted 95% interval since the last wave: the differences are within noise.")
     return out
 
 
