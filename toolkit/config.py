@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from toolkit.limits import Limits
+
 AreaId = Literal["customer_experience", "management_style", "unique_capabilities", "proven_processes"]
 CustomerPromise = Literal["personalized", "speed", "value", "innovation"]
 ManagementStyle = Literal["collaborative", "autonomous", "accountability"]
@@ -92,6 +94,7 @@ class ClientConfig(_Strict):
     privacy: Privacy = Field(default_factory=Privacy)
     component_weights: ComponentWeights = Field(default_factory=ComponentWeights)
     assessment_window: AssessmentWindow = Field(default_factory=AssessmentWindow)
+    limits: Limits = Field(default_factory=Limits)  # intake size limits (toolkit.limits)
 
     @field_validator("kpis")
     @classmethod

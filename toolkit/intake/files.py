@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.intake.problems import ProblemLog
+from toolkit.intake.safe_xlsx import check_table_file
 
 log = logging.getLogger("toolkit")
 
@@ -132,6 +133,8 @@ def read_table(path: Path, root: Path, log_: ProblemLog, *, skip_rows: int = 0,
         file is read again as text, so problems are still reported per cell.
     """
     file = display_path(path, root)
+    if not check_table_file(path, file, log_, sheet=sheet, default_sheet=default_sheet):
+        return None  # too large, a zip bomb, or formulas without values: never parsed
     try:
         if path.suffix.lower() == ".xlsx":
             frame, delim = _read_xlsx(path, skip_rows, sheet, default_sheet), ""

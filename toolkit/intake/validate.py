@@ -21,6 +21,7 @@ from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
 from toolkit.intake.problems import ProblemLog
 from toolkit.intake.questions import BANK, check_questions, load_question_bank
 from toolkit.intake.ratings import read_ratings
+from toolkit.limits import apply_limits, client_limits, limits_scope
 from toolkit.model import QUESTION, VALUE
 
 log = logging.getLogger("toolkit")
@@ -73,11 +74,19 @@ def _one_table(folder: Path, root: Path, stem: str, log_: ProblemLog, *, require
 def collect(path: str | Path, wave: str | None = None) -> Collected:
     """Read and check every file of one client (and wave); never raises for bad client data.
 
+    Size limits (`toolkit.limits`) come from the environment and the client's
+    ``limits:`` in ``client.yaml``.
+
     Raises
     ------
     DefinitionError
         When the firm's own question bank is broken (not the client's fault).
     """
+    with limits_scope():
+        return _collect(path, wave)
+
+
+def _collect(path: str | Path, wave: str | None) -> Collected:
     root = Path(path)
     client_id = root.resolve().name
     log_ = ProblemLog()
@@ -105,6 +114,7 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
 
     config, raw = load_config(root, folder, log_)
     out.config = config
+    apply_limits(client_limits(raw))
     kpi_ids = ([k.id for k in config.kpis] if config is not None else _raw_kpi_ids(raw))
     min_group = config.privacy.min_group_size if config is not None else 3
     mapping = load_mapping(folder, root, log_)
