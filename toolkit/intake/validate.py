@@ -21,6 +21,7 @@ from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
 from toolkit.intake.problems import ProblemLog
 from toolkit.intake.questions import BANK, check_questions, load_question_bank
 from toolkit.intake.ratings import read_ratings
+from toolkit.intake.safe_text import check_text_lengths
 from toolkit.limits import apply_limits, client_limits, limits_scope
 from toolkit.model import QUESTION, VALUE
 
@@ -153,7 +154,7 @@ def _collect(path: str | Path, wave: str | None) -> Collected:
         out.sources["excerpts"] = exc
         m = mapping.excerpts
         table = read_table(exc, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Excerpts")
-        if table is not None:
+        if table is not None and check_text_lengths(table, log_):
             known = None if out.ratings is None else set(pd.unique(out.ratings["respondent_id"]))
             out.excerpts = read_excerpts(table, m, known, log_)
     elif exc is None:
