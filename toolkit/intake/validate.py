@@ -21,6 +21,7 @@ from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
 from toolkit.intake.problems import ProblemLog
 from toolkit.intake.questions import BANK, check_questions, load_question_bank
 from toolkit.intake.ratings import read_ratings
+from toolkit.intake.safe_paths import SAFE_WAVE, check_links, check_wave_folders
 from toolkit.intake.safe_text import check_text_lengths
 from toolkit.limits import apply_limits, client_limits, limits_scope
 from toolkit.model import QUESTION, VALUE
@@ -28,7 +29,6 @@ from toolkit.model import QUESTION, VALUE
 log = logging.getLogger("toolkit")
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SAFE_WAVE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")  # no separators, no '..'
 
 
 @dataclass
@@ -100,6 +100,9 @@ def _collect(path: str | Path, wave: str | None) -> Collected:
     if not root.is_dir():
         log_.add(root.as_posix(), "missing_file", "the client folder does not exist", expected="a folder")
         return out
+    if not check_links(root, log_, client_id):
+        return out  # nothing is read through a link that leaves the client folder
+    check_wave_folders(root, log_, client_id)
     if wave is not None and not SAFE_WAVE.fullmatch(wave):
         log_.add(client_id, "unsafe_wave", f"wave {wave!r} is not a safe wave name; expected letters, digits, "
                  "'.', '_' or '-', starting with a letter or digit", found=wave, expected="a wave like '2025-Q4'")
