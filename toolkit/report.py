@@ -17,13 +17,15 @@ import platform
 import shutil
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from toolkit import __version__
-from toolkit.errors import AlignmentError, ClientDataError, RunError
+from toolkit.errors import AlignmentError, ClientDataError, OutputError, RunError
+from toolkit.interrupts import held_signals, raise_if_interrupted
 from toolkit.fingerprint import input_fingerprint
 from toolkit.model import Problem
 from toolkit.processes import alive
@@ -164,6 +166,9 @@ def _wrong_type(value: Any, default: str | None) -> str | None:
         return None if isinstance(value, bool) else "true or false"
     number = not isinstance(value, bool)  # True is an int to Python, not to a reader
     if isinstance(typed, int):
+        if typed >= 0:  # a seed or a count: numpy refuses negative seeds in the kernel
+            ok = number and isinstance(value, numbers.Integral) and value >= 0
+            return None if ok else f"a whole number >= 0 (default {typed})"
         return None if number and isinstance(value, numbers.Integral) else f"a whole number (default {typed})"
     if isinstance(typed, float):
         return None if number and isinstance(value, numbers.Real) else f"a number (default {typed})"
@@ -250,7 +255,34 @@ def run_report(
         wave = None  # the current wave, named explicitly
     client = load_client(client_dir, wave=wave)  # raises ClientDataError before any kernel
     timings = {"validate": time.perf_counter() - started}
+    raise_if_interrupted()
     final = report_dir(out_dir, client.client_id, client.wave)
+    with _locked(final, out_dir):
+        return _run_locked(client, client_dir, final, out_dir=out_dir, fmts=fmts, params=params, wave=wave,
+                           skip_unchanged=skip_unchanged, notebook=notebook, started=started, timings=timings)
+
+
+@contextmanager
+def _locked(final: Path, out_dir: Path) -> Iterator[None]:
+    """Hold the client-wave lock; an output folder that cannot be written is a bad option (exit 2)."""
+    from toolkit.locks import client_wave_lock
+
+    lock = client_wave_lock(final)
+    try:
+        lock.__enter__()
+    except OSError as exc:
+        raise OutputError(f"cannot write to the reports folder {out_dir}: {exc.strerror or exc}; "
+                          f"choose a writable folder with --out") from None
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fmts: tuple[str, ...],
+                params: dict[str, Any], wave: str | None, skip_unchanged: bool, notebook: Path,
+                started: float, timings: dict[str, float]) -> ReportResult:
+    """The part of `run_report` that runs under the client-wave lock."""
     recover_outputs(final)
     fingerprint = input_fingerprint(client_dir, notebook=notebook, extra={
         "parameters": params, "formats": list(fmts), "wave": wave or ""})
@@ -259,9 +291,9 @@ def run_report(
                             time.perf_counter() - started, "inputs unchanged since the last good run")
 
     staging = final.parent / f"{STAGING.format(wave=client.wave)}{os.getpid()}@{uuid.uuid4().hex[:8]}"
-    staging.mkdir(parents=True)
     notes: list[str] = []
     try:
+        staging.mkdir(parents=True)
         executed = staging / "assessment.ipynb"
         t = time.perf_counter()
         _execute(notebook, executed, {
@@ -269,8 +301,10 @@ def run_report(
             "portfolio_dir": str(out_dir), "output_dir": str(staging), "formats": ",".join(fmts)},
             final, client.wave)
         timings["execute"] = time.perf_counter() - t
+        raise_if_interrupted()
         _check_summary(staging / "summary.json")
         notes += _export(executed, staging, fmts, client.config.name, client.wave, timings)
+        raise_if_interrupted()  # a Ctrl-C that reached the browser too must not end in a publish
         _strip_stderr(executed)
         record = {
             "schema_version": RUN_SCHEMA_VERSION, "client_id": client.client_id, "wave": client.wave,
@@ -283,6 +317,10 @@ def run_report(
         }
         (staging / "run.json").write_text(json.dumps(record, indent=2, sort_keys=True), encoding="utf-8")
         _publish(staging, final)
+    except OSError as exc:  # a full disk, a folder gone read-only: the run failed, the last deck stays
+        shutil.rmtree(staging, ignore_errors=True)
+        raise RunError(f"writing the outputs failed: {exc.strerror or exc} ({exc.filename or staging}); "
+                       "free some space or choose another --out, then run again") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -310,10 +348,10 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Pa
     except PapermillExecutionError as exc:
         kept = _keep_failed(output, final.parent / f"{wave}.failed")
         first_line = (exc.source or "").strip().splitlines()[0] if exc.source else ""
-        raise RunError(
-            f"cell {exc.cell_index} ({first_line!r}) raised {exc.ename}: {exc.evalue}; "
-            f"the executed notebook is kept at {kept} (its red banner links to the failing cell)",
-            notebook=kept, cell_index=exc.cell_index, ename=exc.ename) from None
+        where = (f"the executed notebook is kept at {kept} (its red banner links to the failing cell)"
+                 if kept else "the executed notebook could not be saved whole (is the disk full?)")
+        raise RunError(f"cell {exc.cell_index} ({first_line!r}) raised {exc.ename}: {exc.evalue}; {where}",
+                       notebook=kept, cell_index=exc.cell_index, ename=exc.ename) from None
     except AlignmentError:
         raise
     except Exception as exc:  # kernel died, timed out, could not start
@@ -383,14 +421,34 @@ def _strip_stderr(executed: Path) -> None:
     nbformat.write(nb, executed)
 
 
-def _keep_failed(executed: Path, where: Path) -> Path:
-    """Move a failed run's notebook to ``where`` (replacing an older failure)."""
-    shutil.rmtree(where, ignore_errors=True)
-    where.mkdir(parents=True)
-    kept = where / "assessment.ipynb"
-    if executed.exists():
-        shutil.move(str(executed), kept)
-    return kept
+def _keep_failed(executed: Path, where: Path) -> Path | None:
+    """Move a failed run's notebook to ``where`` (replacing an older failure), whole or not at all.
+
+    The notebook is kept only when it is complete, valid JSON (a full disk
+    truncates it), and ``where`` is replaced by one rename, so it always holds
+    one whole failed notebook. Returns None when nothing could be kept.
+    """
+    import nbformat
+
+    try:
+        nbformat.read(executed, as_version=4)
+    except Exception as exc:  # missing, truncated, not JSON
+        log.warning("the failed notebook %s is not whole (%s): not kept", executed, exc)
+        return None
+    tmp = where.parent / f".{where.name}.{uuid.uuid4().hex[:8]}"
+    try:
+        tmp.mkdir(parents=True)
+        os.replace(executed, tmp / "assessment.ipynb")
+        old = where.parent / f".{where.name}.old.{uuid.uuid4().hex[:8]}"
+        if where.exists():
+            os.replace(where, old)
+        os.replace(tmp, where)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        log.warning("could not keep the failed notebook in %s: %s", where, exc)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+    return where / "assessment.ipynb"
 
 
 def _publish(staging: Path, final: Path) -> None:
@@ -404,8 +462,10 @@ def _publish(staging: Path, final: Path) -> None:
         for export in final.glob("explore-*"):
             if export.is_dir():
                 shutil.copytree(export, staging / export.name)
-        os.replace(final, backup)
-    os.replace(staging, final)
+    with held_signals():  # the two renames are never split by Ctrl-C or SIGTERM
+        if final.exists():
+            os.replace(final, backup)
+        os.replace(staging, final)
     shutil.rmtree(backup, ignore_errors=True)
 
 

@@ -132,5 +132,8 @@ def write_portfolio_csv(out_dir: Path) -> Path:
         portfolio_table(root).to_csv(tmp, index=False)
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # a read-only folder: the write's own error is the one to report
+            pass
     return path
