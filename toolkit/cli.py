@@ -132,7 +132,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from toolkit.cli_batch import run_batch_command
 
+    _check_writable(Path(args.out))  # before any client runs
     return run_batch_command(args)
+
+
+def _check_writable(folder: Path) -> None:
+    """Raise `OutputError` when ``folder`` cannot be created or written (read-only, no permission)."""
+    import tempfile
+
+    from toolkit.errors import OutputError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write to the reports folder {folder}: {exc.strerror or exc}; "
+                          "choose a writable folder with --out") from None
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:

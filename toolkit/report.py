@@ -356,7 +356,8 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Pa
         raise
     except Exception as exc:  # kernel died, timed out, could not start
         kept = _keep_failed(output, final.parent / f"{wave}.failed") if output.exists() else None
-        raise RunError(f"the notebook could not be executed: {type(exc).__name__}: {exc}",
+        lost = "; the partly executed notebook could not be kept whole" if output.exists() and not kept else ""
+        raise RunError(f"the notebook could not be executed: {type(exc).__name__}: {exc}{lost}",
                        notebook=kept, ename=type(exc).__name__) from exc
 
 
@@ -433,7 +434,7 @@ def _keep_failed(executed: Path, where: Path) -> Path | None:
     try:
         nbformat.read(executed, as_version=4)
     except Exception as exc:  # missing, truncated, not JSON
-        log.warning("the failed notebook %s is not whole (%s): not kept", executed, exc)
+        log.info("the failed notebook %s is not whole (%s): not kept", executed, exc)
         return None
     tmp = where.parent / f".{where.name}.{uuid.uuid4().hex[:8]}"
     try:
