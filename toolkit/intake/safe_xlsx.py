@@ -70,9 +70,9 @@ def check_table_file(path: Path, file: str, log_: ProblemLog, *, sheet: str | No
     except OSError:
         return True  # the reader says why it cannot open it
     if size > limits.file_max_mb * MB:
-        log_.add(file, "file_too_large", f"the file is {size / MB:,.0f} MB, more than the toolkit reads; "
+        log_.add(file, "file_too_large", f"the file is {_size(size)}, more than the toolkit reads; "
                  f"{how_to_raise('file_max_mb', limits.file_max_mb)}",
-                 found=f"{size / MB:,.0f} MB", expected=f"at most {limits.file_max_mb:g} MB")
+                 found=_size(size), expected=f"at most {limits.file_max_mb:g} MB")
         return False
     if path.suffix.lower() != ".xlsx":
         return True
@@ -197,6 +197,10 @@ def _formulas_ok(book: zipfile.ZipFile, part: str, name: str, file: str, log_: P
                  "saved value; open the workbook in Excel and save it, or paste values",
                  found=f"{more} more", expected="a value, or a formula with its saved value")
     return not missing
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / MB:,.0f} MB" if n_bytes >= 10 * MB else f"{n_bytes / 1024:,.1f} KB"
 
 
 def _local(tag: str) -> str:

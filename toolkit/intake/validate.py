@@ -128,7 +128,8 @@ def _collect(path: str | Path, wave: str | None) -> Collected:
         out.questions = check_questions(questions_path, root, log_)
         out.sources["questions"] = questions_path
     else:
-        out.questions = load_question_bank(BANK)
+        with limits_scope():  # the firm's own bank: the client's limits are not for it
+            out.questions = load_question_bank(BANK)
     question_ids = [] if out.questions is None else out.questions[QUESTION].tolist()
 
     interviews = _one_table(folder, root, "interviews", log_, required=True)
