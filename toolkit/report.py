@@ -9,7 +9,6 @@ error names the failing cell.
 from __future__ import annotations
 
 import difflib
-import glob
 import json
 import logging
 import os
@@ -25,10 +24,15 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, OutputError, RunError
-from toolkit.interrupts import held_signals, raise_if_interrupted
+from toolkit.interrupts import raise_if_interrupted
 from toolkit.fingerprint import input_fingerprint
 from toolkit.model import Problem
-from toolkit.processes import alive
+from toolkit.publish import BACKUP, STAGING, recover_outputs
+from toolkit.publish import keep_failed as _keep_failed
+from toolkit.publish import publish as _publish
+
+__all__ = ["run_report", "ReportResult", "parse_formats", "check_parameters", "report_dir", "is_current",
+           "read_run_record", "recover_outputs", "STAGING", "BACKUP"]
 
 log = logging.getLogger("toolkit")
 
@@ -39,10 +43,6 @@ DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
 RUN_SCHEMA_VERSION = "1.0"
 OUTPUT_FILES = {"html": "deck.html", "pdf": "deck.pdf", "pptx": "deck.pptx"}
 EXECUTION_TIMEOUT_S = 600  # per cell: a hung cell fails the run instead of hanging a batch
-# Hidden work folders next to ``<client>/<wave>``; "@" cannot occur in a wave name, so
-# the glob for wave "2026" never matches the folders of wave "2026-q1".
-STAGING = ".staging-{wave}@"
-BACKUP = ".previous-{wave}@"
 # Parameters the report sets itself; a user may not override them.
 RESERVED_PARAMETERS = frozenset({"client_dir", "wave", "portfolio_dir", "output_dir", "formats"})
 
@@ -283,7 +283,7 @@ def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fm
                 params: dict[str, Any], wave: str | None, skip_unchanged: bool, notebook: Path,
                 started: float, timings: dict[str, float]) -> ReportResult:
     """The part of `run_report` that runs under the client-wave lock."""
-    recover_outputs(final)
+    recover_outputs(final, locked=True)
     fingerprint = input_fingerprint(client_dir, notebook=notebook, extra={
         "parameters": params, "formats": list(fmts), "wave": wave or ""})
     if skip_unchanged and is_current(final, fingerprint["input_hash"], fmts):
@@ -420,70 +420,6 @@ def _strip_stderr(executed: Path) -> None:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
     nbformat.write(nb, executed)
-
-
-def _keep_failed(executed: Path, where: Path) -> Path | None:
-    """Move a failed run's notebook to ``where`` (replacing an older failure), whole or not at all.
-
-    The notebook is kept only when it is complete, valid JSON (a full disk
-    truncates it), and ``where`` is replaced by one rename, so it always holds
-    one whole failed notebook. Returns None when nothing could be kept.
-    """
-    import nbformat
-
-    try:
-        nbformat.read(executed, as_version=4)
-    except Exception as exc:  # missing, truncated, not JSON
-        log.info("the failed notebook %s is not whole (%s): not kept", executed, exc)
-        return None
-    tmp = where.parent / f".{where.name}.{uuid.uuid4().hex[:8]}"
-    try:
-        tmp.mkdir(parents=True)
-        os.replace(executed, tmp / "assessment.ipynb")
-        old = where.parent / f".{where.name}.old.{uuid.uuid4().hex[:8]}"
-        if where.exists():
-            os.replace(where, old)
-        os.replace(tmp, where)
-        shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        log.warning("could not keep the failed notebook in %s: %s", where, exc)
-        shutil.rmtree(tmp, ignore_errors=True)
-        return None
-    return where / "assessment.ipynb"
-
-
-def _publish(staging: Path, final: Path) -> None:
-    """Swap ``staging`` into ``final`` with renames, so ``final`` is always whole.
-
-    Explorer exports (``explore-*``) saved in the previous output are carried over:
-    a new deck must not delete a consultant's saved views.
-    """
-    backup = final.parent / f"{BACKUP.format(wave=final.name)}{uuid.uuid4().hex[:8]}"
-    if final.exists():
-        for export in final.glob("explore-*"):
-            if export.is_dir():
-                shutil.copytree(export, staging / export.name)
-    with held_signals():  # the two renames are never split by Ctrl-C or SIGTERM
-        if final.exists():
-            os.replace(final, backup)
-        os.replace(staging, final)
-    shutil.rmtree(backup, ignore_errors=True)
-
-
-def recover_outputs(final: Path) -> None:
-    """Undo what a killed run left behind: restore a swapped-out deck, drop stale staging."""
-    parent = final.parent
-    if not parent.exists():
-        return
-    backups = sorted(parent.glob(f"{glob.escape(BACKUP.format(wave=final.name))}*"), key=lambda p: p.stat().st_mtime)
-    if backups and not final.exists():
-        os.replace(backups.pop(), final)
-    for stale in backups:
-        shutil.rmtree(stale, ignore_errors=True)
-    for staging in parent.glob(f"{glob.escape(STAGING.format(wave=final.name))}*"):
-        pid = staging.name.split("@")[1] if staging.name.count("@") == 2 else ""
-        if not (pid.isdigit() and alive(int(pid))):  # a zombie no longer writes: its staging is stale
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _versions() -> dict[str, str]:
