@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import IO, Iterator
 from xml.etree import ElementTree
 
+import numpy as np
+
 from toolkit.intake.problems import ProblemLog
 from toolkit.limits import Limits, current, how_to_raise
 
@@ -34,9 +36,6 @@ RATIO_FLOOR = MB  # parts smaller than this unzipped are never called bombs
 CHUNK = 4 * MB
 FORMULAS_SHOWN = 10
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,4})([0-9]{1,9})"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,9})"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -134,14 +133,10 @@ def _sheet_ok(book: zipfile.ZipFile, part: str, name: str, file: str, log_: Prob
     has_formula = False
     with book.open(part) as stream:
         for chunk in _chunks(stream):
-            rows = _ROW_REF.findall(chunk)
-            refs = _CELL_REF.findall(chunk)
-            if refs:
-                rows += [r for _, r in refs]
-                max_col = max(max_col, max(column_index(c.decode()) for c in {c for c, _ in refs}))
-            if rows:
-                max_row = max(max_row, int(max(rows, key=lambda r: (len(r.lstrip(b"0")), r.lstrip(b"0")))))
-            has_formula = has_formula or bool(_FORMULA.search(chunk))
+            rows, cols = max_reference(chunk)
+            max_row, max_col = max(max_row, rows), max(max_col, cols)
+            # any formula start (a false alarm only costs the exact pass below)
+            has_formula = has_formula or b"<f" in chunk or b":f>" in chunk or b":f " in chunk
     cells = max_row * max_col
     if cells > limits.xlsx_max_cells:
         log_.add(file, "xlsx_too_many_cells", f"sheet {name!r} spans {max_row:,} rows x {max_col:,} columns "
@@ -153,6 +148,42 @@ def _sheet_ok(book: zipfile.ZipFile, part: str, name: str, file: str, log_: Prob
     if has_formula:
         return _formulas_ok(book, part, name, file, log_)
     return True
+
+
+def max_reference(xml: bytes) -> tuple[int, int]:
+    """Return the largest row number and column index among the ``r="..."`` references of sheet XML.
+
+    Rows (``<row r="7">``) and cells (``<c r="AB7">``) both count. Vectorised
+    with NumPy over every reference at once: a sheet of a million cells costs
+    a fraction of a second, far less than parsing it.
+
+    Examples
+    --------
+    >>> max_reference(b'<row r="2"><c r="B2"/><c r="AA2"/></row><row r="10"/>')
+    (10, 27)
+    """
+    data = np.frombuffer(xml + b"\0" * 16, dtype=np.uint8)
+    n = len(xml)
+    if n < 5:
+        return 0, 0
+    hits = np.flatnonzero((data[:n - 3] == 32) & (data[1:n - 2] == 114) & (data[2:n - 1] == 61)
+                          & (data[3:n] == 34))
+    if not len(hits):
+        return 0, 0
+    # the 14 bytes after each ` r="`: up to 4 capitals (a valid column has 1-3), then up to 10 digits
+    window = np.lib.stride_tricks.sliding_window_view(data, 14)[hits + 4]
+    letter = (window[:, :5] >= 65) & (window[:, :5] <= 90)
+    n_letters = np.minimum(np.argmin(np.concatenate([letter, np.zeros((len(hits), 1), bool)], axis=1), axis=1), 4)
+    k = np.arange(4)
+    powers = np.where(k < n_letters[:, None], 26 ** np.clip(n_letters[:, None] - 1 - k, 0, None), 0)
+    cols = ((window[:, :4].astype(np.int64) - 64) * powers).sum(axis=1)
+    digits = np.take_along_axis(window, n_letters[:, None] + np.arange(10), axis=1)
+    is_digit = (digits >= 48) & (digits <= 57)
+    n_digits = np.argmin(np.concatenate([is_digit, np.zeros((len(hits), 1), bool)], axis=1), axis=1)
+    k = np.arange(10)
+    powers = np.where(k < n_digits[:, None], 10 ** np.clip(n_digits[:, None] - 1 - k, 0, None), 0)
+    rows = ((digits.astype(np.int64) - 48) * powers).sum(axis=1)
+    return int(rows.max()), int(cols.max())
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
