@@ -188,3 +188,29 @@ def test_wave_folder_with_a_space_is_bad_input_before_any_kernel(tmp_path) -> No
     assert done.returncode == 2
     assert "wave folder '2025 H2' is not a safe wave name" in done.stderr and "'2025-H2'" in done.stderr
     assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize("value, text", [("[1", "parameter 'seed': cannot read the value '[1'"),
+                                         ("-1", "parameter 'seed': expected a whole number >= 0")])
+def test_bad_parameter_values_are_bad_input_before_any_kernel(tmp_path, capsys, value: str, text: str) -> None:
+    from toolkit.cli import main
+
+    code = main(["report", str(GOOD), "--out", str(tmp_path / "reports"), "-p", "seed", value])
+    err = capsys.readouterr().err
+    assert code == 2 and text in err and "Traceback" not in err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(monkeypatch, capsys) -> None:
+    from toolkit import cli
+
+    def broken(args):
+        raise ZeroDivisionError("planted")
+
+    monkeypatch.setattr(cli, "cmd_validate", broken)
+    assert cli.main(["validate", str(GOOD)]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == ["internal error: ZeroDivisionError: planted; rerun with --debug for the "
+                                        "traceback and report it"]
+    assert cli.main(["--debug", "validate", str(GOOD)]) == 1
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
