@@ -306,6 +306,10 @@ def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fm
         notes += _export(executed, staging, fmts, client.config.name, client.wave, timings)
         raise_if_interrupted()  # a Ctrl-C that reached the browser too must not end in a publish
         _strip_stderr(executed)
+        from toolkit.privacy.paths import relative_map, scrub_paths
+
+        scrub_paths(executed, relative_map(client_dir, staging,  # no absolute path is published (DESIGN 2.2)
+                                           {"portfolio_dir": out_dir, "notebook": notebook.parent}))
         record = {
             "schema_version": RUN_SCHEMA_VERSION, "client_id": client.client_id, "wave": client.wave,
             "status": "ok", "toolkit_version": __version__, **fingerprint,
