@@ -121,14 +121,11 @@ def batch(tmp_path_factory):
 
 
 def _kernel_processes() -> set[int]:
-    """Every kernel template or ordinary kernel on the machine run by this checkout's interpreter.
-
-    (A shared machine runs other checkouts' kernels too: those are not ours.)
-    """
-    ours = str(Path(PYTHON).parent)
+    """Every kernel template or kernel of this interpreter on the machine (not other checkouts' kernels)."""
     return {int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
-            and ours in _cmdline(int(d.name))
-            and ("toolkit.kernel_template" in _cmdline(int(d.name)) or "ipykernel_launcher" in _cmdline(int(d.name)))}
+            and _cmdline(int(d.name)).startswith(PYTHON + " ") and any(
+                name in _cmdline(int(d.name)) for name in ("toolkit.kernel_template", "toolkit.kernel_launch",
+                                                           "ipykernel_launcher"))}
 
 
 def test_a_finished_batch_leaves_no_worker_template_or_kernel_behind(batch):
@@ -299,7 +296,8 @@ def _wait_until_running(proc: subprocess.Popen, out: Path, timeout: float = 180)
 
 def _is_kernel(pid: int) -> bool:
     """A kernel started as usual (``ipykernel_launcher``) or forked by a worker's kernel template."""
-    return "ipykernel_launcher" in _cmdline(pid) or _is_forked_kernel(pid)
+    cmdline = _cmdline(pid)
+    return "ipykernel_launcher" in cmdline or "toolkit.kernel_launch" in cmdline or _is_forked_kernel(pid)
 
 
 def _is_forked_kernel(pid: int) -> bool:

@@ -62,6 +62,15 @@ EXPECTED: dict[str, tuple[str, int | None, str | None, str]] = {
     "bad-mapping-level": ("bad_mapping", 3, "interviews.levels.default", "mapping.yaml"),
     "questions-unknown-area": ("unknown_area", 4, "area", "questions.csv"),
     "Unsafe_Client": ("unsafe_client_id", None, None, "Unsafe_Client"),
+    "xlsx-far-cell": ("xlsx_too_many_cells", None, None, "interviews.xlsx"),
+    "xlsx-zip-bomb": ("xlsx_too_large", None, None, "interviews.xlsx"),
+    "xlsx-formula-without-value": ("formula_without_value", 4, "E", "interviews.xlsx"),   # cell E4
+    "yaml-billion-laughs-client": ("yaml_too_large", None, None, "client.yaml"),
+    "yaml-billion-laughs-mapping": ("yaml_too_large", None, None, "mapping.yaml"),
+    "excerpt-too-long": ("text_too_long", 3, "text", "excerpts.csv"),
+    "file-over-limit": ("file_too_large", None, None, "operations.csv"),
+    "symlink-outside": ("symlink_outside", None, None, "excerpts.csv"),
+    "unsafe-wave-folder": ("unsafe_wave", None, None, "2025 H2"),
 }
 
 
@@ -73,7 +82,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 def test_corpus_is_complete() -> None:
     on_disk = {p.name for p in BAD.iterdir() if p.is_dir()}
     assert on_disk == set(EXPECTED)
-    assert len(on_disk) >= 30
+    assert len(on_disk) >= 51
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))

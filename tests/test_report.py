@@ -63,13 +63,16 @@ def test_parameter_of_the_wrong_type_is_rejected_before_any_kernel():
         check_parameters({"seed": "abc"})
     (problem,) = info.value.problems
     assert (problem.reason, problem.column, problem.found) == ("bad_parameter", "seed", "abc")
-    assert problem.message == "parameter 'seed': expected a whole number (default 20261126), found 'abc'"
+    assert problem.message == "parameter 'seed': expected a whole number >= 0 (default 20261126), found 'abc'"
     check_parameters({"seed": 7})                                 # the right type passes
     import numpy as np
 
     check_parameters({"seed": np.int64(7)})                       # so does a NumPy integer
     with pytest.raises(ClientDataError):
         check_parameters({"seed": True})                          # True is no seed
+    with pytest.raises(ClientDataError) as info:
+        check_parameters({"seed": -1})                            # numpy refuses it in the kernel
+    assert "expected a whole number >= 0" in info.value.problems[0].message
 
 
 def test_reserved_parameter_cannot_be_overridden():

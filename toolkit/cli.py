@@ -134,9 +134,20 @@ def _print_client_summaries(folders: list[Path]) -> None:
 def _parameters(pairs: list[list[str]] | None) -> dict[str, object]:
     import yaml
 
+    from toolkit.model import Problem
+
     out: dict[str, object] = {}
+    problems = []
     for name, value in pairs or []:
-        out[name] = yaml.safe_load(value)  # "3" -> 3, "true" -> True, text stays text
+        try:
+            out[name] = yaml.safe_load(value)  # "3" -> 3, "true" -> True, text stays text
+        except yaml.YAMLError as exc:
+            problems.append(Problem("-p", "bad_parameter", f"parameter {name!r}: cannot read the value {value!r} "
+                                    f"({getattr(exc, 'problem', None) or 'not a value'}); put text in quotes, "
+                                    f"e.g. -p {name} '\"{value}\"'", column=name, found=value,
+                                    expected="a number, true/false or text"))
+    if problems:
+        raise ClientDataError(problems, title="bad parameters")
     return out
 
 
@@ -155,7 +166,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from toolkit.cli_batch import run_batch_command
 
+    _check_writable(Path(args.out))  # before any client runs
     return run_batch_command(args)
+
+
+def _check_writable(folder: Path) -> None:
+    """Raise `OutputError` when ``folder`` cannot be created or written (read-only, no permission)."""
+    import tempfile
+
+    from toolkit.errors import OutputError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write to the reports folder {folder}: {exc.strerror or exc}; "
+                          "choose a writable folder with --out") from None
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
@@ -260,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the toolkit does")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("validate", help="check client data and list every problem",
@@ -360,21 +388,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``alignment``; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(level=logging.INFO if args.verbose or args.debug else logging.WARNING,
+                        format="%(levelname)s %(message)s")
+    from toolkit.interrupts import Interrupted, signals_interrupt
+
     try:
-        return args.func(args)
+        with signals_interrupt():  # Ctrl-C and SIGTERM: clean up, publish nothing
+            return args.func(args)
     except ClientDataError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_INVALID
     except RunError as exc:
+        _traceback(args)
         print(f"run failed: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except AlignmentError as exc:
+        _traceback(args)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        _end_children()
+        signal_name = "SIGTERM" if isinstance(exc, Interrupted) and exc.exit_code == 143 else "Ctrl-C"
+        print(f"interrupted ({signal_name}): stopped, nothing was published; the last good outputs are unchanged",
+              file=sys.stderr)
+        return exc.exit_code if isinstance(exc, Interrupted) else 130
+    except OSError as exc:  # a full disk, a read-only or vanished folder, outside a run
+        import errno
+
+        _traceback(args)
+        where = f" ({exc.filename})" if exc.filename else ""
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):  # the folder given cannot be written
+            print(f"error: {exc.strerror}{where}; choose a writable folder (--out)", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"error: {exc.strerror or exc}{where}; free some space or choose another folder (--out), "
+              "then run again", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # a bug: one line, the traceback only when asked for
+        _traceback(args)
+        print(f"internal error: {type(exc).__name__}: {exc}; rerun with --debug for the traceback and "
+              f"report it", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _traceback(args: argparse.Namespace) -> None:
+    """Print the current exception's traceback when ``--debug`` was given."""
+    if getattr(args, "debug", False):
+        import traceback
+
+        traceback.print_exc()
+
+
+def _end_children() -> None:
+    """End every process this command started (kernels, browsers, workers) after an interrupt."""
+    import os
+
+    from toolkit.processes import kill_tree
+
+    kill_tree(os.getpid(), include_root=False, grace=2.0)
 
 
 if __name__ == "__main__":  # pragma: no cover

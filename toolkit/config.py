@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from toolkit.limits import Limits
+
 AreaId = Literal["customer_experience", "management_style", "unique_capabilities", "proven_processes"]
 CustomerPromise = Literal["personalized", "speed", "value", "innovation"]
 ManagementStyle = Literal["collaborative", "autonomous", "accountability"]
@@ -93,6 +95,7 @@ class ClientConfig(_Strict):
     component_weights: ComponentWeights = Field(default_factory=ComponentWeights)
     assessment_window: AssessmentWindow = Field(default_factory=AssessmentWindow)
     min_consistency_group: int = Field(default=10, ge=2)  # DESIGN 2.1: subgroup C only from this many
+    limits: Limits = Field(default_factory=Limits)  # intake size limits (toolkit.limits)
 
     @field_validator("kpis")
     @classmethod

@@ -38,6 +38,10 @@ class ClientDataError(AlignmentError):
         return format_problems(self.problems, title=self.title)
 
 
+class OutputError(AlignmentError):
+    """The output folder cannot be written (read-only, missing permission): a bad ``--out``."""
+
+
 class DefinitionError(AlignmentError):
     """One of the firm's own definitions (question bank, playbook, template) is wrong."""
 

@@ -48,6 +48,8 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "matplotlib.fi
            "toolkit.story", "toolkit.slides")
 #: Seconds to wait for the template to be ready (its imports) and for each fork.
 READY_TIMEOUT_S, FORK_TIMEOUT_S = 60.0, 10.0
+#: Set for a template that is to die with the process that started it (its pid).
+PARENT_ENV = "ALIGNMENT_TEMPLATE_PARENT"
 
 
 class KernelTemplate:
@@ -74,7 +76,7 @@ class KernelTemplate:
         # shared with the parent, so a kernel's own error output reaches the user.
         self.process: subprocess.Popen | None = subprocess.Popen(
             [sys.executable, "-P", "-m", "toolkit.kernel_template", *preload], cwd=self.cwd,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_template_env())
 
     @property
     def pid(self) -> int | None:
@@ -154,6 +156,19 @@ class KernelTemplate:
 _template: KernelTemplate | None = None
 
 
+def _template_env() -> dict[str, str]:
+    """The template's environment: it dies with us when started by our main thread.
+
+    (Linux signals a child when the *thread* that started it ends, so a template
+    started by a short-lived thread must not ask for that.)
+    """
+    env = dict(os.environ)
+    env.pop(PARENT_ENV, None)
+    if threading.current_thread() is threading.main_thread():
+        env[PARENT_ENV] = str(os.getpid())
+    return env
+
+
 def start_template(preload: Sequence[str] = PRELOAD, cwd: str | os.PathLike | None = None) -> KernelTemplate | None:
     """Start this process's template (once); later kernels of `IsolatedKernelManager` fork from it.
 
@@ -219,8 +234,12 @@ def _send(replies: IO[str], message: dict[str, Any]) -> None:
 def _become_kernel(request: dict[str, Any], replies: IO[str]) -> None:
     """In the forked child: become an ordinary ipykernel, then exit without returning."""
     code = 1
+    template_pid = os.getppid()
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses need their status
+        from toolkit.processes import die_with_parent
+
+        die_with_parent(parent=template_pid)  # ends with the template, even mid-cell
         os.setsid()  # its own session and process group, as jupyter_client gives every kernel
         try:
             os.close(replies.fileno())  # the reply channel is the template's alone
@@ -268,6 +287,10 @@ def main(preload: Sequence[str]) -> None:
     # whatever a preloaded module (or a kernel) prints cannot corrupt the replies.
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
+    from toolkit.processes import die_with_parent
+
+    if os.environ.get(PARENT_ENV, "").isdigit():  # and its kernels die with it
+        die_with_parent(parent=int(os.environ.pop(PARENT_ENV)))
     serve(preload, sys.stdin, replies)
 
 

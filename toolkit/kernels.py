@@ -30,6 +30,8 @@ from jupyter_client.provisioning import LocalProvisioner
 from toolkit.kernel_template import current_template
 from toolkit.processes import alive
 
+LAUNCHER = "toolkit.kernel_launch"
+
 
 class IsolatedKernelManager(AsyncKernelManager):
     """`AsyncKernelManager` on the IPC transport with a unique socket path per kernel."""
@@ -46,7 +48,9 @@ class IsolatedKernelManager(AsyncKernelManager):
         A user-level ``python3`` kernelspec (``~/.local/share/jupyter/kernels``) may
         point at another Python without the toolkit; the assessment must not depend on it.
         """
-        return [sys.executable, "-m", "ipykernel_launcher", "-f", os.path.realpath(self.connection_file),
+        # toolkit.kernel_launch is ipykernel_launcher plus prctl(PR_SET_PDEATHSIG): the kernel
+        # dies with this process, even when it is killed with SIGKILL mid-cell.
+        return [sys.executable, "-m", LAUNCHER, "-f", os.path.realpath(self.connection_file),
                 *(extra_arguments or [])]
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
@@ -67,7 +71,7 @@ class IsolatedKernelManager(AsyncKernelManager):
         # interpreter itself (PYTHONPATH, thread counts...), which a fork cannot honour.
         if (template is not None and type(provisioner) is LocalProvisioner
                 and not (self.kernel_spec is not None and self.kernel_spec.env)
-                and kernel_cmd[1:3] == ["-m", "ipykernel_launcher"]):
+                and kernel_cmd[1:3] in (["-m", LAUNCHER], ["-m", "ipykernel_launcher"])):
             env = kw.get("env")
             pid = template.fork(kernel_cmd[3:], cwd=kw.get("cwd"), env=dict(os.environ) if env is None else env)
         if pid is None:

@@ -112,3 +112,41 @@ def _signal(pid: int, sig: int) -> None:
     except (ProcessLookupError, PermissionError):
         pass
 
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(sig: int = signal.SIGKILL, parent: int | None = None) -> bool:
+    """Ask Linux to send ``sig`` to this process when its parent ends (``prctl(PR_SET_PDEATHSIG)``).
+
+    A kernel must not outlive the command that started it: not after SIGTERM,
+    not after SIGKILL (which no handler sees), not while a cell holds the GIL
+    in a long C loop (which stalls ipykernel's own parent poller). The kernel
+    then dies with its parent, whatever the signal, and the cell time-out can
+    never be outlived.
+
+    Parameters
+    ----------
+    sig
+        The signal to receive.
+    parent
+        The pid the parent should have; when it has already ended (our parent
+        is now another process) ``sig`` is sent at once.
+
+    Returns
+    -------
+    bool
+        Whether the request was made (False off Linux).
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if parent is not None and os.getppid() != parent:  # it ended before the request was made
+        os.kill(os.getpid(), sig)
+    return True

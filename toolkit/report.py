@@ -9,7 +9,6 @@ error names the failing cell.
 from __future__ import annotations
 
 import difflib
-import glob
 import json
 import logging
 import os
@@ -17,16 +16,23 @@ import platform
 import shutil
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from toolkit import __version__
-from toolkit.errors import AlignmentError, ClientDataError, RunError
+from toolkit.errors import AlignmentError, ClientDataError, OutputError, RunError
+from toolkit.interrupts import raise_if_interrupted
 from toolkit.fingerprint import input_fingerprint
 from toolkit.model import Problem
-from toolkit.processes import alive
+from toolkit.publish import BACKUP, STAGING, recover_outputs
+from toolkit.publish import keep_failed as _keep_failed
+from toolkit.publish import publish as _publish
+
+__all__ = ["run_report", "ReportResult", "parse_formats", "check_parameters", "report_dir", "is_current",
+           "read_run_record", "recover_outputs", "STAGING", "BACKUP"]
 
 log = logging.getLogger("toolkit")
 
@@ -37,10 +43,6 @@ DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
 RUN_SCHEMA_VERSION = "1.0"
 OUTPUT_FILES = {"html": "deck.html", "pdf": "deck.pdf", "pptx": "deck.pptx"}
 EXECUTION_TIMEOUT_S = 600  # per cell: a hung cell fails the run instead of hanging a batch
-# Hidden work folders next to ``<client>/<wave>``; "@" cannot occur in a wave name, so
-# the glob for wave "2026" never matches the folders of wave "2026-q1".
-STAGING = ".staging-{wave}@"
-BACKUP = ".previous-{wave}@"
 # Parameters the report sets itself; a user may not override them.
 RESERVED_PARAMETERS = frozenset({"client_dir", "wave", "portfolio_dir", "output_dir", "formats"})
 
@@ -164,6 +166,9 @@ def _wrong_type(value: Any, default: str | None) -> str | None:
         return None if isinstance(value, bool) else "true or false"
     number = not isinstance(value, bool)  # True is an int to Python, not to a reader
     if isinstance(typed, int):
+        if typed >= 0:  # a seed or a count: numpy refuses negative seeds in the kernel
+            ok = number and isinstance(value, numbers.Integral) and value >= 0
+            return None if ok else f"a whole number >= 0 (default {typed})"
         return None if number and isinstance(value, numbers.Integral) else f"a whole number (default {typed})"
     if isinstance(typed, float):
         return None if number and isinstance(value, numbers.Real) else f"a number (default {typed})"
@@ -250,8 +255,35 @@ def run_report(
         wave = None  # the current wave, named explicitly
     client = load_client(client_dir, wave=wave)  # raises ClientDataError before any kernel
     timings = {"validate": time.perf_counter() - started}
+    raise_if_interrupted()
     final = report_dir(out_dir, client.client_id, client.wave)
-    recover_outputs(final)
+    with _locked(final, out_dir):
+        return _run_locked(client, client_dir, final, out_dir=out_dir, fmts=fmts, params=params, wave=wave,
+                           skip_unchanged=skip_unchanged, notebook=notebook, started=started, timings=timings)
+
+
+@contextmanager
+def _locked(final: Path, out_dir: Path) -> Iterator[None]:
+    """Hold the client-wave lock; an output folder that cannot be written is a bad option (exit 2)."""
+    from toolkit.locks import client_wave_lock
+
+    lock = client_wave_lock(final)
+    try:
+        lock.__enter__()
+    except OSError as exc:
+        raise OutputError(f"cannot write to the reports folder {out_dir}: {exc.strerror or exc}; "
+                          f"choose a writable folder with --out") from None
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fmts: tuple[str, ...],
+                params: dict[str, Any], wave: str | None, skip_unchanged: bool, notebook: Path,
+                started: float, timings: dict[str, float]) -> ReportResult:
+    """The part of `run_report` that runs under the client-wave lock."""
+    recover_outputs(final, locked=True)
     benchmark, portfolio = _benchmark_source(out_dir)
     fingerprint = input_fingerprint(client_dir, notebook=notebook, extra={
         "parameters": params, "formats": list(fmts), "wave": wave or "",
@@ -262,9 +294,9 @@ def run_report(
                             problems=list(client.warnings))
 
     staging = final.parent / f"{STAGING.format(wave=client.wave)}{os.getpid()}@{uuid.uuid4().hex[:8]}"
-    staging.mkdir(parents=True)
     notes: list[str] = []
     try:
+        staging.mkdir(parents=True)
         executed = staging / "assessment.ipynb"
         t = time.perf_counter()
         _execute(notebook, executed, {
@@ -272,8 +304,10 @@ def run_report(
             "portfolio_dir": portfolio, "output_dir": str(staging), "formats": ",".join(fmts)},
             final, client.wave)
         timings["execute"] = time.perf_counter() - t
+        raise_if_interrupted()
         _check_summary(staging / "summary.json")
         notes += _export(executed, staging, fmts, client.config.name, client.wave, timings)
+        raise_if_interrupted()  # a Ctrl-C that reached the browser too must not end in a publish
         _strip_stderr(executed)
         from toolkit.privacy.paths import relative_map, scrub_paths
 
@@ -290,6 +324,10 @@ def run_report(
         }
         (staging / "run.json").write_text(json.dumps(record, indent=2, sort_keys=True), encoding="utf-8")
         _publish(staging, final)
+    except OSError as exc:  # a full disk, a folder gone read-only: the run failed, the last deck stays
+        shutil.rmtree(staging, ignore_errors=True)
+        raise RunError(f"writing the outputs failed: {exc.strerror or exc} ({exc.filename or staging}); "
+                       "free some space or choose another --out, then run again") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -331,15 +369,16 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Pa
     except PapermillExecutionError as exc:
         kept = _keep_failed(output, final.parent / f"{wave}.failed")
         first_line = (exc.source or "").strip().splitlines()[0] if exc.source else ""
-        raise RunError(
-            f"cell {exc.cell_index} ({first_line!r}) raised {exc.ename}: {exc.evalue}; "
-            f"the executed notebook is kept at {kept} (its red banner links to the failing cell)",
-            notebook=kept, cell_index=exc.cell_index, ename=exc.ename) from None
+        where = (f"the executed notebook is kept at {kept} (its red banner links to the failing cell)"
+                 if kept else "the executed notebook could not be saved whole (is the disk full?)")
+        raise RunError(f"cell {exc.cell_index} ({first_line!r}) raised {exc.ename}: {exc.evalue}; {where}",
+                       notebook=kept, cell_index=exc.cell_index, ename=exc.ename) from None
     except AlignmentError:
         raise
     except Exception as exc:  # kernel died, timed out, could not start
         kept = _keep_failed(output, final.parent / f"{wave}.failed") if output.exists() else None
-        raise RunError(f"the notebook could not be executed: {type(exc).__name__}: {exc}",
+        lost = "; the partly executed notebook could not be kept whole" if output.exists() and not kept else ""
+        raise RunError(f"the notebook could not be executed: {type(exc).__name__}: {exc}{lost}",
                        notebook=kept, ename=type(exc).__name__) from exc
 
 
@@ -402,48 +441,6 @@ def _strip_stderr(executed: Path) -> None:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
     nbformat.write(nb, executed)
-
-
-def _keep_failed(executed: Path, where: Path) -> Path:
-    """Move a failed run's notebook to ``where`` (replacing an older failure)."""
-    shutil.rmtree(where, ignore_errors=True)
-    where.mkdir(parents=True)
-    kept = where / "assessment.ipynb"
-    if executed.exists():
-        shutil.move(str(executed), kept)
-    return kept
-
-
-def _publish(staging: Path, final: Path) -> None:
-    """Swap ``staging`` into ``final`` with renames, so ``final`` is always whole.
-
-    Explorer exports (``explore-*``) saved in the previous output are carried over:
-    a new deck must not delete a consultant's saved views.
-    """
-    backup = final.parent / f"{BACKUP.format(wave=final.name)}{uuid.uuid4().hex[:8]}"
-    if final.exists():
-        for export in final.glob("explore-*"):
-            if export.is_dir():
-                shutil.copytree(export, staging / export.name)
-        os.replace(final, backup)
-    os.replace(staging, final)
-    shutil.rmtree(backup, ignore_errors=True)
-
-
-def recover_outputs(final: Path) -> None:
-    """Undo what a killed run left behind: restore a swapped-out deck, drop stale staging."""
-    parent = final.parent
-    if not parent.exists():
-        return
-    backups = sorted(parent.glob(f"{glob.escape(BACKUP.format(wave=final.name))}*"), key=lambda p: p.stat().st_mtime)
-    if backups and not final.exists():
-        os.replace(backups.pop(), final)
-    for stale in backups:
-        shutil.rmtree(stale, ignore_errors=True)
-    for staging in parent.glob(f"{glob.escape(STAGING.format(wave=final.name))}*"):
-        pid = staging.name.split("@")[1] if staging.name.count("@") == 2 else ""
-        if not (pid.isdigit() and alive(int(pid))):  # a zombie no longer writes: its staging is stale
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _versions() -> dict[str, str]:

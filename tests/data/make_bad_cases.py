@@ -7,9 +7,12 @@ Expected reason, row and column live in ``tests/test_intake_bad.py``.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+import hostile  # noqa: E402
 GOOD = HERE / "good" / "mini"
 BAD = HERE / "bad"
 
@@ -117,7 +120,27 @@ CASES = {
     "bad-mapping-level": _write("mapping.yaml", "interviews:\n  levels:\n    default: boss\n"),
     "questions-unknown-area": None,  # built below: an override bank with one bad area
     "Unsafe_Client": lambda folder: None,
+    # hostile and careless files (tests/hostile.py builds them; tests/test_hardening.py attacks with bigger ones)
+    "xlsx-far-cell": _all(_delete("interviews.csv"), lambda f: hostile.far_cell_xlsx(f / "interviews.xlsx")),
+    "xlsx-zip-bomb": _all(_delete("interviews.csv"), lambda f: hostile.bomb_xlsx(f / "interviews.xlsx", 2)),
+    "xlsx-formula-without-value": _all(_delete("interviews.csv"), lambda f: _formula_workbook(f)),
+    "yaml-billion-laughs-client": _write("client.yaml", hostile.billion_laughs()),
+    "yaml-billion-laughs-mapping": _write("mapping.yaml", hostile.billion_laughs()),
+    "excerpt-too-long": _sub("excerpts.csv", "Everyone has their own checklist", "Everyone has their own checklist "
+                             + "and " * 5100),
+    "file-over-limit": _sub("client.yaml", "privacy:", "limits:\n  file_max_mb: 0.00033\nprivacy:"),
+    "symlink-outside": _all(_delete("excerpts.csv"),
+                            lambda f: (f / "excerpts.csv").symlink_to("../../good/mini/excerpts.csv")),
+    "unsafe-wave-folder": lambda f: shutil.copytree(GOOD, f / "waves" / "2025 H2"),
 }
+
+
+def _formula_workbook(folder: Path) -> None:
+    """The interviews as a workbook in which two ratings are formulas: E4 never calculated, F6 with its value."""
+    rows = hostile.csv_to_rows((GOOD / "interviews.csv").read_text())
+    rows[3][4] = ("=3+1", None)  # what openpyxl writes: the formula, no saved value
+    rows[5][5] = ("=1+2", 3)     # what Excel writes: the formula and its value (read as 3)
+    hostile.write_xlsx(folder / "interviews.xlsx", hostile.sheet_xml(rows))
 
 
 def _questions_override(folder: Path) -> None:

@@ -83,8 +83,10 @@ def peek_wave(client_dir: Path) -> str | None:
     """
     import yaml
 
+    from toolkit.intake.safe_yaml import safe_load  # size and alias limits: a YAML bomb is refused
+
     try:
-        data: Any = yaml.safe_load((Path(client_dir) / CLIENT_FILE).read_text(encoding="utf-8"))
+        data: Any = safe_load((Path(client_dir) / CLIENT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError):
         return None
     wave = data.get("wave") if isinstance(data, dict) else None

@@ -134,5 +134,8 @@ def write_portfolio_csv(out_dir: Path) -> Path:
         write_csv(portfolio_table(root), tmp)  # formula prefixes neutralised (DESIGN 2.2)
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # a read-only folder: the write's own error is the one to report
+            pass
     return path

@@ -28,8 +28,8 @@ ChartBuilder = Callable[[View, "str | None"], Figure]
 
 
 def _safe(text: str) -> str:
-    """Client text for a matplotlib title: ``$`` would start mathtext."""
-    return str(text).replace("$", r"\$")
+    """Client text for a matplotlib title (the house theme draws text literally: no mathtext)."""
+    return str(text)
 
 
 def _subtitle(view: View, area: str | None) -> str:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from toolkit.config import ClientConfig
 from toolkit.intake.files import display_path
 from toolkit.intake.problems import ProblemLog, show_value
+from toolkit.intake.safe_yaml import YamlLimitError, check_size, safe_load
 
 M = TypeVar("M", bound=BaseModel)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
@@ -119,15 +120,22 @@ def read_yaml(path: Path, root: Path, log_: ProblemLog, *, reason: str) -> tuple
     """Read a YAML mapping; record ``reason`` problems for bad syntax or a non-mapping."""
     file = display_path(path, root)
     try:
+        check_size(path.stat().st_size)  # before reading: a huge file is never loaded
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         log_.add(file, "unreadable_file", f"cannot read the file: {exc}")
+        return None, {}
+    except YamlLimitError as exc:
+        log_.add(file, "yaml_too_large", str(exc), found=exc.found, expected=exc.expected)
         return None, {}
     if not text.strip():
         log_.add(file, "empty_file", "the file is empty; expected YAML keys")
         return None, {}
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = safe_load(text)  # aliases expanded within limits, then the safe loader
+    except YamlLimitError as exc:
+        log_.add(file, "yaml_too_large", str(exc), found=exc.found, expected=exc.expected)
+        return None, {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         log_.add(file, reason, f"not valid YAML: {getattr(exc, 'problem', exc)}",

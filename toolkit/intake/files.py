@@ -29,6 +29,7 @@ import pandas as pd
 from toolkit.intake.csvtext import (guess_east_asian, ragged_rows, read_ragged, report_encoding,
                                     report_ragged)
 from toolkit.intake.problems import ProblemLog
+from toolkit.intake.safe_xlsx import check_table_file
 
 log = logging.getLogger("toolkit")
 
@@ -156,6 +157,8 @@ def read_table(path: Path, root: Path, log_: ProblemLog, *, skip_rows: int = 0,
         count differs from the header's are ``ragged_row`` errors.
     """
     file = display_path(path, root)
+    if not check_table_file(path, file, log_, sheet=sheet, default_sheet=default_sheet):
+        return None  # too large, a zip bomb, or formulas without values: never parsed
     try:
         if path.suffix.lower() == ".xlsx":
             frame, delim = _read_xlsx(path, skip_rows, sheet, default_sheet), ""

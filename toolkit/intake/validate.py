@@ -22,12 +22,14 @@ from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
 from toolkit.intake.problems import ProblemLog
 from toolkit.intake.questions import BANK, UNUSED_AREA, check_questions, drop_unused, load_question_bank
 from toolkit.intake.ratings import read_ratings
+from toolkit.intake.safe_paths import SAFE_WAVE, check_links, check_wave_folders
+from toolkit.intake.safe_text import check_text_lengths
+from toolkit.limits import apply_limits, client_limits, limits_scope
 from toolkit.model import AREA, DEFAULT_SCALE, QUESTION, VALUE, RatingScale
 
 log = logging.getLogger("toolkit")
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SAFE_WAVE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")  # no separators, no '..'
 
 
 @dataclass
@@ -75,11 +77,19 @@ def _one_table(folder: Path, root: Path, stem: str, log_: ProblemLog, *, require
 def collect(path: str | Path, wave: str | None = None) -> Collected:
     """Read and check every file of one client (and wave); never raises for bad client data.
 
+    Size limits (`toolkit.limits`) come from the environment and the client's
+    ``limits:`` in ``client.yaml``.
+
     Raises
     ------
     DefinitionError
         When the firm's own question bank is broken (not the client's fault).
     """
+    with limits_scope():
+        return _collect(path, wave)
+
+
+def _collect(path: str | Path, wave: str | None) -> Collected:
     root = Path(path)
     client_id = root.resolve().name
     log_ = ProblemLog()
@@ -92,6 +102,9 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
     if not root.is_dir():
         log_.add(root.as_posix(), "missing_file", "the client folder does not exist", expected="a folder")
         return out
+    if not check_links(root, log_, client_id):
+        return out  # nothing is read through a link that leaves the client folder
+    check_wave_folders(root, log_, client_id)
     if wave is not None and not SAFE_WAVE.fullmatch(wave):
         log_.add(client_id, "unsafe_wave", f"wave {wave!r} is not a safe wave name; expected letters, digits, "
                  "'.', '_' or '-', starting with a letter or digit", found=wave, expected="a wave like '2025-Q4'")
@@ -107,6 +120,7 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
 
     config, raw = load_config(root, folder, log_)
     out.config = config
+    apply_limits(client_limits(raw))
     kpi_ids = ([k.id for k in config.kpis] if config is not None else _raw_kpi_ids(raw))
     min_group = config.privacy.min_group_size if config is not None else 3
     mapping = load_mapping(folder, root, log_)
@@ -116,7 +130,8 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
         out.questions = check_questions(questions_path, root, log_)
         out.sources["questions"] = questions_path
     else:
-        out.questions = load_question_bank(BANK)
+        with limits_scope():  # the firm's own bank: the client's limits are not for it
+            out.questions = load_question_bank(BANK)
     question_ids = [] if out.questions is None else out.questions[QUESTION].tolist()
     unused: list[str] = []
     if out.questions is not None:
@@ -157,7 +172,7 @@ def collect(path: str | Path, wave: str | None = None) -> Collected:
         m = mapping.excerpts
         table = read_table(exc, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Excerpts",
                            encoding=m.encoding)
-        if table is not None:
+        if table is not None and check_text_lengths(table, log_):
             known = None if out.ratings is None else set(pd.unique(out.ratings["respondent_id"]))
             out.excerpts = read_excerpts(table, m, known, log_)
     elif exc is None:

@@ -112,6 +112,9 @@ HOUSE_RC: dict[str, Any] = {
     "lines.markersize": 10,
     "hatch.color": "#9A9A9A",
     "hatch.linewidth": 1.0,
+    # Client text (names, questions, KPIs) is drawn as written: "$10% ... $5%" is money,
+    # not mathtext (which would garble it or raise ParseException mid-deck).
+    "text.parse_math": False,
 }
 
 
