@@ -249,8 +249,8 @@ def workshop_checks(pg, lab) -> None:
     a = pg.locator(".widget-dropdown", has=pg.locator("label", has_text="Compare A")).locator("select")
     b = pg.locator(".widget-dropdown", has=pg.locator("label", has_text="with B")).locator("select")
     a.select_option(label="Department: Linehaul")
-    b.select_option(label="Level: manager")
-    pg.wait_for_function("() => document.querySelector('.oat-explore-compare').innerText.includes('level manager')"
+    b.select_option(label="Level: frontline")
+    pg.wait_for_function("() => document.querySelector('.oat-explore-compare').innerText.includes('level frontline')"
                          " && document.querySelector('.oat-explore-compare').innerText.includes('department Linehaul')")
     compare = pg.inner_text(".oat-explore-compare")
     assert len(re.findall(r"\d+\.\d \[", compare)) >= 20 and "B − A" in compare

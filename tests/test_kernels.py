@@ -16,5 +16,5 @@ def test_kernel_always_runs_the_toolkits_own_interpreter(tmp_path):
     km = IsolatedKernelManager(kernel_name="python3")
     km.connection_file = str(tmp_path / "kernel.json")
     cmd = km.format_kernel_cmd()
-    assert cmd[:3] == [sys.executable, "-m", "ipykernel_launcher"]
+    assert cmd[:3] == [sys.executable, "-m", "toolkit.kernel_launch"]  # ipykernel_launcher that dies with its parent
     assert cmd[-1].endswith("kernel.json")

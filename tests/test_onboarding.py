@@ -56,7 +56,18 @@ def test_drafted_mapping_validates_and_scores_like_the_contract(shape: str, tmp_
     assert np.allclose(ra["rating"], rb["rating"])
     sa = score_wave(a, n_boot=20).assessment.areas
     sb = score_wave(b, n_boot=20).assessment.areas
-    pd.testing.assert_frame_equal(sa, sb)
+    if shape == "hr-long":
+        # A native 4-point export: method v2 counts favourable on its agreeing half (3-4) and takes the
+        # random-answering variance of 4 points, so only the display-metric perception is comparable with
+        # the rescaled contract data; favourable is checked against the native answers directly.
+        pd.testing.assert_series_equal(sa["perception"], sb["perception"])
+        native = 1 + (rb["rating"] - 1) * 3 / 4
+        fav = native.ge(3).groupby(rb["area"] if "area" in rb else rb["question_id"].map(
+            b.questions.set_index("question_id")["area"])).mean() * 100
+        fav = fav.reindex(sb.index)  # scored areas only (outcome items are not an area)
+        assert np.allclose(sb["favourable"], fav, atol=0.01)
+    else:
+        pd.testing.assert_frame_equal(sa, sb)
 
 
 def test_hr_draft_says_what_it_could_not_decide(tmp_path: Path) -> None:

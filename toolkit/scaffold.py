@@ -259,6 +259,12 @@ component_weights:
 assessment_window:
   start: null
   end: null
+# Consistency (agreement) within a department or level is shown only from this many
+# respondents: below it random answering still looks like agreement (method v2).
+min_consistency_group: 10
+# Intake size limits (file sizes, workbook cells, excerpt length); {{}} keeps the defaults.
+# Raise one only for a file you trust, e.g. limits: {{xlsx_max_cells: 20000000}}.
+limits: {{}}
 """
 
 

@@ -84,10 +84,11 @@ def gap_figure(view: View, area: str | None = None) -> Figure:
     Inside a one-level view there is no other level to compare with: the chart
     says "not applicable" (nothing is hidden), never "suppressed".
     """
-    if view.filters.level is not None and not view.hidden:
+    if view.filters.level is not None:  # a gap between levels does not exist inside one level
         return message_figure(f"Perception gap between levels — {_subtitle(view, area)}",
                               f"Not applicable: this view holds one level ({view.filters.level}), and the gap "
-                              "compares levels. Choose \"All levels\" to see it. Nothing is suppressed.")
+                              "compares levels. Choose \"All levels\" to see it."
+                              + ("" if view.hidden else " Nothing is suppressed."))
     gaps = view.assessment.perception_gaps
     if area:
         gaps = gaps.loc[gaps[AREA] == area]

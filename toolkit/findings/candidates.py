@@ -213,8 +213,6 @@ def blind_spots(assessment: Assessment, vals: dict[str, dict]) -> list[Finding]:
         w = vals.get(area, {}).get("weight")
         if gap is None or w is None or round(gap) < GAP_POINTS or math.isnan(p_adj) or p_adj >= ALPHA:
             continue
-        if "flagged" in row.index and not bool(row["flagged"]):  # method v2: Holm-adjusted interval excludes 0
-            continue
         a, b = str(row["group_a"]), str(row["group_b"])
         pa, pb = _level_p(levels, a, area), _level_p(levels, b, area)
         label = AREA_LABELS[area]

@@ -63,6 +63,8 @@ def ragged_rows(path: Path, encoding: str, delimiter: str) -> list[tuple[int, in
         if b'"' not in raw:  # no quoting: fields are delimiters + 1, counted with numpy (1M rows ~0.1 s)
             return _ragged_unquoted(raw, delimiter, encoding)
     out: list[tuple[int, int, int]] = []
+    # A field may be as long as the file (the file-size limit bounds it); text limits are checked later.
+    csv.field_size_limit(max(csv.field_size_limit(), min(path.stat().st_size + 1, 2**31 - 1)))
     with open(path, newline="", encoding=encoding) as f:
         reader = csv.reader(f, delimiter=delimiter)
         header = next(reader, [])

@@ -9,7 +9,7 @@ import pandas as pd
 
 from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
-from toolkit.slides.base import Slide, caption, chart, esc, section
+from toolkit.slides.base import CHART_SIZE, Slide, caption, chart, esc, section
 
 
 def scorecard_slide(story, spec: PlannedSlide) -> Slide:
@@ -41,7 +41,9 @@ def heatmap_slide(story, spec: PlannedSlide) -> Slide:
     if depts.empty:
         return None  # type: ignore[return-value]
     n_depts = depts["department"].nunique()
-    height = min(4.6, 1.4 + 0.42 * n_depts)
+    units = units_caption(story)
+    # The between-unit caption takes about two lines: the chart gives up that room so the slide still fits.
+    height = min(4.6, 1.4 + 0.42 * n_depts) - (0.9 if units else 0.0)
     body = chart(lambda ax: plot_heatmap(depts, ax=ax, title=None), size=(11.6, height), alt="Department by area heatmap")
     body += score_legend() + caption(spec.caption)
     k = story.client.config.min_consistency_group
@@ -49,7 +51,7 @@ def heatmap_slide(story, spec: PlannedSlide) -> Slide:
     if n == n and n < k:
         body += caption(f"Consistency by department is not shown: agreement within a group needs {k} "
                         f"respondents, and the largest department has {int(n)}.")
-    body += units_caption(story)
+    body += units
     return section(spec.title, body, kicker=spec.kicker)
 
 
@@ -83,9 +85,12 @@ def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
         return section(spec.title,
                        '<p class="oat-lead">Level groups are too small to compare without identifying people; no gap is shown.</p>',
                        kicker=spec.kicker)
-    body = chart(lambda ax: plot_perception_gap(gaps, ax=ax, title=None), alt="Perception gap by level")
-    body += caption(spec.caption)
     flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
+    # The blind-spot intervals take caption lines: the chart gives up that room so the slide still fits.
+    w, h = CHART_SIZE
+    body = chart(lambda ax: plot_perception_gap(gaps, ax=ax, title=None), size=(w, h - (1.0 if len(flagged) else 0.4)),
+                 alt="Perception gap by level")
+    body += caption(spec.caption)
     if len(flagged):
         detail = "; ".join(f"{AREA_LABELS.get(r['area'], r['area'])}, {r['group_a']} vs {r['group_b']}: "
                            f"{r['gap']:+.0f} points (95 % interval {r['lo']:.0f} to {r['hi']:.0f})"
