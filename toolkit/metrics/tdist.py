@@ -12,6 +12,8 @@ directly, so large ``df`` does not round ``x`` to 1. Tests compare it with
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import math
 
 _EPS = 1e-15
@@ -89,20 +91,7 @@ def t_quantile(p: float, df: float) -> float:
     >>> round(t_quantile(0.025, 10), 4)
     2.2281
     """
-    lo, hi = 0.0, 1.0
-    while t_two_sided_p(hi, df) > 2 * p:
-        hi *= 2.0
-        if hi > 1e12:
-            return float("inf")
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if t_two_sided_p(mid, df) > 2 * p:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-12 * max(1.0, hi):
-            break
-    return 0.5 * (lo + hi)
+    return _bisect(lambda x: t_two_sided_p(x, df) <= 2 * p)  # the tail p falls as x grows
 
 
 def f_quantile(q: float, d1: float, d2: float) -> float:
@@ -116,17 +105,22 @@ def f_quantile(q: float, d1: float, d2: float) -> float:
     def cdf(x: float) -> float:
         return regularized_beta(d1 / 2.0, d2 / 2.0, d1 * x / (d1 * x + d2))
 
+    return _bisect(lambda x: cdf(x) >= q)
+
+
+def _bisect(reached: Callable[[float], bool]) -> float:
+    """The smallest ``x >= 0`` where the monotone condition ``reached(x)`` turns true (inf beyond 1e12)."""
     lo, hi = 0.0, 1.0
-    while cdf(hi) < q:
+    while not reached(hi):
         hi *= 2.0
         if hi > 1e12:
             return float("inf")
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        if cdf(mid) < q:
-            lo = mid
-        else:
+        if reached(mid):
             hi = mid
+        else:
+            lo = mid
         if hi - lo < 1e-12 * max(1.0, hi):
             break
     return 0.5 * (lo + hi)
