@@ -162,6 +162,23 @@ class AuditResult:
     unresolved: list[tuple[str, Breach]] = field(default_factory=list)
 
 
+def _area_inputs(layout: Layout, area: str, areas: pd.DataFrame, departments: pd.DataFrame,
+                 levels: pd.DataFrame, cells: pd.DataFrame | None, head: np.ndarray | None,
+                 cov_hidden: np.ndarray, scale: tuple[float, float]
+                 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """One area's cell counts, cell sums (true ones, else sums consistent with what is published) and shown rows."""
+    if cells is not None:
+        sub = cells.loc[cells[AREA] == area]
+        n, sums = layout.grid(sub, "n"), layout.grid(sub, "sum")
+    else:
+        n, sums = head.copy(), None  # type: ignore[union-attr]
+    shown = _shown(layout, area, departments, levels, cov_hidden, n)
+    if sums is None:
+        rows_b, b = _published_sums(layout, area, areas, departments, levels, n)
+        sums = _feasible_sums(layout, rows_b, n, b, *scale) if len(b) else None
+    return n, sums, shown
+
+
 def one_blas_thread():
     """A context in which BLAS uses one thread: the audit's matrices are small, and on a shared
     machine a multithreaded BLAS spends more time waiting than computing (15x on 2 busy cores)."""
@@ -205,15 +222,7 @@ def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd
     for area in areas.index:
         if bool(areas.loc[area, SUPPRESSED]):
             continue
-        if cells is not None:
-            sub = cells.loc[cells[AREA] == area]
-            n, sums = layout.grid(sub, "n"), layout.grid(sub, "sum")
-        else:
-            n, sums = head.copy(), None
-        shown = _shown(layout, area, departments, levels, cov_hidden, n)
-        if sums is None:
-            rows_b, b = _published_sums(layout, area, areas, departments, levels, n)
-            sums = _feasible_sums(layout, rows_b, n, b, *scale) if len(b) else None
+        n, sums, shown = _area_inputs(layout, area, areas, departments, levels, cells, head, cov_hidden, scale)
         extra0 = shown & hidden_before
         shown &= ~hidden_before
         table = Table(n, sums, layout.rows, scale[0], scale[1], layout.labels())
@@ -260,15 +269,7 @@ def _verify(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame
     for area in areas.index:
         if bool(areas.loc[area, SUPPRESSED]):
             continue
-        if cells is not None:
-            sub = cells.loc[cells[AREA] == area]
-            n, sums = layout.grid(sub, "n"), layout.grid(sub, "sum")
-        else:
-            n, sums = head.copy(), None
-        shown = _shown(layout, area, departments, levels, cov_hidden, n)
-        if sums is None:
-            rows_b, b = _published_sums(layout, area, areas, departments, levels, n)
-            sums = _feasible_sums(layout, rows_b, n, b, *scale) if len(b) else None
+        n, sums, shown = _area_inputs(layout, area, areas, departments, levels, cells, head, cov_hidden, scale)
         for br in audit(Table(n, sums, layout.rows, scale[0], scale[1]), shown, k):
             names = " + ".join(layout.labels()[c] for c in br.cells)
             how = "derivable exactly" if br.kind == "span" else "bounded to less than half the scale"
