@@ -45,8 +45,14 @@ def new_page(prs, layout, title: str, *, kicker: str = "", keep: int = 0) -> Pag
         title_shape.text_frame.text = title  # font, size and colour stay the template's
     bodies = [ph for ph in slide.placeholders
               if ph.placeholder_format.idx != 0 and ph.placeholder_format.type not in _SKIP]
-    bodies.sort(key=lambda ph: (int(ph.left), int(ph.top)))
-    boxes = [Box.of(ph) for ph in bodies]
+    cached = getattr(layout.part, "_toolkit_boxes", None)  # placeholder boxes are the layout's: read them once
+    if cached is None or len(cached) != len(bodies):
+        cached = sorted(((Box.of(ph), ph.placeholder_format.idx) for ph in bodies),
+                        key=lambda pair: (pair[0].left, pair[0].top))
+        layout.part._toolkit_boxes = cached
+    order = {idx: i for i, (_, idx) in enumerate(cached)}
+    bodies.sort(key=lambda ph: order.get(ph.placeholder_format.idx, len(order)))
+    boxes = [box for box, _ in cached]
     for ph in bodies[keep:]:
         ph._element.getparent().remove(ph._element)
     if not boxes:  # a template whose content layout has no body placeholder: use the slide below the title
