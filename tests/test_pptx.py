@@ -344,6 +344,6 @@ def test_rendered_titles_use_the_template_font(pdfs):
 
 
 def test_report_build_timings(decks):
-    # Measured on 2 busy cores: ~2.5-4.5 s per deck (charts at 200 dpi dominate). Loose bound for CI.
+    # Native charts: ~1 CPU s per deck on 2 busy cores (PNG charts took ~5). Loose bound for CI; see benchmarks/deck_pptx.py.
     assert TIMINGS and all(t < 30 for t in TIMINGS.values()), TIMINGS
     print({k: round(v, 2) for k, v in TIMINGS.items()})

@@ -362,6 +362,25 @@ def test_bad_firm_file_is_a_definition_error_naming_the_key(text, key, tmp_path)
         load_firm(path)
 
 
+def test_template_without_a_footer_shape_gets_one_on_its_master():
+    from toolkit.pptx.brand import set_footer
+
+    prs = Presentation()                                   # python-pptx's own template: no shape named Footer
+    assert "Footer" not in [sh.name for sh in prs.slide_master.shapes]
+    assert set_footer(prs, footer_text("Acme", "2026-Q3")) == 1
+    (footer,) = [sh for sh in prs.slide_master.shapes if sh.name == "Footer"]
+    assert footer.text_frame.text == "Confidential - prepared for Acme, 2026-Q3"
+    assert footer.top + footer.height <= prs.slide_height
+
+
+def test_firm_file_from_the_environment(firm_file, monkeypatch):
+    monkeypatch.setenv("ALIGNMENT_FIRM", str(firm_file))
+    assert load_firm().name == "Meridian Partners"
+    monkeypatch.setenv("ALIGNMENT_FIRM", str(firm_file.parent / "absent.yaml"))
+    with pytest.raises(DefinitionError, match="does not exist"):
+        load_firm()
+
+
 def test_shipped_firm_file_is_neutral():
     firm = load_firm()
     assert firm == Firm() or (firm.name == "" and firm.logo is None)

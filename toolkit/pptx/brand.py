@@ -110,19 +110,28 @@ def set_footer(prs, text: str) -> int:
                 shape.name = "Footer"
                 found += 1
     if not found:
-        from pptx.util import Inches, Pt
-
         for master in prs.slide_masters:
-            box = master.shapes.add_textbox(Inches(0.6), prs.slide_height - Inches(0.5), Inches(7.0), Inches(0.32))
-            box.name = "Footer"
-            run = box.text_frame.paragraphs[0].add_run()
-            run.text = text
-            run.font.size = Pt(9)
-            from pptx.enum.dml import MSO_THEME_COLOR
-
-            run.font.color.theme_color = MSO_THEME_COLOR.TEXT_2
+            _add_footer_box(master, text, prs.slide_width, prs.slide_height)
             found += 1
     return found
+
+
+def _add_footer_box(master, text: str, slide_width: int, slide_height: int) -> None:
+    """A footer text box on a master (python-pptx adds shapes to slides only): bottom left, 9 pt, tx2."""
+    tree = master.shapes._spTree
+    shape_id = max([int(x) for x in tree.xpath("//p:cNvPr/@id")] + [1]) + 1
+    emu = 914400
+    left, top, width, height = int(0.6 * emu), int(slide_height - 0.5 * emu), int(slide_width * 0.55), int(0.32 * emu)
+    xml = (f'<p:sp xmlns:p="{P_NS}" xmlns:a="{A_NS}"><p:nvSpPr><p:cNvPr id="{shape_id}" name="Footer"/>'
+           '<p:cNvSpPr txBox="1"/><p:nvPr userDrawn="1"/></p:nvSpPr><p:spPr><a:xfrm>'
+           f'<a:off x="{left}" y="{top}"/><a:ext cx="{width}" cy="{height}"/></a:xfrm>'
+           '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr><p:txBody>'
+           '<a:bodyPr wrap="none" lIns="0" rIns="0" tIns="0" bIns="0" anchor="ctr"/><a:lstStyle/><a:p><a:r>'
+           '<a:rPr lang="en-GB" sz="900"><a:solidFill><a:schemeClr val="tx2"/></a:solidFill></a:rPr><a:t/>'
+           '</a:r></a:p></p:txBody></p:sp>')
+    shape = etree.fromstring(xml)
+    shape.find(f".//{{{A_NS}}}t").text = text  # set as text, never parsed as XML
+    tree.append(shape)
 
 
 def _replace_text(frame, text: str) -> None:
