@@ -28,13 +28,15 @@ test: $(STAMP)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/explore.ipynb $(ROOT_FLAG)
+	$(BIN)/jupyter lab notebooks/explore.ipynb $(ROOT_FLAG) \
+		--ContentsManager.pre_save_hook=toolkit.explore.lab.scrub_on_save
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/explore.py
+	$(BIN)/python benchmarks/privacy.py
 	$(BIN)/python benchmarks/batch.py
 
 clean:

@@ -7,6 +7,7 @@ against the deck's path, not against itself.
 from __future__ import annotations
 
 import json
+import re
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE, make_hostile_client
+from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE, find_test_chromium, make_hostile_client
 from toolkit.config import AreaWeights, ComponentWeights
 from toolkit.explore import Explorer, ExploreEngine
 from toolkit.explore import engine as engine_module
@@ -23,7 +24,11 @@ from toolkit.explore.panels import boot_note
 from toolkit.intake import load_client
 from toolkit.metrics import assess
 from toolkit.model import AREA_LABELS, AREAS
+from toolkit.explore.scenario import Filters
 from toolkit.privacy import protect
+from toolkit.privacy.audit import audit_reason
+from toolkit.privacy.linked import client_cells
+from toolkit.privacy.views import hide_cross_cells
 
 NORTHWIND = "northwind-logistics"
 DEMO_CLIENTS = ["harbor-concierge", NORTHWIND, "swiftmart"]
@@ -66,7 +71,13 @@ def expected(client_id: str, *, department: str | None = None, level: str | None
     config = client.config.model_copy(update=update)
     sub = replace(client, config=config, ratings=r.reset_index(drop=True), operations=ops.reset_index(drop=True),
                   excerpts=ex.reset_index(drop=True))
-    return protect(assess(sub, n_boot=n_boot), config.privacy)
+    filtered = department is not None or level is not None  # the full client's audit covers filtered views
+    out = protect(assess(sub, n_boot=n_boot), config.privacy, cells=None if filtered else client_cells(sub),
+                  linked_audit=not filtered)
+    if (department is None) != (level is None):  # a one-filter view hides what the full coverage hides
+        full = protect(assess(client, n_boot=n_boot), client.config.privacy, cells=client_cells(client))
+        out = hide_cross_cells(out, full, Filters(department=department, level=level))
+    return out
 
 
 def assert_same_scores(view, want) -> None:
@@ -96,7 +107,7 @@ def test_opening_view_is_the_decks_assess_plus_protect(explorers, client_id):
     (NORTHWIND, "Linehaul", None),           # 10 respondents: shown
     ("swiftmart", None, "frontline"),
     ("harbor-concierge", "London Desk", None),
-    (NORTHWIND, "Linehaul", "frontline"),    # a department x level cell of 7: shown, as in the deck's coverage
+    (NORTHWIND, None, "frontline"),          # its department x level cells are hidden by the linked-table audit
 ])
 def test_filters_score_the_filtered_data_with_the_same_functions(explorers, client_id, department, level):
     ex = explorers[client_id]
@@ -197,13 +208,31 @@ def test_weight_moves_reuse_the_bootstrap(nw, monkeypatch):
     assert len(calls) == 1
 
 
-def test_all_zero_weights_keep_the_last_view_and_say_why(nw):
+def test_all_zero_component_weights_clear_the_scorecard_and_say_why(nw):
     nw.component_sliders["perception"].value = 0.0
     nw.component_sliders["consistency"].value = 0.0
     before = nw.view                                   # evidence alone still weighs
+    assert "OAI" in nw.scorecard.value and nw.shares["evidence"].value == "100 %"
     nw.component_sliders["evidence"].value = 0.0
-    assert nw.view is before
-    assert "must be above 0" in nw.status.value
+    assert nw.view is before                           # nothing rescored ...
+    assert "every component weight is 0" in nw.status.value
+    assert "No scores" in nw.scorecard.value and "OAI" not in nw.scorecard.value  # ... and nothing stale shown
+    assert not re.search(r"\d+\.\d", nw.scorecard.value)
+
+
+def test_all_zero_strategic_weights_clear_the_scorecard_until_one_returns(nw, tmp_path):
+    for s in nw.area_sliders.values():
+        s.value = 0.0
+    assert "every strategic weight is 0" in nw.scorecard.value
+    assert not re.search(r"\d+\.\d", nw.scorecard.value) and "aligned" not in nw.scorecard.value
+    assert all(nw.shares[a].value == "—" for a in nw.area_sliders)
+    assert all(img.value == b"" for img in nw.images.values())
+    nw.reports_dir = tmp_path
+    nw.export_button.click()                           # nothing to export while cleared
+    assert not list(tmp_path.rglob("*.png")) and "Nothing to export" in nw.status.value
+    nw.area_sliders["customer_experience"].value = 0.5
+    assert "OAI" in nw.scorecard.value and nw.shares["customer_experience"].value == "100 %"
+    assert "Principal gap: <b>" in nw.scorecard.value
 
 
 def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):
@@ -214,7 +243,10 @@ def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):
     folder = nw.last_export
     assert folder.parent == tmp_path / NORTHWIND / "2026-h1" and folder.name.startswith("explore-")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "heatmap.png", "kpi_attainment.png", "perception_gap.png", "scenario.json", "scorecard.png"]
+        "heatmap.png", "kpi_attainment.png", "perception_gap.png", "scenario.json", "scorecard.png", "view.html",
+        *(["view.pdf"] if find_test_chromium() else [])]  # the PDF of the shared page needs Chromium
+    if find_test_chromium():
+        assert (folder / "view.pdf").read_bytes()[:5] == b"%PDF-"
     for png in folder.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     scenario = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))
@@ -503,7 +535,8 @@ def test_one_filter_breakdowns_follow_the_full_coverage(crafted, view_name, colu
     rows = frame.loc[frame[column].isin(cross)]
     assert rows["perception"].isna().all() and rows["n"].isna().all()
     assert set(rows["suppressed_reason"]) <= {"fewer than 3 respondents",
-                                              "hidden with a group of fewer than 3 respondents (secondary suppression)"}
+                                              "hidden with a group of fewer than 3 respondents (secondary suppression)",
+                                              audit_reason(3)}
     cov = view.assessment.coverage
     assert set(cov.loc[cov["suppressed"].to_numpy(dtype=bool), column]) >= cross
     assert cov.loc[cov[column].isin(cross), "n"].isna().all()

@@ -208,15 +208,23 @@ def test_fix_refuses_the_shipped_folder_and_reports_remaining_errors(data, tmp_p
 def test_unanswered_is_not_a_failure(exercise_id, answer):
     result = training.check(exercise_id, answer)
     assert result.status == "unanswered" and not result.passed
-    assert "NOT YET ANSWERED" in str(result) and "not yet answered" in result.message
+    assert "NOT YET ANSWERED" in str(result) and "the task:" in result.message
+    assert "not yet answered" not in str(result).casefold().replace("not yet answered", "", 1)
 
 
-def test_unknown_exercise_lists_the_ids():
+def test_unknown_exercise_is_a_readable_result_not_a_traceback():
+    result = training.check("3-perceptoin", 50)
+    assert result.status == "failed" and not result.passed
+    assert "Did you mean '3-perception'?" in result.message
+    assert all(i in result.message for i in training.list_exercises())
+    assert "training.list_exercises()" in result.hint
+
+
+def test_get_exercise_still_raises_for_code():
+    from toolkit.training.registry import get_exercise
+
     with pytest.raises(training.UnknownExerciseError) as err:
-        training.check("3-perceptoin", 50)
-    text = str(err.value)
-    assert "Did you mean '3-perception'?" in text
-    assert all(i in text for i in training.list_exercises())
+        get_exercise("3-perceptoin")
     assert isinstance(err.value, LookupError)
 
 

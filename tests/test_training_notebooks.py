@@ -139,3 +139,14 @@ def test_committed_notebooks_match_their_source(tmp_path, monkeypatch):
             built = builder["build"](cells, solution)
             committed = nbformat.read(folder / f"{name}.ipynb", as_version=4)
             assert [c.source for c in built.cells] == [c.source for c in committed.cells], (name, solution)
+
+
+def test_question_table_shows_whole_item_texts(executed):
+    """Module 3's question table: no item wording cut to "Customers get the same q..."."""
+    questions = training.training_data().client.questions
+    longest = max(questions.loc[questions["area"] == "customer_experience", "text"], key=len)
+    assert len(longest) > 50
+    nb = executed[("exercise", "03-scoring-by-hand.ipynb")]
+    shown = [out["data"].get("text/html", "") for c in nb.cells for out in c.get("outputs", []) if "data" in out]
+    import html
+    assert any(html.escape(longest) in "".join(s) for s in shown)

@@ -159,6 +159,15 @@ def cmd_new_client(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_course_start(args: argparse.Namespace) -> int:
+    from toolkit.training.course import start_course
+
+    path = start_course(Path(args.dir))
+    print(f"created your course workspace in {path}\n  jupyter lab {path}\n"
+          f"  then open 01-what-is-alignment.ipynb (the method is in {path / 'method.md'})")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``alignment`` command."""
     parser = argparse.ArgumentParser(prog="alignment", description=DESCRIPTION,
@@ -224,6 +233,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True, help="the client's display name")
     p.add_argument("--client-data", default="client_data", help="folder of clients (default: client_data)")
     p.set_defaults(func=cmd_new_client)
+
+    p = sub.add_parser("course", help="the training course: start a learner's workspace",
+                       description="Training course for new analysts (notebooks/training).")
+    course = p.add_subparsers(dest="course_command", metavar="ACTION", required=True)
+    c = course.add_parser("start", help="copy the exercises and training data into a new workspace",
+                          description="Copy the exercise notebooks, the training data and the method page into "
+                                      "DIR, without the solutions or the trainer guide (trainers use `make lab` "
+                                      "on the repository, which keeps them). DIR must be new or empty.")
+    c.add_argument("dir", nargs="?", default="alignment-course", metavar="DIR",
+                   help="the workspace folder (default: alignment-course)")
+    c.set_defaults(func=cmd_course_start)
     return parser
 
 

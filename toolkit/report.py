@@ -272,6 +272,10 @@ def run_report(
         _check_summary(staging / "summary.json")
         notes += _export(executed, staging, fmts, client.config.name, client.wave, timings)
         _strip_stderr(executed)
+        from toolkit.privacy.paths import relative_map, scrub_paths
+
+        scrub_paths(executed, relative_map(client_dir, staging,  # no absolute path is published (DESIGN 2.2)
+                                           {"portfolio_dir": out_dir, "notebook": notebook.parent}))
         record = {
             "schema_version": RUN_SCHEMA_VERSION, "client_id": client.client_id, "wave": client.wave,
             "status": "ok", "toolkit_version": __version__, **fingerprint,

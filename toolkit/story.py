@@ -92,7 +92,11 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
     if portfolio_dir and Path(portfolio_dir).exists():
         others = load_portfolio(Path(portfolio_dir), exclude=client.client_id)
     raw = assess(client, previous=previous, others=others, seed=seed)
-    assessment = protect(raw, client.config.privacy)
+    from toolkit.privacy.linked import client_cells, membership_changes
+
+    k = client.config.privacy.min_group_size
+    changes = membership_changes(client, previous, k) if previous is not None else []
+    assessment = protect(raw, client.config.privacy, cells=client_cells(client), wave_changes=changes)
     findings = build_findings(assessment, client.config)
     voice = analyse_voice(client, privacy=client.config.privacy)
     summary = build_summary(assessment, findings, voice, toolkit_version=__version__)
@@ -103,7 +107,9 @@ def save_outputs(story: Story, output_dir: str | Path, *, formats: str = "html")
     """Write ``summary.json`` (and ``deck.pptx`` when ``formats`` names it) into ``output_dir``.
 
     Nothing is written when ``output_dir`` is empty (a consultant running the
-    notebook by hand). Schema validation of the summary is left to
+    notebook by hand). The linked-table audit runs again on the final summary
+    first (`toolkit.privacy.final.assert_publishable`): a group it can pin
+    stops the run (`PublicationBlocked`), naming the group, never its value. Schema validation of the summary is left to
     `toolkit.report`, which checks the file before publishing it.
 
     Returns
@@ -115,6 +121,9 @@ def save_outputs(story: Story, output_dir: str | Path, *, formats: str = "html")
 
     if not output_dir:
         return []
+    from toolkit.privacy.final import assert_publishable
+
+    assert_publishable(story.summary, story.client)  # the audit again, on the final figures (DESIGN 2.2)
     folder = Path(output_dir)
     written = [write_summary(story.summary, folder / "summary.json", validate=False)]
     if "pptx" in [f.strip() for f in formats.split(",")]:

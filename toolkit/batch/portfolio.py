@@ -124,12 +124,14 @@ def portfolio_table(out_dir: Path) -> pd.DataFrame:
 
 def write_portfolio_csv(out_dir: Path) -> Path:
     """Write `portfolio_table` to ``<out>/portfolio.csv`` (atomically) and return its path."""
+    from toolkit.privacy.safe_csv import write_csv
+
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
     path = root / PORTFOLIO_FILE
     tmp = root / f".{PORTFOLIO_FILE}.{uuid.uuid4().hex[:8]}.tmp"
     try:
-        portfolio_table(root).to_csv(tmp, index=False)
+        write_csv(portfolio_table(root), tmp)  # formula prefixes neutralised (DESIGN 2.2)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -69,8 +69,25 @@ def heatmap_figure(view: View, area: str | None = None) -> Figure:
     return fig
 
 
+def message_figure(title: str, message: str, height: float = 1.6) -> Figure:
+    """A chart-sized figure that says why there is no chart (e.g. "not applicable")."""
+    with theme(SCREEN_RC):
+        fig = _figure(height)
+        fig.text(0.02, 0.78, _safe(title), fontsize=11, fontweight="bold", va="top")
+        fig.text(0.02, 0.42, _safe(message), fontsize=10, va="top", color="#444444", wrap=True)
+    return fig
+
+
 def gap_figure(view: View, area: str | None = None) -> Figure:
-    """Perception gap between levels (`plot_perception_gap`), one area or all."""
+    """Perception gap between levels (`plot_perception_gap`), one area or all.
+
+    Inside a one-level view there is no other level to compare with: the chart
+    says "not applicable" (nothing is hidden), never "suppressed".
+    """
+    if view.filters.level is not None and not view.hidden:
+        return message_figure(f"Perception gap between levels — {_subtitle(view, area)}",
+                              f"Not applicable: this view holds one level ({view.filters.level}), and the gap "
+                              "compares levels. Choose \"All levels\" to see it. Nothing is suppressed.")
     gaps = view.assessment.perception_gaps
     if area:
         gaps = gaps.loc[gaps[AREA] == area]
@@ -112,6 +129,26 @@ CHARTS: dict[str, ChartBuilder] = {
     "perception_gap": gap_figure,
     "kpi_attainment": kpi_figure,
 }
+
+
+def stamped_png(fig: Figure, stamp: str, dpi: int = SCREEN_DPI) -> bytes:
+    """The figure as PNG bytes with ``stamp`` (client, wave, date, what-if) along its bottom edge.
+
+    The stamp is removed again afterwards, so the figure the widgets cache is unchanged.
+    """
+    with theme(SCREEN_RC):
+        height = fig.get_figheight()
+        fig.set_figheight(height + 0.3)
+        fig.subplots_adjust(bottom=fig.subplotpars.bottom * height / (height + 0.3) + 0.3 / (height + 0.3),
+                            top=fig.subplotpars.top * height / (height + 0.3))
+        artist = fig.text(0.01, 0.012, _safe(stamp), fontsize=8, color="#444444", va="bottom")
+    try:
+        return render_png(fig, dpi=dpi)
+    finally:
+        artist.remove()
+        fig.subplots_adjust(bottom=(fig.subplotpars.bottom * (height + 0.3) - 0.3) / height,
+                            top=fig.subplotpars.top * (height + 0.3) / height)
+        fig.set_figheight(height)
 
 
 def render_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from toolkit import __version__
@@ -26,6 +27,8 @@ from toolkit.explore.engine import View
 log = logging.getLogger("toolkit")
 
 SCENARIO_FILE = "scenario.json"
+#: The self-contained page of the view, to send to a client (opens offline, loads nothing).
+VIEW_FILE = "view.html"
 SCENARIO_VERSION = 1
 AREA_FIELDS = ("weight", "n", "alignment", "alignment_lo", "alignment_hi", "band", "perception",
                "perception_lo", "perception_hi", "consistency", "consistency_lo", "consistency_hi", "evidence")
@@ -80,8 +83,38 @@ def scenario_dict(view: View, baseline: View | None = None, *, created: datetime
     return out
 
 
+def export_stamp(view: View, baseline: View | None, now: datetime) -> str:
+    """The line written on every exported chart: client, wave, date, filters and the what-if marker."""
+    a = view.assessment
+    parts = [str(a.client_name), f"wave {a.wave}", f"exported {now:%Y-%m-%d %H:%M} UTC", view.filters.describe()]
+    if baseline is not None and baseline.weights != view.weights:
+        raw = view.weights.area.as_dict()
+        total = sum(raw.values()) or 1.0
+        shares = {k: v / total for k, v in raw.items()}
+        text = ", ".join(f"{k.replace('_', ' ')} {100 * float(v):.0f} %" for k, v in shares.items()) \
+            if isinstance(shares, dict) else ""
+        parts.append("WHAT-IF weights" + (f" ({text})" if text else ""))
+    else:
+        parts.append("client's own weights")
+    return " · ".join(parts)
+
+
+def zip_bytes(folder: str | Path) -> bytes:
+    """The files of an export folder as one zip (for the notebook's download link)."""
+    import io
+    import zipfile
+
+    root = Path(folder)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            z.write(path, f"{root.name}/{path.relative_to(root).as_posix()}")
+    return buf.getvalue()
+
+
 def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Path, *,
-                baseline: View | None = None, now: datetime | None = None, dpi: int = 150) -> Path:
+                baseline: View | None = None, now: datetime | None = None, dpi: int = 150,
+                quotes: "pd.DataFrame | None" = None) -> Path:
     """Write the charts and the scenario to ``reports_dir/<client>/<wave>/explore-<timestamp>/``.
 
     Parameters
@@ -96,6 +129,8 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
         The same filters at the client's weights, recorded beside the what-if.
     now
         Timestamp of the export (default: now, UTC).
+    quotes
+        The view's quotes (`ExploreEngine.quotes`) for the shared page, or None.
     dpi
         Resolution of the PNGs.
 
@@ -104,7 +139,7 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
     Path
         The published folder.
     """
-    from toolkit.explore.charts import render_png
+    from toolkit.explore.charts import stamped_png
 
     now = now or datetime.now(timezone.utc)
     parent = Path(reports_dir) / view.assessment.client_id / view.assessment.wave
@@ -112,10 +147,17 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     tmp = Path(tempfile.mkdtemp(prefix=f".explore-{stamp}.", suffix=".tmp", dir=parent))
     try:
-        for name, fig in figures.items():
-            (tmp / f"{name}.png").write_bytes(render_png(fig, dpi=dpi))
+        from toolkit.explore.share import view_html
+
+        stamp = export_stamp(view, baseline, now)
+        pngs = {name: stamped_png(fig, stamp, dpi=dpi) for name, fig in figures.items()}
+        for name, png in pngs.items():
+            (tmp / f"{name}.png").write_bytes(png)
+        (tmp / VIEW_FILE).write_text(view_html(view, pngs, stamp, baseline=baseline, quotes=quotes),
+                                     encoding="utf-8")
         scenario = scenario_dict(view, baseline, created=now)
         scenario["charts"] = [f"{name}.png" for name in figures]
+        scenario["stamp"] = stamp
         (tmp / SCENARIO_FILE).write_text(json.dumps(scenario, indent=2, ensure_ascii=False), encoding="utf-8")
         os.chmod(tmp, 0o755)
         target, k = parent / f"explore-{stamp}", 2

@@ -26,15 +26,16 @@ from toolkit.metrics.assess import DEFAULT_SEED
 from toolkit.model import AREA_LABELS, AREAS, DEPARTMENT, LEVEL, LEVELS
 from toolkit.explore.charts import CHARTS, render_png
 from toolkit.explore.engine import ExploreEngine, View
-from toolkit.explore.export import export_view
-from toolkit.explore.panels import ALL, area_html, esc, filter_quotes, quote_themes, quotes_html, scorecard_html
+from toolkit.explore.export import export_view, zip_bytes
+from toolkit.explore.panels import (ALL, area_html, cleared_html, esc, filter_quotes, quote_themes, quotes_html,
+                                    scorecard_html)
 from toolkit.explore.scenario import COMPONENTS, Filters, Weights
 
 log = logging.getLogger("toolkit")
 
 VIEW_TABS: tuple[tuple[str, str], ...] = (
     ("scorecard", "Scorecard"), ("heatmap", "Departments × areas"), ("perception_gap", "Perception gap"),
-    ("kpi_attainment", "KPI attainment"), ("quotes", "Quotes"))
+    ("kpi_attainment", "KPI attainment"), ("quotes", "Quotes"), ("compare", "Compare, drift, benchmark"))
 #: Picker value for "all departments", "all levels" and "the current wave" (None would show as no selection).
 EVERYONE = ""
 SENTIMENTS = (("All sentiments", ALL), ("Negative", "negative"), ("Neutral", "neutral"), ("Positive", "positive"))
@@ -43,7 +44,34 @@ CSS = """<style>
 .oat-oai {font-size: 1.25em; margin: 4px 0;}
 .oat-note, .oat-attr {color: #555; font-size: 0.9em;}
 .oat-whatif {color: #A04000;}
+.oat-share {font-variant-numeric: tabular-nums; color: #333; min-width: 4em;}
+.oat-legend summary {cursor: pointer; color: #1f4e79;}
+.oat-explorer .lm-TabBar-tab {flex: 0 0 auto !important; min-width: max-content !important;
+                              max-width: none !important;}
+.oat-explorer .lm-TabBar-tabLabel {overflow: visible !important; text-overflow: ellipsis;}
 </style>"""
+#: Every slider row has the same label width and track width, so equal drags move equal amounts.
+LABEL_WIDTH = "170px"
+SLIDER_WIDTH = "360px"
+ZERO_WEIGHTS = ("every strategic weight is 0, so there is nothing to weigh the areas by. Move at least one "
+                "strategic slider above 0, or click \"Client's weights\".")
+ZERO_COMPONENTS = ("every component weight is 0, so alignment cannot be computed. Move at least one component "
+                   "slider above 0, or click \"Client's weights\".")
+
+
+def client_names(data_dir: Path, clients: list[str]) -> dict[str, str]:
+    """``{client id: display name}`` from each ``client.yaml``'s ``name`` (the id when unreadable)."""
+    import yaml
+
+    names = {}
+    for cid in clients:
+        try:
+            doc = yaml.safe_load((data_dir / cid / "client.yaml").read_text(encoding="utf-8")[:200_000])
+            name = str(doc.get("name") or cid) if isinstance(doc, dict) else cid
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            name = cid
+        names[cid] = name
+    return names
 
 
 def list_clients(data_dir: str | Path) -> list[str]:
@@ -116,19 +144,30 @@ class Explorer:
     def _build_widgets(self, clients: list[str], first: str) -> None:
         w = widgets
         wide = {"description_width": "initial"}
-        self.client_picker = w.Dropdown(options=clients, value=first, description="Client", style=wide)
+        names = client_names(self.data_dir, clients)
+        self.client_picker = w.Dropdown(options=[(f"{names[c]} ({c})" if names[c] != c else c, c) for c in clients],
+                                        value=first, description="Client", style=wide,
+                                        layout=w.Layout(width="340px"))
         self.wave_picker = w.Dropdown(options=[], description="Wave", style=wide)
         self.department_picker = w.Dropdown(options=[("All departments", EVERYONE)], value=EVERYONE,
                                             description="Department", style=wide)
         self.level_picker = w.Dropdown(options=[("All levels", EVERYONE)], value=EVERYONE, description="Level",
                                        style=wide)
-        slider = {"min": 0.0, "step": 0.01, "continuous_update": False, "readout_format": ".2f", "style": wide}
-        self.area_sliders = {a: w.FloatSlider(description=AREA_LABELS[a], max=1.0, **slider) for a in AREAS}
-        self.component_sliders = {c: w.FloatSlider(description=c.capitalize(), max=1.0, **slider)
-                                  for c in COMPONENTS}
+        def slider(label: str) -> widgets.FloatSlider:
+            return w.FloatSlider(description=label, min=0.0, max=1.0, step=0.01, continuous_update=False,
+                                 readout=False, style={"description_width": LABEL_WIDTH},
+                                 layout=w.Layout(width=SLIDER_WIDTH))
+        self.area_sliders = {a: slider(AREA_LABELS[a]) for a in AREAS}
+        self.component_sliders = {c: slider(c.capitalize()) for c in COMPONENTS}
+        # each slider shows its share of its group's total: the weights are renormalised to 100 %
+        self.shares = {k: w.HTML(layout=w.Layout(width="70px")) for k in [*AREAS, *COMPONENTS]}
+        for share in self.shares.values():
+            share.add_class("oat-share")
         self.reset_button = w.Button(description="Client's weights", icon="undo")
         self.export_button = w.Button(description="Export view", icon="download", button_style="primary")
         self.status = w.HTML()
+        self.download = w.HTML()
+        self.download.add_class("oat-download")
         self.scorecard = w.HTML()
         self.scorecard.add_class("oat-explore-scorecard")
         self.area_panels = [w.HTML("<p>Pick an area tab to see its detail and focus the perception gap, "
@@ -139,15 +178,27 @@ class Explorer:
         self.sentiment_picker = w.Dropdown(options=SENTIMENTS, value=ALL, description="Sentiment", style=wide)
         self.quotes_panel = w.HTML()
         quotes_box = w.VBox([w.HBox([self.theme_picker, self.sentiment_picker]), self.quotes_panel])
-        self.view_tabs = w.Tab(children=[self.images[n] for n, _ in VIEW_TABS[:-1]] + [quotes_box],
+        self.compare_a = w.Dropdown(options=[], description="Compare A", style=wide)
+        self.compare_b = w.Dropdown(options=[], description="with B", style=wide)
+        self.compare_panel = w.HTML()
+        self.compare_panel.add_class("oat-explore-compare")
+        self.drift_panel = w.HTML()
+        self.drift_panel.add_class("oat-explore-drift")
+        compare_box = w.VBox([w.HBox([self.compare_a, self.compare_b]), self.compare_panel, self.drift_panel])
+        self._drift_for: object = None
+        self.view_tabs = w.Tab(children=[self.images[n] for n, _ in VIEW_TABS[:-2]] + [quotes_box, compare_box],
                                titles=[t for _, t in VIEW_TABS])
         self.widget = w.VBox([
             w.HTML(CSS),
             w.HBox([self.client_picker, self.wave_picker, self.department_picker, self.level_picker]),
-            w.HBox([w.VBox([w.HTML("<b>Strategic weights (what-if)</b>"), *self.area_sliders.values()]),
-                    w.VBox([w.HTML("<b>Component weights (what-if)</b>"), *self.component_sliders.values(),
+            w.HBox([w.VBox([w.HTML("<b>Strategic weights (what-if)</b> <span class='oat-note'>share of the "
+                                   "total, renormalised to 100 %</span>"),
+                            *[w.HBox([s, self.shares[a]]) for a, s in self.area_sliders.items()]]),
+                    w.VBox([w.HTML("<b>Component weights (what-if)</b> <span class='oat-note'>share of "
+                                   "alignment</span>"),
+                            *[w.HBox([s, self.shares[c]]) for c, s in self.component_sliders.items()],
                             w.HBox([self.reset_button, self.export_button])])]),
-            self.status, self.scorecard, self.area_tabs, self.view_tabs])
+            self.status, self.download, self.scorecard, self.area_tabs, self.view_tabs])
         self.widget.add_class("oat-explorer")
 
         self.client_picker.observe(lambda ch: None if self._busy else self._load(ch["new"], None), "value")
@@ -158,6 +209,8 @@ class Explorer:
             s.observe(lambda ch: self._refresh({"scorecard"}), "value")
         self.area_tabs.observe(lambda ch: self._on_area(), "selected_index")
         self.view_tabs.observe(lambda ch: self._draw_visible(), "selected_index")
+        for picker in (self.compare_a, self.compare_b):
+            picker.observe(lambda ch: None if self._busy else self._draw_compare(), "value")
         for picker in (self.theme_picker, self.sentiment_picker):
             picker.observe(lambda ch: None if self._busy else self._draw_quotes(), "value")
         self.reset_button.on_click(lambda _: self.reset_weights())
@@ -192,6 +245,13 @@ class Explorer:
         """The area tab selected (None for "All areas")."""
         i = self.area_tabs.selected_index or 0
         return AREAS[i - 1] if i > 0 else None
+
+    def _show_shares(self) -> None:
+        """Write each slider's share of its group's total next to it ("—" when the group sums to 0)."""
+        for group in (self.area_sliders, self.component_sliders):
+            total = sum(s.value for s in group.values())
+            for key, s in group.items():
+                self.shares[key].value = f"{100 * s.value / total:.0f} %" if total > 0 else "—"
 
     def _set_silently(self, fn) -> None:
         self._busy = True
@@ -230,6 +290,13 @@ class Explorer:
             self.department_picker.value = EVERYONE
             self.level_picker.options = [("All levels", EVERYONE)] + [(lv, lv) for lv in levels]
             self.level_picker.value = EVERYONE
+            from toolkit.explore.compare import group_options
+
+            groups = group_options(client)
+            self.compare_a.options = groups
+            self.compare_b.options = groups
+            self.compare_a.value = groups[0][1] if groups else None
+            self.compare_b.value = groups[1][1] if len(groups) > 1 else None
             top = max(1.0, 2 * max(cfg.area_weights.as_dict().values()))
             for a, s in self.area_sliders.items():
                 s.max = top
@@ -285,10 +352,20 @@ class Explorer:
         if self._busy:
             return
         start = time.perf_counter()
+        self._show_shares()
         try:
             weights = self.weights
         except ValidationError:
-            self.status.value = "<b>At least one weight of each kind must be above 0.</b>"
+            zero_areas = sum(s.value for s in self.area_sliders.values()) <= 0
+            message = ZERO_WEIGHTS if zero_areas else ZERO_COMPONENTS
+            self.scorecard.value = cleared_html(message)
+            self.status.value = f"<b>{esc(message)}</b>"
+            for panel in self.area_panels[1:]:
+                panel.value = ""
+            for image in self.images.values():
+                image.value = b""
+            self._stale |= set(CHARTS) | {"quotes"}
+            self.figures.clear()
             return
         self.view: View = self.engine.view(self.client, self.filters, weights)
         self.baseline: View = self.engine.view(self.client, self.filters)
@@ -310,7 +387,9 @@ class Explorer:
 
     def _draw_visible(self) -> None:
         name = self._visible()
-        if name == "quotes":
+        if name == "compare":
+            self._draw_compare()
+        elif name == "quotes":
             self._draw_quotes()
         else:
             self.figure(name)
@@ -323,6 +402,26 @@ class Explorer:
             self.figures[name] = fig
             self._stale.discard(name)
         return self.figures[name]
+
+    def _draw_compare(self) -> None:
+        """Two groups side by side (through the privacy engine), then drift and benchmark of the whole client."""
+        from toolkit.explore.compare import (benchmark_html, compare_html, compare_views, drift_assessment,
+                                             drift_html)
+
+        if self.compare_a.value and self.compare_b.value:
+            try:
+                weights = self.weights
+            except ValidationError:
+                self.compare_panel.value = cleared_html("every weight of a kind is 0.")
+            else:
+                a, b = compare_views(self.engine, self.client, self.compare_a.value, self.compare_b.value, weights)
+                self.compare_panel.value = compare_html(a, b)
+        key = (self.client.client_id, self.client.wave, str(self.client.root))
+        if self._drift_for != key:
+            full = drift_assessment(self.engine, self.data_dir / self.client_picker.value, self.client,
+                                    self.reports_dir)
+            self.drift_panel.value = drift_html(full) + benchmark_html(full)
+            self._drift_for = key
 
     def _draw_quotes(self) -> None:
         quotes = self.engine.quotes(self.view)
@@ -341,13 +440,39 @@ class Explorer:
     def export(self) -> Path:
         """Write every chart (PNG) and the scenario (JSON) of the current view; return the folder."""
         figures = {name: self.figure(name) for name in CHARTS}
-        self.last_export = export_view(self.view, figures, self.reports_dir, baseline=self.baseline)
+        self.last_export = export_view(self.view, figures, self.reports_dir, baseline=self.baseline,
+                                       quotes=self.engine.quotes(self.view))
         return self.last_export
 
     def _export_clicked(self) -> None:
+        try:
+            self.weights
+        except ValidationError:
+            self.status.value = "<b>Nothing to export: the scorecard is cleared until a weight is above 0.</b>"
+            self.download.value = ""
+            return
         try:
             path = self.export()
         except OSError as exc:
             self.status.value = f"<b>Export failed:</b> {esc(exc)}"
             return
-        self.status.value = f"Exported to <code>{esc(path)}</code>"
+        note = ""
+        try:  # the PDF of the shared page needs the system Chromium; the HTML page is enough without it
+            from toolkit.explore.share import view_pdf
+
+            view_pdf(path / "view.html", path / "view.pdf")
+        except Exception as exc:  # noqa: BLE001 - a missing browser must not fail the export
+            log.info("explore: no PDF of the view: %s", exc)
+            note = " No PDF: Chromium is not available here; view.html prints to PDF from any browser."
+        self.status.value = (f"Exported to <code>{esc(path)}</code> (also offered as a download below).{esc(note)}")
+        self.download.value = download_link(path)
+
+
+def download_link(folder: Path) -> str:
+    """A browser download link holding the export folder as a zip (a data URI: no server path needed)."""
+    import base64
+
+    data = base64.b64encode(zip_bytes(folder)).decode("ascii")
+    name = esc(f"{folder.parent.parent.name}-{folder.parent.name}-{folder.name}.zip")
+    return (f'<a class="oat-download-link" download="{name}" href="data:application/zip;base64,{data}">'
+            f"⬇ Download this view ({name})</a>")

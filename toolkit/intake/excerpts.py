@@ -44,7 +44,7 @@ def read_excerpts(table: Table, mapping: TableMapping, respondents: set[str] | N
         frame = frame.assign(**{THEME: np.nan})
     if not require_columns(frame, EXCERPTS_COLUMNS, file, log_):
         return None
-    report_extra_columns(frame, EXCERPTS_COLUMNS, file, log_)
+    report_extra_columns(frame, EXCERPTS_COLUMNS + list(OPTIONAL_COLUMNS), file, log_)
     rows = frame.index.to_numpy()
     resp, text = text_column(frame[RESPONDENT]), text_column(frame[TEXT])
     raw_area = text_column(frame[AREA])
@@ -61,8 +61,44 @@ def read_excerpts(table: Table, mapping: TableMapping, respondents: set[str] | N
         log_.add_cells(file, "unknown_respondent", rows=rows[stray], columns=RESPONDENT,
                        found=resp[stray].to_numpy(), expected="a respondent_id of the interviews file")
     theme = text_column(frame[THEME]).fillna("")
-    return pd.DataFrame({RESPONDENT: resp.astype("str"), AREA: area.astype("str"), THEME: theme.astype("str"),
-                         TEXT: text.astype("str")}).reset_index(drop=True)
+    out = pd.DataFrame({RESPONDENT: resp.astype("str"), AREA: area.astype("str"), THEME: theme.astype("str"),
+                        TEXT: text.astype("str")})
+    for col in OPTIONAL_COLUMNS:
+        if col in frame.columns:
+            out[col] = _optional_column(frame, col, file, log_)
+    return out.reset_index(drop=True)
+
+
+#: Optional consultant coding: ``sentiment`` (positive / neutral / negative or a number in [-1, 1]; it wins
+#: over the automatic score) and ``kind`` (quote / note; a note is never shown as a quote).
+OPTIONAL_COLUMNS = ("sentiment", "kind")
+
+
+def _optional_column(frame: pd.DataFrame, col: str, file: str, log_: ProblemLog) -> pd.Series:
+    """The normalised ``sentiment`` or ``kind`` column ("" when blank); bad values are problems."""
+    from toolkit.sentiment import KINDS, coded_label
+
+    raw = text_column(frame[col])
+    values, bad = [], []
+    for v in raw:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip():
+            values.append("")
+            bad.append(False)
+            continue
+        try:
+            norm = coded_label(v) if col == "sentiment" else str(v).strip().casefold()
+            ok = norm is not None and (col == "sentiment" or norm in KINDS)
+        except ValueError:
+            norm, ok = "", False
+        values.append(norm if ok else "")
+        bad.append(not ok)
+    mask = np.array(bad, dtype=bool)
+    rows = frame.index.to_numpy()
+    expected = ("positive, neutral, negative or a number in [-1, 1]" if col == "sentiment"
+                else "quote or note")
+    log_.add_cells(file, "invalid_value", rows=rows[mask], columns=col, found=raw[mask].to_numpy(),
+                   expected=expected)
+    return pd.Series(values, index=frame.index, dtype="object")
 
 
 def read_roster(path: Path, root: Path, log_: ProblemLog) -> list[str]:

@@ -140,6 +140,7 @@ METHOD_TEXT = [
     "<b>Alignment</b> weighs perception 50 %, consistency 25 % and evidence 25 % (re-weighted when a part is missing); the Overall Alignment Index weighs areas by the client’s strategy.",
     "Intervals are 90 % bootstrap intervals over respondents; changes are only called when their interval excludes zero.",
     "Confidentiality: no figure is shown for a group smaller than the privacy threshold; quotes are redacted and attributed by level only.",
+    "The full method: docs/method.md in the Operational Alignment Toolkit repository.",
 ]
 
 

@@ -15,11 +15,34 @@ from toolkit.training.result import CheckResult
 #: A fictional firm for the first principal-gap exercise (strategic weight, alignment).
 TOY_FIRM = {"customer_experience": (0.45, 68.0), "management_style": (0.10, 52.0),
             "unique_capabilities": (0.15, 61.0), "proven_processes": (0.30, 70.0)}
-#: The three costs of misalignment (DESIGN 2) and words that name each.
-COSTS = {"inconsistent customer experience": ("customer", "client", "service"),
-         "internal inefficiency": ("ineffic", "waste", "rework", "duplicat", "friction", "cost", "slow"),
-         "blurred differentiation": ("different", "distinct", "unique", "compet", "blur", "copy")}
+#: The three costs of misalignment (DESIGN 2): each is recognised in one phrase only when the phrase
+#: names both what suffers (first tuple) and what happens to it (second tuple), so a bare
+#: "customer" or "different" is not a cost. An empty first tuple: the second alone is specific.
+COSTS = {"inconsistent customer experience": (
+             ("customer", "client", "patient", "service", "experience"),
+             ("inconsist", "differ", "vary", "varies", "variab", "uneven", "unequal", "unpredict", "patchy",
+              "lottery", "depend", "mixed")),
+         "internal inefficiency": (
+             (),
+             ("ineffic", "waste", "rework", "duplicat", "friction", "redundan", "reinvent")),
+         "blurred differentiation": (
+             ("differentiat", "distinct", "unique", "edge", "advantage", "brand", "position", "compet",
+              "strength", "stand out"),
+             ("blur", "dilut", "erod", "lose", "loss", "lost", "weak", "copy", "copie", "commodit", "fade",
+              "unclear", "indistinct"))}
 
+
+def named_costs(phrases: list[str]) -> set[str]:
+    """The costs of `COSTS` named by the phrases, each phrase counting for at most one cost."""
+    found: set[str] = set()
+    for phrase in phrases:
+        text = phrase.casefold()
+        for cost, (subjects, effects) in COSTS.items():
+            if cost not in found and (not subjects or any(w in text for w in subjects)) \
+                    and any(w in text for w in effects):
+                found.add(cost)
+                break
+    return found
 
 def toy_firm() -> pd.DataFrame:
     """The fictional firm of exercise 1-principal-gap: ``area, weight, alignment``."""
@@ -55,14 +78,15 @@ def judge_areas(answer: Any, data: TrainingData) -> CheckResult:
 @exercise("1-costs", "the three costs of misalignment, as a list of three short phrases")
 def judge_costs(answer: Any, data: TrainingData) -> CheckResult:
     given = [answer] if isinstance(answer, str) else [str(a) for a in answer]
-    text = " ".join(given).casefold()
-    missing = [cost for cost, words in COSTS.items() if not any(w in text for w in words)]
+    found = named_costs(given)
+    missing = [cost for cost in COSTS if cost not in found]
     if missing:
         hints = {"inconsistent customer experience": "what happens to customers when departments work differently?",
                  "internal inefficiency": "what does it cost inside the firm when every team has its own way?",
                  "blurred differentiation": "what happens to the firm's edge over competitors?"}
-        return CheckResult("1-costs", "failed", f"{3 - len(missing)} of the 3 costs recognised.",
-                           hints[missing[0]])
+        return CheckResult("1-costs", "failed", f"{3 - len(missing)} of the 3 costs recognised. A cost is "
+                           "named by what suffers and what happens to it, e.g. 'slower decisions' is not enough "
+                           "on its own.", hints[missing[0]])
     return CheckResult("1-costs", "passed", "all three costs: inconsistent customer experience, internal "
                        "inefficiency and blurred differentiation. The deck must show evidence for each.")
 
@@ -75,11 +99,11 @@ def judge_toy_gap(answer: Any, data: TrainingData) -> CheckResult:
     if chosen is None:
         return CheckResult("1-principal-gap", "failed", f"{answer!r} is not an area.", "answer with an area id.")
     if chosen == correct:
-        return CheckResult("1-principal-gap", "passed", f"{AREA_LABELS[chosen]}: weight x (100 - alignment) "
-                           f"= {firm.loc[chosen, 'weight'] * (100 - firm.loc[chosen, 'alignment']):.1f} is the largest.")
+        return CheckResult("1-principal-gap", "passed", f"{AREA_LABELS[chosen]}: weight x (75 - alignment) "
+                           f"= {firm.loc[chosen, 'weight'] * (75 - firm.loc[chosen, 'alignment']):.1f} is the largest.")
     if chosen == firm["alignment"].idxmin():
         return CheckResult("1-principal-gap", "failed", f"{AREA_LABELS[chosen]} has the lowest alignment, but "
                            "it matters little to this firm's strategy.",
-                           "the principal gap is the largest weight x (100 - alignment).")
+                           "the principal gap is the largest weight x (75 - alignment) among areas below 75.")
     return CheckResult("1-principal-gap", "failed", f"{AREA_LABELS[chosen]} is not the largest weighted "
-                       "shortfall.", "compute weight x (100 - alignment) for every area.")
+                       "shortfall.", "compute weight x (75 - alignment) for every area below 75.")

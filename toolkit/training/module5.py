@@ -24,13 +24,13 @@ def judge_principal_gap(answer: Any, data: TrainingData) -> CheckResult:
         return CheckResult("5-principal-gap", "failed", f"{answer!r} is not an area.", "answer with an area id.")
     if chosen == right:
         return CheckResult("5-principal-gap", "passed", f"{AREA_LABELS[right]}: it has the largest weighted "
-                           "shortfall, weight x (100 - alignment).")
+                           "shortfall, weight x (75 - alignment) among areas below 75.")
     if chosen == areas["alignment"].idxmin():
         return CheckResult("5-principal-gap", "failed", f"{AREA_LABELS[chosen]} has the lowest alignment, but "
                            f"carries only {100 * areas.loc[chosen, 'weight']:.0f}% of the strategic weight.",
-                           "the principal gap is the largest weight x (100 - alignment), not the lowest score.")
+                           "the principal gap is the largest weight x (75 - alignment) among areas below 75, not the lowest score.")
     return CheckResult("5-principal-gap", "failed", f"{AREA_LABELS[chosen]} is not the largest weighted shortfall.",
-                       "compute weight x (100 - alignment) for each area from story.assessment.areas.")
+                       "compute weight x (75 - alignment) for each area below 75, from story.assessment.areas.")
 
 
 @exercise("5-actions", "playbook rule ids that fired for the principal gap, as a list")

@@ -45,6 +45,21 @@ def as_number(answer: Any) -> float:
     return value
 
 
+def recognised(value: float, mistakes: Sequence[Mistake], tol: float) -> list[Mistake]:
+    """The mistakes whose value ``value`` matches within ``tol``, the diagnosis to give first.
+
+    An answer given at full precision (within 1e-6 of one mistake) names that
+    mistake alone; a rounded answer that fits several slips returns them all,
+    closest first, so two slips that give nearly the same number (the standard
+    deviation and the population variance of one item) are never mistaken for
+    one another.
+    """
+    near = sorted((abs(value - m.value), i, m) for i, m in enumerate(mistakes) if abs(value - m.value) <= tol)
+    if near and near[0][0] <= 1e-6 and (len(near) == 1 or near[1][0] > 1e-6):
+        return [near[0][2]]
+    return [m for _, _, m in near]
+
+
 def judge_number(exercise_id: str, answer: Any, correct: float, mistakes: Sequence[Mistake], *,
                  tol: float, hint: str, percent: bool = True, rating_scale: bool = False) -> CheckResult:
     """Compare ``answer`` with ``correct`` and recognise typical mistakes.
@@ -75,9 +90,14 @@ def judge_number(exercise_id: str, answer: Any, correct: float, mistakes: Sequen
     if abs(value - correct) <= tol:
         return CheckResult(exercise_id, "passed", f"{value:.2f} is right (the toolkit says {correct:.2f}).")
     real = [m for m in mistakes if not math.isnan(m.value) and abs(m.value - correct) > tol]
-    for m in real:
-        if abs(value - m.value) <= tol:
-            return CheckResult(exercise_id, "failed", f"{value:.2f} is not right: {m.message}", m.hint)
+    matched = recognised(value, real, tol)
+    if len(matched) == 1:
+        m = matched[0]
+        return CheckResult(exercise_id, "failed", f"{value:.2f} is not right: {m.message}", m.hint)
+    if matched:
+        a, b = matched[:2]
+        return CheckResult(exercise_id, "failed", f"{value:.2f} is not right, and at this precision it fits two "
+                           f"slips: either {a.message}, or {b.message}", f"{a.hint} / {b.hint}")
     if percent and 0 <= value <= 1.0 and abs(100 * value - correct) <= 100 * tol:
         return CheckResult(exercise_id, "failed",
                            f"{value:.4f} looks like a fraction (0-1), but this measure is reported in "
@@ -93,7 +113,8 @@ def judge_number(exercise_id: str, answer: Any, correct: float, mistakes: Sequen
     if percent and not -1e-9 <= value <= 100 + 1e-9:
         return CheckResult(exercise_id, "failed", f"{value:.2f} is outside 0-100, where this measure lives.",
                            hint)
+    # Never the size of the error: "x is 6.33 too high" gives the answer away by subtraction.
     direction = "high" if value > correct else "low"
     return CheckResult(exercise_id, "failed",
-                       f"{value:.2f} is {abs(value - correct):.2f} too {direction}, and it matches none of "
-                       "the usual slips.", hint)
+                       f"{value:.2f} is not right: it is too {direction}, and it matches none of the usual "
+                       "slips.", hint)

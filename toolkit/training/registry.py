@@ -100,19 +100,22 @@ def check(exercise_id: str, answer: Any, *, data_dir: str | Path | None = None) 
     CheckResult
         ``.passed``, ``.message`` and a hint; shows itself as a coloured box in Jupyter.
 
-    Raises
-    ------
-    UnknownExerciseError
-        ``exercise_id`` does not exist (the message lists every id).
+    An unknown ``exercise_id`` (a typo) is not raised as an error: the result
+    says so, suggests the closest id and lists them all, so a learner sees one
+    readable box instead of a traceback (`get_exercise` raises).
 
     Examples
     --------
     >>> check("3-perception", ...).status
     'unanswered'
     """
-    ex = get_exercise(exercise_id)
+    try:
+        ex = get_exercise(exercise_id)
+    except UnknownExerciseError as exc:
+        return CheckResult(str(exercise_id), "failed", str(exc),
+                           "copy the id from the exercise's heading or from training.list_exercises().")
     if is_unanswered(answer):
-        return CheckResult(ex.id, "unanswered", f"not yet answered (task: {ex.task}).",
+        return CheckResult(ex.id, "unanswered", f"the task: {ex.task}.",
                            "replace the `...` with your answer and run the cell again.")
     data = training_data(data_dir)
     try:

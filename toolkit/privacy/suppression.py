@@ -1,13 +1,6 @@
-"""Confidentiality (DESIGN 2.2): redaction of quotes and suppression of small groups.
+"""Suppression of small groups (DESIGN 2.2).
 
-Two jobs, applied before anything reaches a reader:
-
-* **Quotes** — `redact_text` replaces roster names, e-mail addresses and phone
-  numbers; `quote_groups_allowed` keeps only excerpts whose respondent's level
-  group and department group each have at least ``min_quote_group``
-  respondents, and attributes them by level only (no respondent id, no
-  department).
-* **Aggregates** — `protect` returns a new `Assessment` in which every ratings
+`protect` returns a new `Assessment` in which every ratings
   aggregate over fewer than ``min_group_size`` respondents is NaN and flagged,
   with *secondary suppression* so that no suppressed group can be recovered by
   subtracting its shown siblings from a shown total.
@@ -28,7 +21,6 @@ department row or level column has exactly one hidden cell among several.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 from typing import Sequence
 
@@ -39,143 +31,16 @@ from toolkit.config import Privacy
 from toolkit.metrics.alignment import band, principal_gap, weighted_present
 from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.consistency import within_group_consistency
-from toolkit.metrics.items import RATING_COUNT_PHRASES
 from toolkit.metrics.perception import between_group_sd
-from toolkit.model import AREA, DEPARTMENT, LEVEL, RESPONDENT, TEXT, THEME, Problem
+from toolkit.model import AREA, DEPARTMENT, LEVEL, Problem
+from toolkit.privacy.audit import audit_reason
+from toolkit.privacy.notices import (HIDDEN_GROUPS, LINKED_AUDIT, METRIC_RATING_COUNT, TOTAL_SMALL, Notice, as_notice,
+                                     without)
 
 log = logging.getLogger("toolkit")
 
 SUPPRESSED = "suppressed"
 SUPPRESSED_REASON = "suppressed_reason"
-
-NAME_TOKEN = "[name]"
-EMAIL_TOKEN = "[email]"
-PHONE_TOKEN = "[phone]"
-
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-# Candidate phone numbers: optional +country, digits with space . - / or (area) separators.
-_PHONE = re.compile(r"(?<![\w+])(?:\+\s?)?(?:\(\d{1,5}\)\s?)?\d(?:[\s.\-/]?(?:\(\d{1,5}\)|\d)){5,}(?!\w)")
-_ISO_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
-_MIN_PHONE_DIGITS = 7
-_MIN_NAME_PART = 2  # "Li", "Wu", "Ng": short name parts are names too
-
-
-def _phone_or_keep(match: re.Match[str]) -> str:
-    """Replace a candidate phone number, unless it is a date or too short."""
-    found = match.group(0)
-    digits = sum(ch.isdigit() for ch in found)
-    if digits < _MIN_PHONE_DIGITS or _ISO_DATE.match(found.strip()):
-        return found
-    has_separator = any(ch in " .-/()" for ch in found.strip())
-    if not has_separator and not found.startswith("+") and digits < 10:
-        return found  # a bare 7-9 digit number is more likely an amount or an order number
-    return PHONE_TOKEN
-
-
-def _name_patterns(roster: Sequence[str]) -> list[re.Pattern[str]]:
-    """Patterns for roster names: full names (any case) then capitalised name parts."""
-    names = sorted({" ".join(str(n).split()) for n in roster if str(n).strip()}, key=len, reverse=True)
-    patterns: list[re.Pattern[str]] = []
-    for name in names:
-        words = [re.escape(w) for w in name.split(" ")]
-        if len(words) > 1:
-            patterns.append(re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE))
-    parts = sorted({w for n in names for w in re.split(r"[\s\-']+", n) if len(w) >= _MIN_NAME_PART},
-                   key=len, reverse=True)
-    for part in parts:
-        head, rest = part[0], part[1:]
-        # The first letter must be a capital in the text ("Mark" is a name, "mark" a verb).
-        patterns.append(re.compile(r"(?<!\w)" + re.escape(head.upper()) + r"(?i:" + re.escape(rest) + r")(?!\w)"))
-    return patterns
-
-
-def redact_text(text: str, roster: Sequence[str]) -> str:
-    """Redact roster names, e-mail addresses and phone numbers from one text.
-
-    Parameters
-    ----------
-    text
-        An excerpt (note or quote) from client data.
-    roster
-        Names of people (e.g. ``"Jane Doe"``). Full names match in any case;
-        each part of a name with at least 2 letters matches on its own, as a
-        whole word, when it is capitalised in the text (``"Jane"``, ``"Doe"``,
-        ``"Li"`` but not ``"doe"`` or ``"li"``).
-
-    Returns
-    -------
-    str
-        The text with ``[name]``, ``[email]`` and ``[phone]`` in place of what
-        was found. Phone numbers are runs of at least 7 digits with separators
-        (spaces, dots, hyphens, slashes, brackets) or a leading ``+``; ISO dates
-        are kept.
-
-    Examples
-    --------
-    >>> redact_text("Ask Jane Doe (jane.doe@acme.com, +44 20 7946 0958).", ["Jane Doe"])
-    'Ask [name] ([email], [phone]).'
-    >>> redact_text("Jane said the doe ran", ["Jane Doe"])
-    '[name] said the doe ran'
-    >>> redact_text("Li said so, li-ion too", ["Li Wu"])
-    '[name] said so, li-ion too'
-    """
-    if not isinstance(text, str) or not text:
-        return text
-    out = _EMAIL.sub(EMAIL_TOKEN, text)
-    out = _PHONE.sub(_phone_or_keep, out)
-    for pattern in _name_patterns(roster):
-        out = pattern.sub(NAME_TOKEN, out)
-    return out
-
-
-def quote_groups_allowed(excerpts: pd.DataFrame, respondents: pd.DataFrame, min_quote_group: int,
-                         *, roster: Sequence[str] | None = None) -> pd.DataFrame:
-    """Keep the excerpts that may be quoted, attributed by level only.
-
-    Parameters
-    ----------
-    excerpts
-        ``respondent_id, area, theme, text``.
-    respondents
-        ``respondent_id, department, level`` (one row per respondent, e.g.
-        `ClientData.respondents`).
-    min_quote_group
-        An excerpt is kept only when its respondent's level group *and*
-        department group each have at least this many respondents.
-    roster
-        When given, the kept texts are also passed through `redact_text`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``area, theme, text, level`` — no respondent id and no department.
-        Excerpts of unknown respondents are dropped.
-
-    Examples
-    --------
-    >>> ex = pd.DataFrame({"respondent_id": ["r1"], "area": ["customer_experience"],
-    ...                    "theme": [""], "text": ["fine"]})
-    >>> rs = pd.DataFrame({"respondent_id": ["r1", "r2"], "department": ["ops", "ops"],
-    ...                    "level": ["frontline", "frontline"]})
-    >>> len(quote_groups_allowed(ex, rs, 2)), len(quote_groups_allowed(ex, rs, 3))
-    (1, 0)
-    """
-    out_cols = [AREA, THEME, TEXT, LEVEL]
-    people = respondents[[RESPONDENT, DEPARTMENT, LEVEL]].drop_duplicates(RESPONDENT)
-    level_n = people[LEVEL].value_counts()
-    dept_n = people[DEPARTMENT].value_counts()
-    joined = excerpts.merge(people, on=RESPONDENT, how="inner")
-    if joined.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in out_cols})
-    ok = (joined[LEVEL].map(level_n).fillna(0).to_numpy() >= min_quote_group) & (
-        joined[DEPARTMENT].map(dept_n).fillna(0).to_numpy() >= min_quote_group)
-    kept = joined.loc[ok, [c for c in out_cols if c in joined.columns]].reset_index(drop=True)
-    if THEME not in kept.columns:
-        kept.insert(1, THEME, "")
-    if roster:
-        kept[TEXT] = [redact_text(t, roster) for t in kept[TEXT]]
-    return kept[out_cols]
-
 
 # --- suppression of small groups --------------------------------------------------------------
 
@@ -221,7 +86,7 @@ def secondary_suppression(n: np.ndarray, hidden: np.ndarray) -> np.ndarray:
     return extra
 
 
-def _mark(frame: pd.DataFrame, primary: np.ndarray, secondary: np.ndarray, value_cols: list[str],
+def mark(frame: pd.DataFrame, primary: np.ndarray, secondary: np.ndarray, value_cols: list[str],
           k: int) -> pd.DataFrame:
     """Copy of ``frame`` with ``value_cols`` NaN where hidden, plus the privacy columns."""
     out = frame.copy()
@@ -235,6 +100,22 @@ def _mark(frame: pd.DataFrame, primary: np.ndarray, secondary: np.ndarray, value
     return out
 
 
+def hide_rows(frame: pd.DataFrame, mask: np.ndarray, reasons: list[str], value_cols: list[str]) -> pd.DataFrame:
+    """Copy of ``frame`` with the ``mask`` rows suppressed: values and counts NaN, flag and reason set."""
+    out = frame.copy()
+    if not mask.any():
+        return out
+    for col in value_cols:
+        if col in out.columns:
+            out[col] = out[col].astype(float).where(~mask, np.nan)
+    was = out[SUPPRESSED].to_numpy(dtype=bool)
+    old = out[SUPPRESSED_REASON].astype(object).to_numpy()
+    out[SUPPRESSED] = was | mask
+    out[SUPPRESSED_REASON] = np.array([r if w or not m else why for r, w, m, why in zip(old, was, mask, reasons)],
+                                      dtype=object)
+    return out
+
+
 def _protect_breakdown(frame: pd.DataFrame, by: str, value_cols: list[str], k: int) -> pd.DataFrame:
     """Primary and secondary suppression within each ``by`` group (e.g. per area)."""
     n = frame["n"].to_numpy(dtype=float)
@@ -242,7 +123,7 @@ def _protect_breakdown(frame: pd.DataFrame, by: str, value_cols: list[str], k: i
     secondary = np.zeros(len(frame), dtype=bool)
     for _, idx in frame.groupby(by, sort=False).indices.items():
         secondary[idx] = secondary_suppression(n[idx], primary[idx])
-    return _mark(frame, primary, secondary, value_cols, k)
+    return mark(frame, primary, secondary, value_cols, k)
 
 
 def _protect_coverage(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -260,20 +141,21 @@ def _protect_coverage(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
                 if extra.any():
                     hidden[idx] |= extra
                     changed = True
-    return _mark(coverage, primary, hidden & ~primary, ["n"], k)
+    return mark(coverage, primary, hidden & ~primary, ["n"], k)
 
 
-def _shown_department_spread(areas: pd.DataFrame, departments: pd.DataFrame, hidden: np.ndarray) -> pd.DataFrame:
+def department_spread(areas: pd.DataFrame, departments: pd.DataFrame, hidden: np.ndarray) -> pd.DataFrame:
     """``within_dept_consistency`` and ``between_dept_sd`` recomputed over the shown departments.
 
     Computed by metrics over every department, they would let a reader solve a
     hidden department's mean from its shown siblings; here each uses only the
-    departments still shown (NaN below two), with the metrics' own helpers.
+    departments still shown (NaN below two, or when the area itself is
+    ``hidden``), with the metrics' own helpers.
     """
     out = areas.copy()
     shown = departments.loc[~departments[SUPPRESSED].to_numpy(dtype=bool)]
     within, between = [], []
-    for area, area_hidden in zip(out.index, hidden):
+    for area, area_hidden in zip(out.index, np.asarray(hidden, dtype=bool)):
         rows = shown.loc[shown[AREA] == area]
         if area_hidden or len(rows) < 2:
             within.append(float("nan"))
@@ -294,8 +176,8 @@ def _protect_areas(assessment: Assessment, departments: pd.DataFrame, k: int) ->
     total_small = total_n is None or float(total_n) < k
     n = areas["n"].to_numpy(dtype=float)
     primary = ((n > 0) & (n < k)) | total_small  # n = 0: nothing rated, nothing to hide
-    out = _mark(areas, primary, np.zeros(len(areas), dtype=bool), value_cols, k)
-    out = _shown_department_spread(out, departments, primary)
+    out = mark(areas, primary, np.zeros(len(areas), dtype=bool), value_cols, k)
+    out = department_spread(out, departments, primary)
     out["band"] = np.where(primary, "", out["band"].astype(object)).astype(object)
     out["alpha_warning"] = np.where(primary, "", out["alpha_warning"].astype(object)).astype(object)
     oai = dict(assessment.oai)
@@ -315,23 +197,16 @@ def _protect_areas(assessment: Assessment, departments: pd.DataFrame, k: int) ->
 
 
 def _shown_warnings(assessment: Assessment, areas: pd.DataFrame, total_small: bool) -> list[str]:
-    """The assessment's warnings minus those about a suppressed area (or counting ratings of a hidden total).
+    """The assessment's warnings, structured (`as_notice`), minus those about a suppressed area.
 
-    Area warnings are the sentences metrics start with the area's label (the
-    alpha warning among them); one about a hidden area may state a number
-    computed from its few respondents, so it goes.
+    A warning about a hidden area may state a number computed from its few
+    respondents, so it goes; so do the rating counts of a hidden total.
     """
-    hidden = areas.loc[areas[SUPPRESSED].to_numpy(dtype=bool)]
-    prefixes = tuple(f"{label}:" for label in hidden["label"].astype(str))
-    hidden_alpha = set(assessment.areas.loc[hidden.index, "alpha_warning"].astype(str)) - {""}
-    out = []
-    for w in assessment.warnings:
-        if w.startswith(prefixes) or w in hidden_alpha:
-            continue
-        if total_small and any(phrase in w for phrase in RATING_COUNT_PHRASES):
-            continue
-        out.append(w)
-    return out
+    labels = {str(a): str(lb) for a, lb in zip(assessment.areas.index, assessment.areas["label"])}
+    alpha = {str(a): str(w) for a, w in zip(assessment.areas.index, assessment.areas["alpha_warning"])}
+    hidden = [str(a) for a in areas.index[areas[SUPPRESSED].to_numpy(dtype=bool)]]
+    notices = [as_notice(w, labels, alpha) for w in assessment.warnings]
+    return without(notices, codes=[METRIC_RATING_COUNT] if total_small else [], areas=hidden)
 
 
 def _protect_gaps(gaps: pd.DataFrame, levels: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -339,7 +214,7 @@ def _protect_gaps(gaps: pd.DataFrame, levels: pd.DataFrame, k: int) -> pd.DataFr
     small = (gaps["n_a"].to_numpy(dtype=float) < k) | (gaps["n_b"].to_numpy(dtype=float) < k)
     linked = np.array([(a, ga) in hidden_levels or (a, gb) in hidden_levels
                        for a, ga, gb in zip(gaps[AREA], gaps["group_a"], gaps["group_b"])], dtype=bool)
-    out = _mark(gaps, small, linked & ~small, ["gap", "p_value"], k)
+    out = mark(gaps, small, linked & ~small, ["gap", "p_value"], k)
     out["flagged"] = out["flagged"].to_numpy(dtype=bool) & ~out[SUPPRESSED].to_numpy(dtype=bool)
     return out
 
@@ -350,14 +225,72 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
     prev_n = drift.attrs.get("previous_n", {})
     current_hidden = {a: bool(s) for a, s in zip(areas.index, areas[SUPPRESSED])}
     current_hidden["overall"] = bool(oai.get(SUPPRESSED, False)) or bool(np.isnan(oai.get("lo", np.nan)))
-    primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k for a in drift[AREA]], dtype=bool)
-    out = _mark(drift, primary, np.zeros(len(drift), dtype=bool),
+    # The previous OAI combines every area: one rated by fewer than k then would be solvable from it
+    # with the weights, so that OAI row follows the previous wave's own rule (its deck re-weights).
+    prev_small = any(0 < float(v) < k for a, v in prev_n.items() if a != "overall")
+    primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k
+                        or (a == "overall" and prev_small) for a in drift[AREA]], dtype=bool)
+    out = mark(drift, primary, np.zeros(len(drift), dtype=bool),
                 ["previous", "current", "difference", "lo", "hi"], k)
     out["significant"] = out["significant"].to_numpy(dtype=bool) & ~primary
     return out
 
 
-def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
+def _siblings_again(frame: pd.DataFrame, by: list[str], cols: list[str], k: int) -> pd.DataFrame:
+    """Hide the smallest shown sibling wherever a breakdown has exactly one hidden group (repeated)."""
+    n = frame["n"].to_numpy(dtype=float)
+    size = np.where(np.isnan(n), np.inf, n)
+    groups = [frame.groupby(col, sort=False).indices for col in by]
+    hidden = frame[SUPPRESSED].to_numpy(dtype=bool).copy()
+    extra = np.zeros(len(frame), dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        for g in groups:
+            for idx in g.values():
+                more = secondary_suppression(size[idx], hidden[idx])
+                if more.any():
+                    hidden[idx] |= more
+                    extra[idx] |= more
+                    changed = True
+    return hide_rows(frame, extra, [secondary_reason(k)] * len(frame), cols)
+
+
+def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
+                 raw_coverage: pd.DataFrame, k: int, cells: pd.DataFrame | None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """Run the linked-table audit and hide what it chooses; returns the frames and the number hidden."""
+    from toolkit.privacy.linked import audit_breakdowns, counts_reason
+
+    flagged = raw_coverage.assign(**{SUPPRESSED: coverage[SUPPRESSED].to_numpy(dtype=bool)})
+    result = audit_breakdowns(areas, departments, levels, flagged, k, cells=cells)
+    for area, breach in result.unresolved:  # only when hiding all but the total was not enough
+        log.warning("privacy audit: area %s keeps a pinned group of %d cells", area, len(breach.cells))
+    out = []
+    for frame, kind, col, cols in ((departments, "department", DEPARTMENT, ["perception", "favourable", "consistency"]),
+                                   (levels, "level", LEVEL, ["perception", "favourable"])):
+        reasons = [result.hidden.get((kind, str(g), str(a)), "") for g, a in zip(frame[col], frame[AREA])]
+        out.append(hide_rows(frame, np.array([bool(r) for r in reasons], dtype=bool), reasons, cols))
+    cell_reason = {c: audit_reason(k) for c in result.cells_hidden}
+    cell_reason.update({c: counts_reason(k) for c in result.counts_hidden if c not in cell_reason})
+    reasons = [cell_reason.get((str(d), str(lv)), "") for d, lv in zip(coverage[DEPARTMENT], coverage[LEVEL])]
+    cov = hide_rows(coverage, np.array([bool(r) for r in reasons], dtype=bool), reasons, ["n"])
+    # within one breakdown the next-smallest sibling rule still applies to what the audit hid
+    out = [_siblings_again(f, [AREA], cols, k) for f, cols in
+           ((out[0], ["perception", "favourable", "consistency"]), (out[1], ["perception", "favourable"]))]
+    cov = _siblings_again(cov, [DEPARTMENT, LEVEL], ["n"], k)
+    n_hidden = len(result.hidden) + len(result.cells_hidden | result.counts_hidden)
+    return out[0], out[1], cov, n_hidden
+
+
+def wave_reason(min_group_size: int) -> str:
+    """The ``suppressed_reason`` of a group whose membership changed by fewer than the threshold."""
+    return (f"its membership changed by fewer than {min_group_size} people since the previous wave, so the "
+            "two waves' figures would tell the newcomers' answers apart")
+
+
+def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | None = None,
+            linked_audit: bool = True, wave_changes: Sequence[tuple[str, str]] = ()) -> Assessment:
     """Return a new, protected `Assessment`: small groups suppressed (DESIGN 2.2).
 
     Every ratings aggregate over fewer than ``privacy.min_group_size``
@@ -382,7 +315,14 @@ def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
         NaN. ``oai`` gains the same two keys; its ``n`` is None when the
         total is below the threshold. ``areas.within_dept_consistency`` and
         ``between_dept_sd`` are recomputed over the shown departments only
-        (NaN below two). Warnings about a suppressed area are dropped. ``drivers`` is dropped when fewer
+        (NaN below two). Warnings about a suppressed area are dropped.
+        With ``linked_audit`` (`toolkit.privacy.linked`) further departments,
+        levels and cells are hidden until no group below the threshold can be
+        pinned from everything published together; ``cells`` (`client_cells`)
+        gives the audit the true cell sums. ``wave_changes`` (from
+        `toolkit.privacy.linked.membership_changes`) hides departments and
+        levels whose membership changed by fewer than the threshold since the
+        previous wave. ``drivers`` is dropped when fewer
         than ``min_group_size`` respondents (it already needs 30).
     """
     k = int(privacy.min_group_size)
@@ -391,25 +331,47 @@ def protect(assessment: Assessment, privacy: Privacy) -> Assessment:
     items = assessment.items
     n_items = items["n"].to_numpy(dtype=float)
     item_cols = ["mean", "favourable", "rwg"] + [c for c in items.columns if c.startswith("share_")]
-    items = _mark(items, n_items < k, np.zeros(len(items), dtype=bool), item_cols, k)
+    items = mark(items, n_items < k, np.zeros(len(items), dtype=bool), item_cols, k)
     levels = _protect_breakdown(assessment.levels, AREA, ["perception", "favourable"], k)
     coverage = _protect_coverage(assessment.coverage, k)
+    if wave_changes:
+        changed = set(wave_changes)
+        for name, kind, col, cols in (("departments", "department", DEPARTMENT,
+                                       ["perception", "favourable", "consistency"]),
+                                      ("levels", "level", LEVEL, ["perception", "favourable"])):
+            frame = departments if name == "departments" else levels
+            mask = np.array([(kind, str(g)) in changed for g in frame[col]], dtype=bool)
+            frame = hide_rows(frame, mask, [wave_reason(k)] * len(frame), cols)
+            if name == "departments":
+                departments = frame
+            else:
+                levels = frame
+        areas = department_spread(areas, departments, areas[SUPPRESSED].to_numpy(dtype=bool))
+    n_audit = 0
+    if linked_audit and not oai[SUPPRESSED]:
+        departments, levels, coverage, n_audit = _apply_audit(areas, departments, levels, coverage,
+                                                              assessment.coverage, k, cells)
+        areas = department_spread(areas, departments, areas[SUPPRESSED].to_numpy(dtype=bool))
     gaps = _protect_gaps(assessment.perception_gaps, levels, k)
     drift = _protect_drift(assessment.drift, areas, oai, k)
     benchmark = assessment.benchmark
     if benchmark is not None:
         hidden = benchmark[AREA].map(areas[SUPPRESSED]).fillna(False).to_numpy(dtype=bool)
-        benchmark = _mark(benchmark, hidden, np.zeros(len(benchmark), dtype=bool), ["percentile"], k)
+        benchmark = mark(benchmark, hidden, np.zeros(len(benchmark), dtype=bool), ["percentile"], k)
     drivers = assessment.drivers
     if drivers is not None and (drivers.attrs.get("n", 0) < k or oai[SUPPRESSED]):
         drivers = None
     warnings = _shown_warnings(assessment, areas, bool(oai[SUPPRESSED]))
     hidden_groups = int(departments[SUPPRESSED].sum() + levels[SUPPRESSED].sum())
     if hidden_groups:
-        warnings.append(f"{hidden_groups} department or level results are hidden to protect groups of fewer "
-                        f"than {k} respondents.")
+        warnings.append(Notice(f"{hidden_groups} department or level results are hidden to protect groups of "
+                               f"fewer than {k} respondents.", HIDDEN_GROUPS))
+    if n_audit:
+        warnings.append(Notice(f"{n_audit} of the hidden figure{'s are' if n_audit != 1 else ' is'} hidden so that no "
+                               f"group of fewer than {k} respondents can be derived by combining published "
+                               "figures.", LINKED_AUDIT))
     if oai[SUPPRESSED]:
-        warnings.append(f"Fewer than {k} respondents in total: every ratings result is hidden.")
+        warnings.append(Notice(f"Fewer than {k} respondents in total: every ratings result is hidden.", TOTAL_SMALL))
     log.debug("protected %s: %d groups suppressed", assessment.client_id, hidden_groups)
     return replace(assessment, areas=areas, oai=oai, principal_gap=gap, items=items, departments=departments,
                    levels=levels, coverage=coverage, perception_gaps=gaps, drift=drift, benchmark=benchmark,

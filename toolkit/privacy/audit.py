@@ -1,0 +1,365 @@
+"""The linked-table audit (DESIGN 2.2): everything published, checked together.
+
+Every aggregate a run can publish -- overall, a department, a level, a
+department x level cell, an explorer view (a department, a level or a cell) --
+is a *sum over department x level cells* divided by its ``n``. An insider who
+knows the org chart knows which cells each published figure covers and how
+many respondents each cell has, so from the published means they know the
+sums ``A @ x = b`` of the unknown cell totals ``x``. The audit plays that
+insider, for one measure at a time (e.g. an area's perception, on 0-100):
+
+(a) **span test** -- a *small group* (a union of non-empty cells with fewer
+    than ``min_group_size`` respondents in total) must not have its sum in the
+    row space of ``A``: with ``N`` a basis of the null space of ``A``, the sum
+    over the group is determined iff the group's rows of ``N`` add up to 0;
+(b) **interval test** -- with every respondent's answer bounded by the scale
+    (``lo * n_c <= x_c <= hi * n_c``), the feasible interval of the small
+    group's mean, found by two linear programmes (HiGHS through SciPy, loaded
+    only here), must stay at least half the scale wide.
+
+`choose_suppression` hides extra published rows, smallest information loss
+(fewest respondents) first, until both tests pass, and returns the reason for
+each. The functions work on counts and sums only, never on metric formulas.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+log = logging.getLogger("toolkit")
+
+#: At most this many small groups are checked per table (smallest first); singletons always are.
+MAX_GROUPS = 4000
+_TOL = 1e-9
+
+
+def audit_reason(min_group_size: int) -> str:
+    """The ``suppressed_reason`` of a figure hidden by the linked-table audit."""
+    return (f"hidden so that no group of fewer than {min_group_size} respondents can be derived by combining "
+            "published figures (linked-table audit)")
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A small group an insider can pin: ``kind`` is ``"span"`` (sum determined) or ``"interval"``.
+
+    ``cells`` are column indices of the table; ``width`` is the feasible
+    interval of the group's mean (0 for ``"span"``). Never holds a value.
+    """
+
+    cells: tuple[int, ...]
+    n: float
+    kind: str
+    width: float = 0.0
+
+
+@dataclass
+class Table:
+    """Published figures of one measure as sums over cells.
+
+    Attributes
+    ----------
+    n
+        ``(C,)`` respondents per cell for this measure (0 = empty cell).
+    sums
+        ``(C,)`` true cell totals (e.g. the sum of respondents' 0-100 scores);
+        ``None`` runs the span test only.
+    rows
+        ``(R, C)`` bool: published figure r covers cell c.
+    lo, hi
+        Bounds of one respondent's value (the scale).
+    """
+
+    n: np.ndarray
+    sums: np.ndarray | None
+    rows: np.ndarray
+    lo: float = 0.0
+    hi: float = 100.0
+    labels: list[str] = field(default_factory=list)  # cell names, for messages
+
+    def __post_init__(self) -> None:
+        self.n = np.asarray(self.n, dtype=float)
+        self.rows = np.asarray(self.rows, dtype=bool).reshape(-1, len(self.n))
+        if self.sums is not None:
+            self.sums = np.asarray(self.sums, dtype=float)
+
+
+def small_groups(n: np.ndarray, k: int, limit: int = MAX_GROUPS) -> list[tuple[int, ...]]:
+    """Unions of non-empty cells with fewer than ``k`` respondents in total (smallest unions first).
+
+    Examples
+    --------
+    >>> small_groups(np.array([1, 1, 5, 2, 0]), 3)
+    [(0,), (1,), (3,), (0, 1)]
+    """
+    n = np.asarray(n, dtype=float)
+    idx = [int(i) for i in np.flatnonzero((n > 0) & (n < k))]
+    out: list[tuple[int, ...]] = [(i,) for i in idx]
+    for size in range(2, k):
+        for combo in itertools.combinations(idx, size):
+            if n[list(combo)].sum() < k:
+                out.append(combo)
+                if len(out) >= limit:
+                    log.debug("privacy audit: %d small groups checked (limit)", limit)
+                    return out
+    return out
+
+
+def null_space(rows: np.ndarray, n_cols: int) -> np.ndarray:
+    """Orthonormal basis ``(C, d)`` of the null space of the published rows (all of R^C when none).
+
+    From the eigenvectors of the small ``C x C`` Gram matrix (eigenvalue 0),
+    cheaper than an SVD of the rows.
+    """
+    a = np.asarray(rows, dtype=float).reshape(-1, n_cols)
+    if not len(a):
+        return np.eye(n_cols)
+    w, v = np.linalg.eigh(a.T @ a)
+    return v[:, w <= max(float(w[-1]), 1.0) * 1e-10]
+
+
+def determined(rows: np.ndarray, groups: Sequence[Sequence[int]], n_cols: int,
+               known: np.ndarray | None = None, basis: np.ndarray | None = None) -> np.ndarray:
+    """For each group, whether its sum is a linear combination of the published rows.
+
+    ``known`` cells (e.g. empty ones) count as known to be zero; ``basis``
+    (their joint null space) is computed when not given.
+    """
+    if not len(groups):
+        return np.zeros(0, dtype=bool)
+    if basis is None:
+        extra = np.eye(n_cols)[np.flatnonzero(known)] if known is not None and np.any(known) \
+            else np.zeros((0, n_cols))
+        basis = null_space(np.vstack([np.asarray(rows, dtype=float).reshape(-1, n_cols), extra]), n_cols)
+    if basis.shape[1] == 0:
+        return np.ones(len(groups), dtype=bool)
+    g = np.zeros((len(groups), n_cols))
+    for i, cells in enumerate(groups):
+        g[i, list(cells)] = 1.0
+    return np.linalg.norm(g @ basis, axis=1) < 1e-7
+
+
+def _reach(table: Table, basis: np.ndarray, cells: Sequence[int], fix: np.ndarray) -> tuple[float, float]:
+    """How far the group's mean can move down and up along one null-space direction (a sound inner bound)."""
+    assert table.sums is not None
+    sub = basis[~fix] if fix.any() else basis
+    if fix.any():  # directions that also keep the ``fix`` cells unchanged
+        keep = null_space(basis[fix], basis.shape[1])
+        sub = basis @ keep
+    else:
+        sub = basis
+    if sub.shape[1] == 0:
+        return 0.0, 0.0
+    d = sub @ sub[list(cells)].sum(axis=0)
+    gain = float(d[list(cells)].sum())
+    if gain <= 1e-12:
+        return 0.0, 0.0
+    x, low, high = table.sums, table.lo * table.n, table.hi * table.n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = np.where(d > 1e-12, (high - x) / d, np.where(d < -1e-12, (low - x) / d, np.inf))
+        down = np.where(d > 1e-12, (x - low) / d, np.where(d < -1e-12, (x - high) / d, np.inf))
+    n_g = float(table.n[list(cells)].sum())
+    return max(0.0, float(down.min())) * gain / n_g, max(0.0, float(up.min())) * gain / n_g
+
+
+def inner_width(table: Table, basis: np.ndarray, cells: Sequence[int]) -> float:
+    """A width the group's feasible interval certainly has (two null-space moves; 0 when unsure)."""
+    assert table.sums is not None
+    down, up = _reach(table, basis, cells, np.zeros(len(table.n), dtype=bool))
+    tight = ((table.sums <= table.lo * table.n + 1e-9) | (table.sums >= table.hi * table.n - 1e-9)) & (table.n > 0)
+    tight[list(cells)] = False
+    if tight.any():
+        d2, u2 = _reach(table, basis, cells, tight)
+        down, up = max(down, d2), max(up, u2)
+    return down + up
+
+
+def outer_width(table: Table, rows: np.ndarray, cells: Sequence[int]) -> float:
+    """A width the feasible interval certainly does not exceed: the narrowest single published row's bound."""
+    assert table.sums is not None
+    g = np.zeros(len(table.n), dtype=bool)
+    g[list(cells)] = True
+    n_g = float(table.n[g].sum())
+    lo, hi = table.lo * n_g, table.hi * n_g
+    for r in rows[rows[:, g].all(axis=1)]:
+        rest = r & ~g
+        b = float(table.sums[r].sum())
+        lo = max(lo, b - table.hi * float(table.n[rest].sum()))
+        hi = min(hi, b - table.lo * float(table.n[rest].sum()))
+    return max(0.0, hi - lo) / n_g
+
+
+def mean_interval(table: Table, rows: np.ndarray, cells: Sequence[int]) -> tuple[float, float]:
+    """Feasible (min, max) of a group's mean given the published sums and the scale bounds (two LPs)."""
+    from scipy.optimize import linprog  # only the audit needs SciPy
+
+    assert table.sums is not None
+    use = table.n > 0
+    cols = np.flatnonzero(use)
+    pos = {c: i for i, c in enumerate(cols)}
+    a = np.asarray(rows, dtype=float)[:, cols]
+    a = np.unique(a[a.any(axis=1)], axis=0)
+    b = a @ table.sums[cols]
+    from scipy.sparse import csr_matrix
+
+    bounds = [(table.lo * table.n[c], table.hi * table.n[c]) for c in cols]
+    obj = np.zeros(len(cols))
+    obj[[pos[c] for c in cells]] = 1.0
+    n_g = float(table.n[list(cells)].sum())
+    ends = []
+    for sign in (1.0, -1.0):
+        res = linprog(sign * obj, A_eq=csr_matrix(a) if len(a) else None, b_eq=b if len(a) else None, bounds=bounds,
+                      method="highs")
+        if res.status != 0:  # numerically infeasible: treat as pinned at the true value (fail safe)
+            true = float(table.sums[list(cells)].sum()) / n_g
+            return true, true
+        ends.append(sign * float(res.fun) / n_g)
+    return ends[0], ends[1]
+
+
+def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
+          cleared: set[tuple[int, ...]] | None = None) -> list[Breach]:
+    """Small groups an insider can pin from the ``shown`` rows of ``table``.
+
+    Parameters
+    ----------
+    table
+        The measure's cells and every row that could be published.
+    shown
+        ``(R,)`` bool: the rows actually published.
+    k
+        ``min_group_size``.
+    first_only
+        Stop at the first breach (for the greedy search).
+    cleared
+        Groups known safe with more rows shown (hiding rows only widens
+        intervals); groups found safe are added to it.
+
+    Returns
+    -------
+    list of Breach
+        Empty when the publication is safe for this measure.
+    """
+    groups = small_groups(table.n, k)
+    if cleared:
+        groups = [g for g in groups if g not in cleared]
+    if not groups:
+        return []
+    rows = table.rows[np.asarray(shown, dtype=bool)]
+    known = table.n <= 0
+    extra = np.eye(len(table.n))[np.flatnonzero(known)]
+    basis = null_space(np.vstack([rows.astype(float), extra]), len(table.n))
+    pinned = determined(rows, groups, len(table.n), known, basis)
+    out: list[Breach] = []
+    for g, p in zip(groups, pinned):
+        if p:
+            out.append(Breach(g, float(table.n[list(g)].sum()), "span"))
+            if first_only:
+                return out
+    if table.sums is None or not len(rows):
+        return out
+    half = (table.hi - table.lo) / 2.0
+    for g, p in zip(groups, pinned):
+        if p:
+            continue
+        if not _touches(rows, g) or inner_width(table, basis, g) >= half:
+            if cleared is not None:
+                cleared.add(g)
+            continue
+        width = outer_width(table, rows, g)
+        if width >= half - 1e-9:
+            lo, hi = mean_interval(table, rows, g)
+            width = hi - lo
+        if width < half - 1e-9:
+            out.append(Breach(g, float(table.n[list(g)].sum()), "interval", width))
+            if first_only:
+                return out
+        elif cleared is not None:
+            cleared.add(g)
+    return out
+
+
+def _touches(rows: np.ndarray, cells: Sequence[int]) -> bool:
+    """Whether any published row covers a cell of the group (else the LP cannot narrow it)."""
+    return bool(rows[:, list(cells)].any())
+
+
+def _candidates(table: Table, shown: np.ndarray, breach: Breach, fixed: np.ndarray) -> list[int]:
+    """Shown rows that carry the breach (nonzero coefficient when the group is projected on them)."""
+    idx = np.flatnonzero(shown & ~fixed)
+    if not len(idx):
+        return []
+    target = np.zeros(len(table.n))
+    target[list(breach.cells)] = 1.0
+    rows = table.rows[shown].astype(float)
+    y, *_ = np.linalg.lstsq(rows.T, target, rcond=None)
+    shown_idx = np.flatnonzero(shown)
+    used = {int(r) for r, coef in zip(shown_idx, y) if abs(coef) > 1e-7}
+    touching = {int(r) for r in idx if table.rows[r, list(breach.cells)].any()}
+    cand = [int(r) for r in idx if int(r) in used | touching] or [int(r) for r in idx]
+    cost = table.rows[cand].astype(float) @ table.n
+    return [r for _, r in sorted(zip(cost, cand))]
+
+
+def choose_suppression(table: Table, shown: np.ndarray, k: int, *, fixed: np.ndarray | None = None,
+                       max_steps: int = 10_000) -> tuple[np.ndarray, list[Breach]]:
+    """Extra rows to hide until the audit passes, smallest information loss first.
+
+    Parameters
+    ----------
+    table, shown, k
+        As for `audit`.
+    fixed
+        Rows never to hide unless nothing else helps (e.g. the overall figure).
+
+    Returns
+    -------
+    (numpy.ndarray, list of Breach)
+        Bool mask of the extra rows to hide, and the breaches that remain
+        (empty unless hiding every non-fixed row was not enough).
+    """
+    shown = np.asarray(shown, dtype=bool).copy()
+    fixed = np.zeros(len(shown), dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
+    extra = np.zeros(len(shown), dtype=bool)
+    cleared: set[tuple[int, ...]] = set()
+    for _ in range(max_steps):
+        breaches = audit(table, shown, k, first_only=True, cleared=cleared)
+        if not breaches:
+            return extra, []
+        breach = breaches[0]
+        cand = _candidates(table, shown, breach, fixed)
+        if not cand:
+            cand = _candidates(table, shown, breach, np.zeros(len(shown), dtype=bool))  # last resort: fixed too
+            if not cand:
+                return extra, audit(table, shown, k)
+        choice = cand[0]
+        for r in cand[:6]:  # the cheapest row whose removal clears this group
+            trial = shown.copy()
+            trial[r] = False
+            if not _pins(table, trial, breach, k):
+                choice = r
+                break
+        shown[choice] = False
+        extra[choice] = True
+    return extra, audit(table, shown, k)
+
+
+def _pins(table: Table, shown: np.ndarray, breach: Breach, k: int) -> bool:
+    """Whether ``breach``'s group is still pinned with only ``shown`` rows."""
+    rows = table.rows[shown]
+    if determined(rows, [breach.cells], len(table.n), table.n <= 0)[0]:
+        return True
+    if breach.kind == "span" or table.sums is None or not _touches(rows, breach.cells):
+        return False
+    basis = null_space(np.vstack([rows.astype(float), np.eye(len(table.n))[table.n <= 0]]), len(table.n))
+    half = (table.hi - table.lo) / 2.0
+    if inner_width(table, basis, breach.cells) >= half:
+        return False
+    if outer_width(table, rows, breach.cells) < half - 1e-9:
+        return True
+    lo, hi = mean_interval(table, rows, breach.cells)
+    return hi - lo < (table.hi - table.lo) / 2.0 - 1e-9

@@ -1,0 +1,122 @@
+"""Protection of head counts: no hidden department x level count may be solvable from shown totals.
+
+A hidden coverage cell is shown as a band ("fewer than 3" for a cell below
+the threshold, "at least 3" for one hidden by secondary suppression). An
+insider adds the shown cells, the shown department and level totals and the
+overall total: when the integer counts of the hidden cells then have exactly
+one solution for some cell, the band tells nothing more and the count is
+known. `protect_counts` hides further shown cells (smallest first, in the
+pinned cell's department or level) until every hidden count has at least two
+solutions.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
+                 row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None,
+                 first_unique: bool = False) -> dict[tuple[int, int], tuple[int, int]]:
+    """Integer range (LP bounds rounded inwards) of each hidden cell's count.
+
+    Parameters
+    ----------
+    n
+        ``(D, L)`` true counts (0 = no respondent: such a cell is not listed and known empty).
+    hidden
+        ``(D, L)`` cells whose count is not shown.
+    primary
+        ``(D, L)`` hidden because below ``k`` (known to lie in 1..k-1); the
+        other hidden cells are known to hold at least ``k``.
+    row_shown, col_shown
+        Whether each department's and each level's total is shown (default all).
+    first_unique
+        Stop after the first cell with a single solution.
+
+    Returns
+    -------
+    dict
+        ``(d, l) -> (min, max)`` for each hidden non-empty cell.
+    """
+    from scipy.optimize import linprog
+
+    n = np.asarray(n, dtype=float)
+    hidden = np.asarray(hidden, dtype=bool) & (n > 0)
+    cells = [tuple(map(int, c)) for c in np.argwhere(hidden)]
+    if not cells:
+        return {}
+    d_count, l_count = n.shape
+    row_shown = np.ones(d_count, dtype=bool) if row_shown is None else np.asarray(row_shown, dtype=bool)
+    col_shown = np.ones(l_count, dtype=bool) if col_shown is None else np.asarray(col_shown, dtype=bool)
+    pos = {c: i for i, c in enumerate(cells)}
+    a, b = [], []
+    for d in np.flatnonzero(row_shown):
+        row = [pos[(int(d), lv)] for lv in range(l_count) if (int(d), lv) in pos]
+        if row:
+            vec = np.zeros(len(cells))
+            vec[row] = 1.0
+            a.append(vec)
+            b.append(n[d, [lv for lv in range(l_count) if (int(d), lv) in pos]].sum())
+    for lv in np.flatnonzero(col_shown):
+        col = [pos[(d, int(lv))] for d in range(d_count) if (d, int(lv)) in pos]
+        if col:
+            vec = np.zeros(len(cells))
+            vec[col] = 1.0
+            a.append(vec)
+            b.append(n[[d for d in range(d_count) if (d, int(lv)) in pos], lv].sum())
+    a.append(np.ones(len(cells)))  # the overall total
+    b.append(float(n[hidden].sum()))
+    big = float(n.sum())
+    bounds = [(1.0, k - 1.0) if primary[c] else (float(k), big) for c in cells]
+    out = {}
+    for c in cells:
+        obj = np.zeros(len(cells))
+        obj[pos[c]] = 1.0
+        ends = []
+        for sign in (1.0, -1.0):
+            res = linprog(sign * obj, A_eq=np.array(a), b_eq=np.array(b), bounds=bounds, method="highs")
+            ends.append(sign * float(res.fun) if res.status == 0 else float(n[c]))
+        out[c] = (math.ceil(ends[0] - 1e-7), math.floor(ends[1] + 1e-7))
+        if first_unique and out[c][0] >= out[c][1]:
+            break
+    return out
+
+
+def unique_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int, **kw) -> list[tuple[int, int]]:
+    """Hidden cells whose count has exactly one solution (``first_unique=True``: at most the first)."""
+    return [c for c, (lo, hi) in count_ranges(n, hidden, primary, k, **kw).items() if lo >= hi]
+
+
+def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int) -> np.ndarray:
+    """Extra cells to hide so that no hidden count is uniquely solvable.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(D, L)`` bool: the cells to hide in addition to ``hidden``. A pinned
+        cell's department row and level column are searched for the smallest
+        shown cell; when none is left, the smallest shown cell anywhere.
+    """
+    n = np.asarray(n, dtype=float)
+    hidden = np.asarray(hidden, dtype=bool).copy()
+    extra = np.zeros_like(hidden)
+    for _ in range(hidden.size):
+        pinned = unique_counts(n, hidden, primary, k, first_unique=True)
+        if not pinned:
+            break
+        d, lv = pinned[0]
+        shown = ~hidden & (n > 0)
+        near = np.zeros_like(shown)
+        near[d, :] = True
+        near[:, lv] = True
+        pool = np.argwhere(shown & near)
+        if not len(pool):
+            pool = np.argwhere(shown)
+        if not len(pool):
+            break
+        pick = min((tuple(map(int, c)) for c in pool), key=lambda c: (n[c], c))
+        hidden[pick] = True
+        extra[pick] = True
+    return extra

@@ -1,0 +1,335 @@
+"""The linked-table audit applied to one assessment (and everything the explorer can show of it).
+
+`audit_breakdowns` builds, for each area, the `toolkit.privacy.audit.Table`
+of every figure a run can publish -- the overall figure, each department,
+each level and each department x level cell (the explorer's two-filter views
+and its one-filter breakdowns) -- and lets `choose_suppression` hide extra
+departments, levels or cells until no small group can be pinned. A cell
+hidden for one area is hidden for all (coverage is one table, and the explorer
+hides a whole view when its group is hidden in any area). Head counts are then
+protected by `toolkit.privacy.counts.protect_counts`.
+
+Cell sums come from `cell_table` (respondents' 0-100 area scores summed per
+cell) when the caller has the data; without it the audit reconstructs *a*
+data set consistent with the published department, level and overall
+figures (which is what the insider's linear programme sees of the deck).
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from toolkit.model import AREA, DEPARTMENT, LEVEL
+from toolkit.privacy.audit import Breach, Table, audit, audit_reason, choose_suppression
+from toolkit.privacy.counts import protect_counts
+
+log = logging.getLogger("toolkit")
+
+SUPPRESSED = "suppressed"
+SUPPRESSED_REASON = "suppressed_reason"
+CELL_COLUMNS = [DEPARTMENT, LEVEL, AREA, "n", "sum"]
+
+
+def counts_reason(min_group_size: int) -> str:
+    """The ``suppressed_reason`` of a count hidden so that hidden counts stay unsolvable."""
+    return (f"hidden so that no count below {min_group_size} can be solved from the shown totals "
+            "(linked-table audit)")
+
+
+@dataclass
+class Layout:
+    """The department x level cells of a client and the rows that can be published over them."""
+
+    departments: list[str]
+    levels: list[str]
+    keys: list[tuple[str, str, str]] = field(default_factory=list)  # ("overall"|"department"|"level"|"cell", a, b)
+    rows: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+
+    @classmethod
+    def of(cls, coverage: pd.DataFrame) -> "Layout":
+        """Cells from ``coverage`` (``department, level, n``)."""
+        depts = sorted({str(d) for d in coverage[DEPARTMENT]})
+        levels = sorted({str(lv) for lv in coverage[LEVEL]})
+        out = cls(depts, levels)
+        n_cells = len(depts) * len(levels)
+        rows, keys = [np.ones(n_cells, dtype=bool)], [("overall", "", "")]
+        for i, d in enumerate(depts):
+            r = np.zeros((len(depts), len(levels)), dtype=bool)
+            r[i, :] = True
+            rows.append(r.ravel())
+            keys.append(("department", d, ""))
+        for j, lv in enumerate(levels):
+            r = np.zeros((len(depts), len(levels)), dtype=bool)
+            r[:, j] = True
+            rows.append(r.ravel())
+            keys.append(("level", lv, ""))
+        for i, d in enumerate(depts):
+            for j, lv in enumerate(levels):
+                r = np.zeros(n_cells, dtype=bool)
+                r[i * len(levels) + j] = True
+                rows.append(r)
+                keys.append(("cell", d, lv))
+        out.keys, out.rows = keys, np.array(rows, dtype=bool)
+        return out
+
+    def cell_index(self, department: str, level: str) -> int:
+        return self.departments.index(str(department)) * len(self.levels) + self.levels.index(str(level))
+
+    def grid(self, frame: pd.DataFrame, column: str) -> np.ndarray:
+        """``(C,)`` values of ``column`` of a frame with department and level columns (0 where absent)."""
+        out = np.zeros(len(self.departments) * len(self.levels))
+        for d, lv, v in zip(frame[DEPARTMENT], frame[LEVEL], frame[column]):
+            if str(d) in self.departments and str(lv) in self.levels and pd.notna(v):
+                out[self.cell_index(d, lv)] = float(v)
+        return out
+
+    def labels(self) -> list[str]:
+        return [f"{d} x {lv}" for d in self.departments for lv in self.levels]
+
+
+def cell_table(ratings_points: pd.DataFrame) -> pd.DataFrame:
+    """Per department x level x area: respondents ``n`` and the ``sum`` of their scores.
+
+    Parameters
+    ----------
+    ratings_points
+        One row per respondent and area: ``department, level, area, score``
+        (the respondent's 0-100 score of the area; NaN = did not rate it).
+    """
+    rated = ratings_points.dropna(subset=["score"])
+    out = rated.groupby([DEPARTMENT, LEVEL, AREA], sort=True)["score"].agg(["size", "sum"]).reset_index()
+    return out.rename(columns={"size": "n"})[CELL_COLUMNS]
+
+
+def _feasible_sums(layout: Layout, rows: np.ndarray, n: np.ndarray, b: np.ndarray, lo: float, hi: float
+                   ) -> np.ndarray | None:
+    """Some cell sums consistent with the published sums ``b`` (None when there is none)."""
+    from scipy.optimize import linprog
+
+    res = linprog(np.zeros(len(n)), A_eq=rows.astype(float), b_eq=b, bounds=[(lo * m, hi * m) for m in n],
+                  method="highs")
+    return np.asarray(res.x) if res.status == 0 else None
+
+
+def _published_sums(layout: Layout, area: str, areas: pd.DataFrame, departments: pd.DataFrame,
+                    levels: pd.DataFrame, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the deck's figures for ``area`` with their sums (mean x n) -- what the insider reads."""
+    rows, b = [], []
+    if area in areas.index and pd.notna(areas.loc[area, "perception"]):
+        rows.append(layout.rows[0])
+        b.append(float(areas.loc[area, "perception"]) * n.sum())
+    for frame, kind, col in ((departments, "department", DEPARTMENT), (levels, "level", LEVEL)):
+        sub = frame.loc[(frame[AREA] == area).to_numpy(dtype=bool)]
+        for g, p in zip(sub[col], sub["perception"]):
+            if pd.notna(p):
+                r = layout.rows[layout.keys.index((kind, str(g), ""))]
+                rows.append(r)
+                b.append(float(p) * n[r].sum())
+    return np.array(rows, dtype=bool).reshape(-1, len(n)), np.array(b, dtype=float)
+
+
+def _shown(layout: Layout, area: str, departments: pd.DataFrame, levels: pd.DataFrame,
+           coverage_hidden: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Which rows of the layout are published for ``area`` before the audit."""
+    hidden_d = {str(d) for d, a, s in zip(departments[DEPARTMENT], departments[AREA], departments[SUPPRESSED])
+                if a == area and s}
+    hidden_l = {str(lv) for lv, a, s in zip(levels[LEVEL], levels[AREA], levels[SUPPRESSED]) if a == area and s}
+    shown = np.ones(len(layout.keys), dtype=bool)
+    for r, (kind, a, b) in enumerate(layout.keys):
+        cells = layout.rows[r]
+        if not (n[cells] > 0).any():
+            shown[r] = False  # nothing to publish
+        elif kind == "department":
+            shown[r] = a not in hidden_d
+        elif kind == "level":
+            shown[r] = a not in hidden_l
+        elif kind == "cell":
+            shown[r] = not coverage_hidden[layout.cell_index(a, b)]
+    return shown
+
+
+@dataclass
+class AuditResult:
+    """What the audit hid: ``(kind, group, area)`` -> reason, and what (if anything) it could not fix."""
+
+    hidden: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    cells_hidden: set[tuple[str, str]] = field(default_factory=set)
+    counts_hidden: set[tuple[str, str]] = field(default_factory=set)
+    unresolved: list[tuple[str, Breach]] = field(default_factory=list)
+
+
+def one_blas_thread():
+    """A context in which BLAS uses one thread: the audit's matrices are small, and on a shared
+    machine a multithreaded BLAS spends more time waiting than computing (15x on 2 busy cores)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency; without it the audit is only slower
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def audit_breakdowns(*args, **kwargs) -> "AuditResult":
+    """Choose the extra suppression of departments, levels and cells (see `_audit_breakdowns`)."""
+    with one_blas_thread():
+        return _audit_breakdowns(*args, **kwargs)
+
+
+def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame,
+                     coverage: pd.DataFrame, k: int, *, cells: pd.DataFrame | None = None,
+                     scale: tuple[float, float] = (0.0, 100.0)) -> AuditResult:
+    """Choose the extra suppression of departments, levels and cells (see the module docstring).
+
+    Parameters
+    ----------
+    areas, departments, levels, coverage
+        Frames after primary and secondary suppression (``suppressed`` columns).
+    k
+        ``min_group_size``.
+    cells
+        `cell_table` of the client, when the data are at hand.
+    scale
+        Bounds of one respondent's score.
+    """
+    result = AuditResult()
+    if coverage.empty:
+        return result
+    layout = Layout.of(coverage)
+    head = layout.grid(coverage.assign(n=coverage["n"]), "n") if "n" in coverage else None
+    cov_hidden = layout.grid(coverage.assign(h=coverage[SUPPRESSED].astype(float)), "h") > 0
+    reason = audit_reason(k)
+    hidden_before = np.zeros(len(layout.keys), dtype=bool)  # rows hidden for an earlier area stay hidden
+    for area in areas.index:
+        if bool(areas.loc[area, SUPPRESSED]):
+            continue
+        if cells is not None:
+            sub = cells.loc[cells[AREA] == area]
+            n, sums = layout.grid(sub, "n"), layout.grid(sub, "sum")
+        else:
+            n, sums = head.copy(), None
+        shown = _shown(layout, area, departments, levels, cov_hidden, n)
+        if sums is None:
+            rows_b, b = _published_sums(layout, area, areas, departments, levels, n)
+            sums = _feasible_sums(layout, rows_b, n, b, *scale) if len(b) else None
+        extra0 = shown & hidden_before
+        shown &= ~hidden_before
+        table = Table(n, sums, layout.rows, scale[0], scale[1], layout.labels())
+        fixed = np.array([kind == "overall" for kind, _, _ in layout.keys])
+        extra, left = choose_suppression(table, shown, k, fixed=fixed)
+        extra |= extra0
+        hidden_before |= extra
+        for r in np.flatnonzero(extra):
+            kind, a, b2 = layout.keys[r]
+            if kind == "cell":
+                result.cells_hidden.add((a, b2))
+                cov_hidden[layout.cell_index(a, b2)] = True
+            result.hidden[(kind, a if kind != "cell" else f"{a} x {b2}", str(area))] = reason
+        result.unresolved += [(str(area), br) for br in left]
+    # head counts: no hidden count solvable from the shown totals
+    if head is not None:
+        grid = head.reshape(len(layout.departments), len(layout.levels))
+        hidden = cov_hidden.reshape(grid.shape)
+        primary = (grid > 0) & (grid < k)
+        more = protect_counts(grid, hidden, primary, k)
+        for i, j in np.argwhere(more):
+            result.counts_hidden.add((layout.departments[i], layout.levels[j]))
+    log.debug("privacy audit: %d figures, %d cells, %d counts hidden; %d unresolved", len(result.hidden),
+              len(result.cells_hidden), len(result.counts_hidden), len(result.unresolved))
+    return result
+
+
+def verify(*args, **kwargs) -> list[str]:
+    """Re-audit final figures (see `_verify`): one line per pinned group, never a value."""
+    with one_blas_thread():
+        return _verify(*args, **kwargs)
+
+
+def _verify(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
+           k: int, *, cells: pd.DataFrame | None = None, scale: tuple[float, float] = (0.0, 100.0)
+           ) -> list[str]:
+    """Re-audit final figures: one line per pinned group, naming the group, never its value."""
+    if coverage.empty:
+        return []
+    layout = Layout.of(coverage)
+    head = layout.grid(coverage, "n")
+    cov_hidden = layout.grid(coverage.assign(h=coverage[SUPPRESSED].astype(float)), "h") > 0
+    problems = []
+    for area in areas.index:
+        if bool(areas.loc[area, SUPPRESSED]):
+            continue
+        if cells is not None:
+            sub = cells.loc[cells[AREA] == area]
+            n, sums = layout.grid(sub, "n"), layout.grid(sub, "sum")
+        else:
+            n, sums = head.copy(), None
+        shown = _shown(layout, area, departments, levels, cov_hidden, n)
+        if sums is None:
+            rows_b, b = _published_sums(layout, area, areas, departments, levels, n)
+            sums = _feasible_sums(layout, rows_b, n, b, *scale) if len(b) else None
+        for br in audit(Table(n, sums, layout.rows, scale[0], scale[1]), shown, k):
+            names = " + ".join(layout.labels()[c] for c in br.cells)
+            how = "derivable exactly" if br.kind == "span" else "bounded to less than half the scale"
+            problems.append(f"area {area}: the group {names} (fewer than {k} respondents) is {how} "
+                            "from the published figures")
+    return problems
+
+
+def client_cells(client) -> pd.DataFrame | None:
+    """`cell_table` of a `toolkit.model.ClientData`: each respondent's 0-100 area score, summed per cell.
+
+    Uses the metrics' own respondent means (`toolkit.metrics.items`); returns
+    None when the data cannot be pivoted (the audit then reconstructs sums
+    from the published figures).
+    """
+    from toolkit.metrics.items import build_matrix, respondent_means
+    from toolkit.metrics.perception import to_points
+
+    try:
+        matrix, _ = build_matrix(client.ratings, client.questions)
+    except (KeyError, ValueError):  # pragma: no cover - intake guarantees the columns
+        return None
+    frames = []
+    for area in sorted(set(matrix.items[AREA]) - {"outcome"}):
+        means, rated = respondent_means(matrix.values[:, matrix.area_columns(area)])
+        people = matrix.respondents.loc[rated, [DEPARTMENT, LEVEL]].copy()
+        people[AREA] = area
+        people["score"] = np.asarray(to_points(means[rated]), dtype=float)
+        frames.append(people)
+    if not frames:
+        return None
+    return cell_table(pd.concat(frames, ignore_index=True))
+
+
+def membership_changes(current, previous, k: int) -> list[tuple[str, str]]:
+    """Departments and levels whose membership changed by 1 to ``k - 1`` people between two waves.
+
+    A department of 3 in one wave and 4 in the next, with the same three
+    respondent ids, gives the newcomer's answers as ``4 m2 - 3 m1`` when the
+    others answer alike. Only groups whose respondent ids overlap between the
+    waves are considered (ids that change every wave show nothing).
+
+    Parameters
+    ----------
+    current, previous
+        `toolkit.model.ClientData` of the two waves.
+
+    Returns
+    -------
+    list of (kind, name)
+        ``("department", name)`` or ``("level", name)``, to pass to
+        `toolkit.privacy.protect` as ``wave_changes``.
+    """
+    out: list[tuple[str, str]] = []
+    now, before = current.respondents, previous.respondents
+    for kind, col in (("department", DEPARTMENT), ("level", LEVEL)):
+        ids_now = now.groupby(col)["respondent_id"].agg(lambda s: set(map(str, s))).to_dict()
+        ids_before = before.groupby(col)["respondent_id"].agg(lambda s: set(map(str, s))).to_dict()
+        for group, members in sorted(ids_now.items(), key=lambda kv: str(kv[0])):
+            old = ids_before.get(group, set())
+            changed = len(members ^ old)
+            if old & members and 0 < changed < k:
+                out.append((kind, str(group)))
+    return out
