@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.deck import assets
+from toolkit.deck.firm import Firm, brand_css, footer_text, load_firm, logo_data_uri
 from toolkit.atomic import write_text_atomic
 from toolkit.errors import DefinitionError
 
@@ -53,17 +54,6 @@ DISPLAY_PRIORITY = [
 _SLIDE_RANK = {"slide": 2, "subslide": 1}
 SPLIT_TAG = "one-slide-per-output"
 _export_lock = threading.Lock()
-
-
-def footer_text(client_name: str, wave: str) -> str:
-    """Return the plain-text footer shown on every slide (escaped when rendered).
-
-    Examples
-    --------
-    >>> footer_text("Acme & Sons", "2026-Q3")
-    'Confidential - prepared for Acme & Sons, 2026-Q3'
-    """
-    return f"Confidential - prepared for {client_name}, {wave}"
 
 
 def _slide_type(cell: NotebookNode) -> str:
@@ -193,7 +183,7 @@ def _exporter(template_dir: str):
 
 
 def render_html(nb: NotebookNode, *, client_name: str, wave: str,
-                template_dir: Path | None = None) -> str:
+                template_dir: Path | None = None, firm: Firm | None = None) -> str:
     """Render the deck's HTML as a string (no file written).
 
     Parameters
@@ -204,6 +194,9 @@ def render_html(nb: NotebookNode, *, client_name: str, wave: str,
         Shown in the footer of every slide and the page title (escaped).
     template_dir
         Deck template folder; default ``templates/deck`` of the repository.
+    firm
+        The firm's brand (colours, fonts, logo, name in the footer); default
+        `toolkit.deck.firm.load_firm` (``templates/deck/firm.yaml``).
 
     Returns
     -------
@@ -211,13 +204,17 @@ def render_html(nb: NotebookNode, *, client_name: str, wave: str,
         One HTML document with every script, stylesheet and image inlined.
     """
     folder = (template_dir or assets.default_template_dir()).resolve()
+    firm = firm if firm is not None else load_firm()
     slides = prepare_slides(nb)
     token = "deck-asset-" + secrets.token_hex(8)
     resources = {
         "metadata": {"name": "deck"},
         "deck": {
             "title": f"{client_name} - alignment assessment, {wave}",
-            "footer": footer_text(client_name, wave),
+            "footer": footer_text(client_name, wave, firm),
+            "brand_css": brand_css(firm),
+            "logo": logo_data_uri(firm),
+            "logo_alt": firm.logo_alt(),
             "token": token,
             "width": SLIDE_WIDTH,
             "height": SLIDE_HEIGHT,
@@ -254,7 +251,7 @@ def export_html(notebook: NotebookNode | Path, out: Path, *, client_name: str, w
         to a temporary file in the same folder and moved into place, so a failed
         export leaves an existing deck untouched.
     client_name, wave
-        Shown (escaped) in the footer "Confidential - prepared for <client>, <wave>".
+        Shown (escaped) in the footer "Confidential - prepared for <client>, <wave>" (and "by <firm>").
     template_dir
         Deck template folder; default ``templates/deck`` of the repository.
 

@@ -1,18 +1,15 @@
-"""Slide scaffolding: a slide on a named layout, its title and kicker, content regions, charts, notes."""
+"""Slide scaffolding: a slide on a named layout, its title and kicker, content regions, captions, notes."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Callable
 
-from matplotlib.axes import Axes
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu, Inches
 
 from toolkit.pptx.text import Box, Para, add_text, fill_frame, fit_size, para
 
-CHART_DPI = 200
 GAP = int(Inches(0.25))
 KICKER_H = int(Inches(0.28))
 _SKIP = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
@@ -48,8 +45,14 @@ def new_page(prs, layout, title: str, *, kicker: str = "", keep: int = 0) -> Pag
         title_shape.text_frame.text = title  # font, size and colour stay the template's
     bodies = [ph for ph in slide.placeholders
               if ph.placeholder_format.idx != 0 and ph.placeholder_format.type not in _SKIP]
-    bodies.sort(key=lambda ph: (int(ph.left), int(ph.top)))
-    boxes = [Box.of(ph) for ph in bodies]
+    cached = getattr(layout.part, "_toolkit_boxes", None)  # placeholder boxes are the layout's: read them once
+    if cached is None or len(cached) != len(bodies):
+        cached = sorted(((Box.of(ph), ph.placeholder_format.idx) for ph in bodies),
+                        key=lambda pair: (pair[0].left, pair[0].top))
+        layout.part._toolkit_boxes = cached
+    order = {idx: i for i, (_, idx) in enumerate(cached)}
+    bodies.sort(key=lambda ph: order.get(ph.placeholder_format.idx, len(order)))
+    boxes = [box for box, _ in cached]
     for ph in bodies[keep:]:
         ph._element.getparent().remove(ph._element)
     if not boxes:  # a template whose content layout has no body placeholder: use the slide below the title
@@ -70,43 +73,20 @@ def body_placeholders(slide) -> list:
     return sorted(found, key=lambda ph: (int(ph.left), int(ph.top)))
 
 
-def add_chart(page: Page, box: Box, draw: Callable[[Axes], object], *, rc: dict | None = None,
-              name: str = "Chart") -> None:
-    """Draw ``draw(ax)`` on a matplotlib Figure the size of ``box`` and place it as a PNG.
-
-    The figure is exactly the box's size in inches, so the chart's type sizes
-    are true points on the slide; it is rendered at `CHART_DPI` in the house
-    `toolkit.plots.theme`.
-    """
-    from matplotlib.figure import Figure
-
-    from toolkit.plots import theme
-
-    width, height = box.inches()
-    with theme(rc):
-        fig = Figure(figsize=(width, height), dpi=CHART_DPI, layout="constrained")
-        draw(fig.add_subplot())
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
-    buffer.seek(0)
-    picture = page.slide.shapes.add_picture(buffer, Emu(box.left), Emu(box.top), Emu(box.width), Emu(box.height))
-    picture.name = name
-
-
 def add_caption(page: Page, box: Box, text: str) -> None:
     """A one- or two-line caption in the theme's secondary text colour."""
     add_text(page.slide, box, [para(text)], sizes=(13, 12, 11, 10), name="Caption", color=MSO_THEME_COLOR.TEXT_2)
 
 
-def chart_with_caption(page: Page, draw: Callable[[Axes], object], caption: str, *, rc: dict | None = None,
+def chart_with_caption(page: Page, draw: Callable[[object, Box], object], caption: str, *,
                        max_height: float | None = None) -> None:
-    """The common chart slide: the chart fills the body, a caption sits under it."""
+    """The common chart slide: ``draw(slide, box)`` fills the body with a native chart, a caption sits under it."""
     chart_box, caption_box = page.body.cut_bottom(int(Inches(0.62)), gap=int(Inches(0.08)))
     if max_height is not None and chart_box.height > Inches(max_height):
         chart_box = Box(chart_box.left, chart_box.top, chart_box.width, int(Inches(max_height)))
         caption_box = Box(caption_box.left, chart_box.bottom + int(Inches(0.08)), caption_box.width,
                           caption_box.height)
-    add_chart(page, chart_box, draw, rc=rc)
+    draw(page.slide, chart_box)
     add_caption(page, caption_box, caption)
 
 
@@ -139,5 +119,5 @@ def write_in_shape(shape, paras: list[Para], sizes, *, color=MSO_THEME_COLOR.TEX
     return size
 
 
-__all__ = ["CHART_DPI", "GAP", "Page", "add_caption", "add_chart", "add_panel", "body_placeholders",
+__all__ = ["GAP", "Page", "add_caption", "add_panel", "body_placeholders",
            "chart_with_caption", "new_page", "set_notes", "write_in_shape"]

@@ -101,13 +101,17 @@ def _area(prs, layouts, story, title: str, *, area: str) -> None:
     content.area(prs, layouts, story, title, area)
 
 
-def build_pptx(story, out: Path, *, template: Path | None = None) -> Path:
+def build_pptx(story, out: Path, *, template: Path | None = None, firm=None) -> Path:
     """Write the assessment deck for ``story`` as an editable PPTX on the firm's template.
 
-    Titles, findings, tiles and the recommendation table are real text and
-    tables; charts are PNG images rendered at slide size (200 dpi) in the house
-    theme; every slide's speaker notes give the method and the n behind its
-    numbers. The file is written atomically (a temporary file in the same
+    Titles, findings, tiles and tables are real text and tables; charts are
+    native PowerPoint charts (`toolkit.pptx.native_charts`: their data sit in
+    the chart, so a partner can restyle, relabel and recolour them) and the
+    department heatmap a native table with cell fills (`toolkit.pptx.tables`);
+    every slide's speaker notes give the method and the n behind its numbers.
+    The firm's brand (`toolkit.deck.firm`) sets the logo, the footer (client and
+    wave, as in the HTML deck), and on the shipped template the theme's colours
+    and fonts; document properties name the deck, client, wave and the toolkit. The file is written atomically (a temporary file in the same
     folder, then ``os.replace``): a failed build never replaces a good deck.
 
     Parameters
@@ -120,6 +124,8 @@ def build_pptx(story, out: Path, *, template: Path | None = None) -> Path:
         A .pptx or .potx brand template; default ``$ALIGNMENT_PPTX_TEMPLATE``,
         else ``templates/deck/brand.pptx``. It must have the layouts "Title",
         "Title and Content" and "Two Content".
+    firm
+        A `toolkit.deck.firm.Firm`; default ``templates/deck/firm.yaml`` (or ``$ALIGNMENT_FIRM``).
 
     Returns
     -------
@@ -137,12 +143,21 @@ def build_pptx(story, out: Path, *, template: Path | None = None) -> Path:
     >>> build_pptx(build_story("client_data/swiftmart"), Path("deck.pptx"))  # doctest: +SKIP
     PosixPath('deck.pptx')
     """
-    from toolkit.pptx.template import layouts, open_template, resolve_template
+    from toolkit import __version__
+    from toolkit.deck.firm import load_firm
+    from toolkit.pptx.brand import apply_brand, set_properties
+    from toolkit.pptx.template import DEFAULT_TEMPLATE, layouts, open_template, resolve_template
 
     started = time.perf_counter()
     path = resolve_template(template)
+    firm = firm if firm is not None else load_firm()
     prs = open_template(path)
     by_name = layouts(prs, path)
+    cfg = story.client.config
+    apply_brand(prs, firm, client_name=cfg.name, wave=str(cfg.wave),
+                shipped_template=path.resolve() == DEFAULT_TEMPLATE.resolve())
+    set_properties(prs, title=f"{cfg.name} - alignment assessment, {cfg.wave}", client_name=cfg.name,
+                   wave=str(cfg.wave), firm=firm, version=__version__)
     for spec in plan(story):
         spec.render(prs, by_name, story, spec.title)
         added = prs.slides[len(prs.slides) - 1]

@@ -1,57 +1,55 @@
-"""Chart slides of the PPTX deck: the house charts as crisp PNGs, a caption, speaker notes.
+"""Chart slides of the PPTX deck: a native, editable chart or table, a caption, speaker notes.
 
 Each function adds one slide to ``prs`` (titles come from `toolkit.pptx.plan`).
-Captions say the same as the HTML deck's.
+The drawing is `toolkit.pptx.native_charts` / `toolkit.pptx.tables` (data frames
+and a box in, a chart object out); captions say the same as the HTML deck's.
 """
 from __future__ import annotations
 
 import pandas as pd
 from pptx.util import Inches
 
-from toolkit.pptx import notes
-from toolkit.pptx.base import add_chart, add_caption, chart_with_caption, new_page, set_notes
-from toolkit.pptx.text import add_text, para
+from toolkit.pptx import native_charts as nc
+from toolkit.pptx import notes, tables
+from toolkit.pptx.base import add_caption, chart_with_caption, new_page, set_notes
+from toolkit.pptx.text import Box, add_text, para
 
 
 def scorecard(prs, layouts, story, title: str) -> None:
-    from toolkit.plots import plot_scorecard
-
     page = new_page(prs, layouts["Title and Content"], title, kicker="Where the organisation stands")
     areas = story.assessment.areas
-    chart_with_caption(page, lambda ax: plot_scorecard(areas, ax=ax),
+    chart_with_caption(page, lambda slide, box: nc.add_scorecard_chart(slide, box, areas),
                        "Alignment 0–100 per area with its 90 % interval. Bands: ≥ 75 aligned · 60–74.9 partly "
                        "aligned · < 60 misaligned.")
     set_notes(page.slide, notes.scorecard_notes(story))
 
 
 def weight(prs, layouts, story, title: str) -> None:
-    from toolkit.plots import plot_weight_alignment
-
     page = new_page(prs, layouts["Title and Content"], title, kicker="Priorities")
     areas = story.assessment.areas
-    chart_with_caption(page, lambda ax: plot_weight_alignment(areas, ax=ax, title=None),
-                       "Shaded, bottom right (“fix first”): areas the strategy relies on most where day-to-day "
-                       "operations deliver least.")
+    chart_with_caption(page, lambda slide, box: nc.add_weight_chart(slide, box, areas),
+                       "Bottom right of the crossing axes (“fix first”): areas the strategy relies on more than an "
+                       "equal share where day-to-day operations deliver alignment below 75.")
     set_notes(page.slide, notes.weight_notes(story))
 
 
 def heatmap(prs, layouts, story, title: str) -> None:
-    from toolkit.plots import plot_heatmap
-
     page = new_page(prs, layouts["Title and Content"], title, kicker="Department × area")
     depts = story.assessment.departments
-    n_depts = depts["department"].nunique()
     k = story.client.config.privacy.min_group_size
-    chart_with_caption(page, lambda ax: plot_heatmap(depts, ax=ax),
-                       f"Perception 0–100 by department. Hatched cells are suppressed: fewer than {k} respondents, "
-                       "or hidden so that a small group cannot be recovered by subtraction.",
-                       max_height=min(4.45, 1.5 + 0.45 * n_depts))
+    table_box, rest = page.body.cut_bottom(int(Inches(1.15)), gap=int(Inches(0.12)))
+    frame = tables.add_heatmap_table(page.slide, table_box, depts)
+    below = frame.top + frame.height + int(Inches(0.15))
+    legend_box = Box(rest.left, below, int(rest.width * 0.72), int(Inches(0.3)))
+    tables.add_legend_table(page.slide, legend_box)
+    caption_top = legend_box.bottom + int(Inches(0.1))
+    add_caption(page, Box(rest.left, caption_top, rest.width, min(int(Inches(0.62)), page.body.bottom - caption_top)),
+                f"Perception 0–100 by department. Cells reading “suppressed” hide groups of fewer than {k} "
+                "respondents, or a group hidden so that a small one cannot be recovered by subtraction.")
     set_notes(page.slide, notes.heatmap_notes(story))
 
 
 def perception_gap(prs, layouts, story, title: str) -> None:
-    from toolkit.plots import plot_perception_gap
-
     page = new_page(prs, layouts["Title and Content"], title, kicker="Leadership blind spots")
     gaps = story.assessment.perception_gaps
     if gaps.empty or gaps["gap"].isna().all():
@@ -63,19 +61,18 @@ def perception_gap(prs, layouts, story, title: str) -> None:
         caption = (f"{len(flagged)} gap(s) of 10 points or more (highlighted): executives see alignment the "
                    "organisation does not feel." if len(flagged) else
                    "No gap reaches 10 points: leaders and staff broadly see the same picture.")
-        chart_with_caption(page, lambda ax: plot_perception_gap(gaps, ax=ax), caption)
+        chart_with_caption(page, lambda slide, box: nc.add_gap_chart(slide, box, gaps), caption)
     set_notes(page.slide, notes.gap_notes(story))
 
 
 def drift(prs, layouts, story, title: str) -> None:
-    from toolkit.plots import plot_drift
-
     page = new_page(prs, layouts["Title and Content"], title, kicker="Re-assessment")
     data = story.assessment.drift
     shown = data[data["metric"] == "alignment"] if "metric" in data else data
     sentences = list(getattr(story.findings, "drift_sentences", []) or [])[:3]
     chart_box, text_box = page.body.cut_bottom(int(Inches(1.5 if sentences else 0.62)), gap=int(Inches(0.08)))
-    add_chart(page, chart_box, lambda ax: plot_drift(shown, ax=ax))
+    nc.add_drift_chart(page.slide, chart_box, shown, previous=str(story.previous_wave),
+                       current=str(story.client.config.wave))
     if sentences:
         add_text(page.slide, text_box, [para(s, bullet="char", space_after=0.15) for s in sentences],
                  sizes=(15, 14, 13, 12, 11), name="Changes")
@@ -85,12 +82,10 @@ def drift(prs, layouts, story, title: str) -> None:
 
 
 def benchmark(prs, layouts, story, title: str) -> None:
-    from toolkit.plots import plot_benchmark
-
     page = new_page(prs, layouts["Title and Content"], title, kicker="Context")
     bench = story.assessment.benchmark
     n = int(pd.to_numeric(bench["n_clients"]).max())
-    chart_with_caption(page, lambda ax: plot_benchmark(bench, ax=ax),
+    chart_with_caption(page, lambda slide, box: nc.add_benchmark_chart(slide, box, bench),
                        f"Percentile of each area’s alignment among {n} other clients of the firm (their latest "
                        "assessments). No other client’s data is shown.")
     set_notes(page.slide, notes.benchmark_notes(story))

@@ -16,8 +16,8 @@ from pptx.util import Inches
 
 from toolkit.model import AREA_LABELS
 from toolkit.slides.content import group_counts, quotes_for, trim
-from toolkit.pptx import notes
-from toolkit.pptx.base import GAP, add_chart, add_panel, body_placeholders, new_page, set_notes, write_in_shape
+from toolkit.pptx import native_charts, notes
+from toolkit.pptx.base import GAP, add_panel, body_placeholders, new_page, set_notes, write_in_shape
 from toolkit.pptx.notes import num
 from toolkit.pptx.text import Box, Para, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
 
@@ -81,7 +81,10 @@ def _tiles(page, box: Box, row) -> None:
              ("Favourable", num(row.get("favourable"), suffix="%"), None),
              ("Consistency", num(row.get("consistency")), None),
              ("Evidence (KPIs)", num(row.get("evidence")), None)]
-    for (label, value, band), cell in zip(specs, box.columns(len(specs), int(Inches(0.15)))):
+    gap = int(Inches(0.12))
+    top_row, bottom_row = box.cut_top((box.height - gap) // 2, gap=gap)
+    cells = top_row.columns(3, gap) + bottom_row.columns(3, gap)[:2]
+    for (label, value, band), cell in zip(specs, cells):
         banded = band is not None
         shape = add_panel(page.slide, cell, fill=band_rgb(band) if banded else MSO_THEME_COLOR.BACKGROUND_2,
                           name=f"{label} tile")
@@ -91,24 +94,20 @@ def _tiles(page, box: Box, row) -> None:
 
 
 def area(prs, layouts, story, title_text: str, area_id: str) -> None:
-    from toolkit.plots import plot_likert
-
     a = story.assessment
     row = a.areas.loc[area_id]
     n = row.get("n")
     kicker = (f"Area deep dive · band: {row.get('band') or 'suppressed'} · "
               f"n = {int(n) if n == n and n is not None else '–'} · alpha {num(row.get('alpha'), 2)}")
     page = new_page(prs, layouts["Two Content"], title_text, kicker=kicker)
-    tiles_box, rest = page.body.cut_top(int(Inches(0.95)), gap=int(Inches(0.2)))
+    left, right = page.body.split(0.64, GAP)  # the items take the full height: every label at 12 pt
+    tiles_box, right = right.cut_top(int(Inches(1.9)), gap=int(Inches(0.2)))
     _tiles(page, tiles_box, row)
-    left, right = rest.split(0.6, GAP)
     items = a.items[a.items["area"] == area_id]
     if "suppressed" in items:
         items = items[~items["suppressed"].fillna(False).astype(bool)]
     if len(items):
-        add_chart(page, left, lambda ax: plot_likert(items, ax=ax, wrap_width=44, title=None),
-                  rc={"font.size": 10.5, "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
-                      "legend.fontsize": 10})
+        native_charts.add_likert_chart(page.slide, left, items)
     kpis = a.kpis[a.kpis["area"] == area_id]
     side = right
     if len(kpis):
@@ -183,13 +182,16 @@ def roadmap(prs, layouts, story, title_text: str) -> None:
 
 
 def _plain(html_text: str) -> Para:
-    """An HTML method sentence (``<b>``, ``<sub>``) as runs of (text, bold)."""
+    """An HTML method sentence (``<b>``, ``<sub>``, ``<sup>``) as runs: bold stays bold, r<sub>wg</sub> a subscript."""
     runs = []
-    for chunk in re.split(r"(<b>.*?</b>)", html_text):
+    for chunk in re.split(r"(<b>.*?</b>|<sub>.*?</sub>|<sup>.*?</sup>)", html_text):
         if not chunk:
             continue
-        bold = chunk.startswith("<b>")
-        runs.append((re.sub(r"<[^>]+>", "", chunk), bold))
+        text = re.sub(r"<[^>]+>", "", chunk)
+        if chunk.startswith("<sub>") or chunk.startswith("<sup>"):
+            runs.append((text, False, chunk[1:4]))
+        else:
+            runs.append((text, chunk.startswith("<b>")))
     return Para(tuple(runs), bullet="char", space_after=0.45)
 
 

@@ -5,8 +5,11 @@ template is made with python-pptx from its default template: 16:9, a theme
 with the house colours (the Okabe & Ito palette the charts use, on a navy
 text colour) and fonts, and exactly the layouts the PPTX deck needs —
 "Title", "Section", "Title and Content", "Two Content", "Blank". Every
-content layout shows the master's logo area (a picture named ``Logo``,
-bottom right), a footer rule, a confidentiality note and the slide number.
+content layout shows a footer rule, the footer text (a shape named
+``Footer``, which the deck fills with the client and wave) and the slide
+number; the firm's logo, when ``templates/deck/firm.yaml`` names one, is
+added bottom right when a deck is built. Colours and fonts come from the same
+firm file; the default table style is a light one (no Office blue banding).
 
 A firm brands its decks by replacing that one file (or pointing
 ``build_pptx(template=...)`` / ``ALIGNMENT_PPTX_TEMPLATE`` at its own
@@ -32,9 +35,6 @@ THEME_COLORS: dict[str, str] = {
     "accent4": "D55E00", "accent5": "56B4E9", "accent6": "CC79A7",
     "hlink": "0072B2", "folHlink": "5B3A8C",
 }
-#: Theme fonts: Arial (Liberation Sans, metric-compatible, where Arial is absent).
-MAJOR_FONT = "Arial"
-MINOR_FONT = "Arial"
 
 #: The layouts the deck needs, in the template's order (a firm's template must name them the same).
 LAYOUT_NAMES: tuple[str, ...] = ("Title", "Section", "Title and Content", "Two Content", "Blank")
@@ -48,6 +48,27 @@ NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
 def _in(value: float) -> int:
     return int(round(value * EMU_PER_INCH))
 
+
+#: The deck's table style (``tableStyles.xml``): theme colours only, so a recoloured theme recolours it.
+TABLE_STYLE_ID = "{8F5B6E2A-3C1D-4E7B-9A0F-6D2C4B1A7E53}"
+_RULE = '<a:ln w="{w}" cmpd="sng"><a:solidFill><a:schemeClr val="{c}"/></a:solidFill></a:ln>'
+TABLE_STYLES_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<a:tblStyleLst xmlns:a="{NS["a"]}" def="{TABLE_STYLE_ID}">'
+    f'<a:tblStyle styleId="{TABLE_STYLE_ID}" styleName="Alignment light">'
+    '<a:wholeTbl><a:tcTxStyle><a:fontRef idx="minor"><a:prstClr val="black"/></a:fontRef>'
+    '<a:schemeClr val="tx1"/></a:tcTxStyle><a:tcStyle><a:tcBdr>'
+    '<a:left><a:ln><a:noFill/></a:ln></a:left><a:right><a:ln><a:noFill/></a:ln></a:right>'
+    '<a:top><a:ln><a:noFill/></a:ln></a:top>'
+    f'<a:bottom>{_RULE.format(w=9525, c="tx2")}</a:bottom>'
+    f'<a:insideH>{_RULE.format(w=6350, c="bg2")}</a:insideH>'
+    '<a:insideV><a:ln><a:noFill/></a:ln></a:insideV></a:tcBdr>'
+    '<a:fill><a:noFill/></a:fill></a:tcStyle></a:wholeTbl>'
+    '<a:firstRow><a:tcTxStyle b="on"><a:fontRef idx="minor"><a:prstClr val="black"/></a:fontRef>'
+    '<a:schemeClr val="tx2"/></a:tcTxStyle><a:tcStyle><a:tcBdr>'
+    f'<a:bottom>{_RULE.format(w=19050, c="tx2")}</a:bottom></a:tcBdr>'
+    '<a:fill><a:noFill/></a:fill></a:tcStyle></a:firstRow>'
+    '</a:tblStyle></a:tblStyleLst>')
 
 # Geometry (inches): title band on top, content below, footer band at the bottom.
 TITLE_BOX = (0.6, 0.62, 12.13, 0.78)
@@ -67,41 +88,24 @@ def _set_xfrm(shape, box: tuple[float, float, float, float]) -> None:
     shape.left, shape.top, shape.width, shape.height = _in(left), _in(top), _in(width), _in(height)
 
 
-def _logo_png() -> bytes:
-    """A neutral placeholder wordmark (a firm replaces the picture named ``Logo``)."""
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
-
-    fig = Figure(figsize=(2.4, 0.5), dpi=200)
-    fig.patch.set_alpha(0)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.set_xlim(0, 4.8)
-    ax.set_ylim(0, 1)
-    ax.add_patch(Rectangle((0.02, 0.14), 0.72, 0.72, color="#1F3A5F"))
-    ax.add_patch(Rectangle((0.38, 0.14), 0.36, 0.36, color="#0072B2"))
-    ax.text(0.95, 0.5, "YOUR FIRM", va="center", ha="left", fontsize=17, fontweight="bold",
-            color="#1F3A5F", family="DejaVu Sans")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=200, transparent=True, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def _theme(part) -> None:
-    """Rewrite the theme's name, colour scheme and font scheme."""
+def _theme(part, firm) -> None:
+    """Rewrite the theme's name, colour scheme and font scheme (the firm's colours and fonts)."""
     root = etree.fromstring(part.blob)
     root.set("name", "Alignment")
     scheme = root.find(".//a:clrScheme", NS)
     scheme.set("name", "Alignment")
-    for key, rgb in THEME_COLORS.items():
+    colors = dict(THEME_COLORS)
+    colors.update({"dk2": firm.colors["primary"][1:], "accent1": firm.colors["accent"][1:],
+                   "hlink": firm.colors["accent"][1:], "accent2": firm.colors["accent_2"][1:]})
+    for key, rgb in colors.items():
         slot = scheme.find(f"a:{key}", NS)
         for child in list(slot):
             slot.remove(child)
         etree.SubElement(slot, _q("a:srgbClr"), val=rgb)
     fonts = root.find(".//a:fontScheme", NS)
     fonts.set("name", "Alignment")
-    fonts.find("a:majorFont/a:latin", NS).set("typeface", MAJOR_FONT)
-    fonts.find("a:minorFont/a:latin", NS).set("typeface", MINOR_FONT)
+    fonts.find("a:majorFont/a:latin", NS).set("typeface", firm.fonts["heading"])
+    fonts.find("a:minorFont/a:latin", NS).set("typeface", firm.fonts["body"])
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -128,18 +132,6 @@ def _anchor(placeholder, anchor: str) -> None:
     body_pr = placeholder._element.find(".//a:bodyPr", NS)
     if body_pr is not None:
         body_pr.set("anchor", anchor)
-
-
-def _add_picture(owner, image: bytes, name: str, box: tuple[float, float, float, float]) -> None:
-    """Add a picture to a master or layout (python-pptx only adds pictures to slides)."""
-    from pptx.oxml.shapes.picture import CT_Picture
-
-    _, rid = owner.part.get_or_add_image_part(io.BytesIO(image))
-    tree = owner.shapes._spTree
-    shape_id = max([int(x) for x in tree.xpath("//p:cNvPr/@id")] + [1]) + 1
-    left, top, width, height = (_in(v) for v in box)
-    pic = CT_Picture.new_pic(shape_id, name, "logo area", rid, left, top, width, height)
-    tree.append(pic)
 
 
 def _shape_via_xml(owner, box: tuple[float, float, float, float], color: str, name: str) -> None:
@@ -171,14 +163,12 @@ def _add_text(owner, box: tuple[float, float, float, float], text: str, name: st
     tree.append(etree.fromstring(xml))
 
 
-def _master_decor(master, logo: bytes) -> None:
-    """Accent bar on top, footer rule, confidentiality note, slide number and the logo area."""
+def _master_decor(master) -> None:
+    """Accent bar on top, footer rule, footer text and slide number (the firm's logo is added per deck)."""
     _shape_via_xml(master, (0, 0, 13.333, 0.09), "accent1", "Accent bar")
     _shape_via_xml(master, (0.6, FOOTER_Y - 0.08, 12.13, 0.012), "bg2", "Footer rule")
-    _add_text(master, (0.6, FOOTER_Y, 6.0, 0.32), "Confidential · prepared for the client’s leadership team",
-              "Confidentiality note", color="tx2")
-    _add_text(master, (6.9, FOOTER_Y, 3.2, 0.32), "‹#›", "Slide number", field="slidenum", align="r", color="tx2")
-    _add_picture(master, logo, "Logo", (10.93, FOOTER_Y - 0.01, 1.8, 0.375))
+    _add_text(master, (0.6, FOOTER_Y, 7.4, 0.32), "Confidential", "Footer", color="tx2")
+    _add_text(master, (8.2, FOOTER_Y, 1.9, 0.32), "‹#›", "Slide number", field="slidenum", align="r", color="tx2")
 
 
 def _placeholders(layout, name: str) -> None:
@@ -211,7 +201,7 @@ def _placeholders(layout, name: str) -> None:
         _set_xfrm(bodies[1], RIGHT_BOX)
 
 
-def _cover_decor(layout, logo: bytes, *, dark: bool) -> None:
+def _cover_decor(layout, *, dark: bool) -> None:
     """Title and Section layouts: their own look (no master shapes)."""
     layout._element.cSld.getparent().set("showMasterSp", "0")
     if dark:
@@ -227,7 +217,6 @@ def _cover_decor(layout, logo: bytes, *, dark: bool) -> None:
     else:
         _shape_via_xml(layout, (0, 0, 0.38, 7.5), "tx2", "Cover band")
         _shape_via_xml(layout, (1.0, 3.78, 1.2, 0.06), "accent1", "Accent rule")
-        _add_picture(layout, logo, "Logo", (1.0, 0.8, 2.4, 0.5))
         for ph in layout.placeholders:
             if ph.placeholder_format.idx == 0:
                 lst = ph._element.xpath(".//a:lstStyle")[0]
@@ -239,13 +228,24 @@ def _cover_decor(layout, logo: bytes, *, dark: bool) -> None:
                     '<a:solidFill><a:schemeClr val="tx2"/></a:solidFill></a:defRPr></a:lvl1pPr>'))
 
 
-def make_brand(path: Path = BRAND_PATH) -> Path:
+def _table_styles(prs) -> None:
+    """One light table style, the presentation's default: bold header over a rule, thin row rules, no banding."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = prs.part.part_related_by(RT.TABLE_STYLES)
+    part._blob = TABLE_STYLES_XML.encode("utf-8")
+
+
+def make_brand(path: Path = BRAND_PATH, firm=None) -> Path:
     """Build the brand template and write it to ``path``.
 
     Parameters
     ----------
     path
         Where to write the .pptx (default ``templates/deck/brand.pptx``).
+    firm
+        A `toolkit.deck.firm.Firm` whose colours and fonts go into the theme;
+        default ``templates/deck/firm.yaml``.
 
     Returns
     -------
@@ -255,12 +255,15 @@ def make_brand(path: Path = BRAND_PATH) -> Path:
     from pptx import Presentation
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
+    from toolkit.deck.firm import load_firm
+
+    firm = firm if firm is not None else load_firm()
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     master = prs.slide_master
-    _theme(master.part.part_related_by(RT.THEME))
+    _theme(master.part.part_related_by(RT.THEME), firm)
     _text_styles(master)
-    logo = _logo_png()
+    _table_styles(prs)
 
     for ph in master.placeholders:
         idx = ph.placeholder_format.idx
@@ -271,7 +274,7 @@ def make_brand(path: Path = BRAND_PATH) -> Path:
             _set_xfrm(ph, BODY_BOX)
         else:  # date / footer / slide number: replaced by the master's own footer band
             ph._element.getparent().remove(ph._element)
-    _master_decor(master, logo)
+    _master_decor(master)
 
     for layout in list(prs.slide_layouts):
         name = _RENAMES.get(layout.name, layout.name)
@@ -281,7 +284,7 @@ def make_brand(path: Path = BRAND_PATH) -> Path:
         layout._element.cSld.set("name", name)
         _placeholders(layout, name)
         if name in ("Title", "Section"):
-            _cover_decor(layout, logo, dark=name == "Section")
+            _cover_decor(layout, dark=name == "Section")
     props = prs.core_properties
     props.title, props.author, props.subject = "Alignment deck brand template", "Operational Alignment Toolkit", ""
     props.revision = 1
