@@ -105,6 +105,17 @@ def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
     return section(spec.title, body, kicker=spec.kicker)
 
 
+def drivers_slide(story, spec: PlannedSlide) -> Slide:
+    """Key drivers: each area's relative weight on the outcome, the top one named only when reliable."""
+    from toolkit.plots.drivers import plot_drivers
+
+    frame = story.assessment.drivers
+    top = frame.attrs.get("top") or None
+    body = chart(lambda ax: plot_drivers(frame, top=top, ax=ax, title=None), size=(11.6, 4.0),
+                 alt="Key drivers of the outcome")
+    return section(spec.title, body + caption(spec.caption), kicker=spec.kicker)
+
+
 def drift_slide(story, spec: PlannedSlide) -> Slide | None:
     """Change since the previous wave, only where there is one."""
     from toolkit.plots import plot_drift
