@@ -284,6 +284,20 @@ def coverage_title(story: Any) -> str:
     return f"The findings rest on {_r(n)} interviews across {depts} departments"
 
 
+def how_to_read(story: Any) -> list[tuple[str, str]]:
+    """The "how to read" strip, where numbers first appear (the scorecard): ``(label, text)`` pairs.
+
+    Both renderers show the same four lines: the index, the bands, the n behind
+    a number, and the intervals.
+    """
+    n = _n((story.assessment.oai or {}).get("n"))
+    n_label = f"n = {_r(n)} interviews" if n is not None else "n = interviews behind a number"
+    return [("Index", "0–100: 50 % perception, 25 % consistency (do people answer alike), 25 % KPI evidence"),
+            ("Bands", "≥ 75 aligned · 60–74 partly · < 60 misaligned"),
+            (n_label, f"behind the scores; groups under {story.client.config.privacy.min_group_size} are never shown"),
+            ("Whiskers", "90 % intervals; a difference counts only when its interval excludes 0")]
+
+
 def _has_drift(story: Any) -> bool:
     return story.assessment.drift is not None and len(story.assessment.drift) > 0
 
@@ -300,8 +314,7 @@ RULES: tuple[SlideRule, ...] = (
               "Alignment 0–100 per area with its 90 % interval. Bands: ≥ 75 aligned · 60–74.9 partly "
               "aligned · < 60 misaligned."),
     SlideRule("weight", weight_title, "Strategic weight vs alignment",
-              "Each area’s weighted shortfall is its weight × (75 − alignment). Dashed curves join equal "
-              "shortfalls; the shaded “fix first” region starts at the largest, the principal gap."),
+              "Dashed curves join equal weighted shortfalls, weight × (75 − alignment); shaded: the largest."),
     *(SlideRule(f"area:{a}", area_title(a), f"{AREA_LABELS[a]} · deep dive", area=a) for a in AREAS),
     SlideRule("heatmap", heatmap_title, "Departments × areas · perception",
               lambda s: ("Perception 0–100 by department and area. "

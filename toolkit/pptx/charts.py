@@ -6,19 +6,27 @@ and a box in, a chart object out); captions say the same as the HTML deck's.
 """
 from __future__ import annotations
 
+from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.util import Inches
 
-from toolkit.deck.plan import PlannedSlide
+from toolkit.deck.plan import PlannedSlide, how_to_read
 from toolkit.pptx import native_charts as nc
 from toolkit.pptx import notes, tables
 from toolkit.pptx.base import add_caption, chart_with_caption, new_page, set_notes
-from toolkit.pptx.text import Box, add_text, para
+from toolkit.pptx.text import Box, Para, add_text, para
 
 
 def scorecard(prs, layouts, story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Where the organisation stands")
     areas = story.assessment.areas
-    chart_with_caption(page, lambda slide, box: nc.add_scorecard_chart(slide, box, areas), spec.caption)
+    body, strip = page.body.cut_bottom(int(Inches(1.05)), gap=int(Inches(0.1)))
+    chart_box, caption_box = body.cut_bottom(int(Inches(0.45)), gap=int(Inches(0.05)))
+    nc.add_scorecard_chart(page.slide, chart_box, areas)
+    add_caption(page, caption_box, spec.caption)
+    # The "how to read" strip, where numbers first appear, as in the HTML deck.
+    add_text(page.slide, strip, [Para(((label + " ", True), (text, False)), space_after=0.1)
+                                 for label, text in how_to_read(story)],
+             sizes=(13, 12, 11, 10), name="How to read", color=MSO_THEME_COLOR.TEXT_2)
     set_notes(page.slide, notes.scorecard_notes(story))
 
 

@@ -16,7 +16,7 @@ from pptx.util import Inches
 
 from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
-from toolkit.slides.content import group_counts, quotes_for, trim
+from toolkit.slides.content import group_counts, kpi_misses, quotes_for, trim
 from toolkit.pptx import native_charts, notes
 from toolkit.pptx.base import GAP, add_panel, body_placeholders, new_page, set_notes, write_in_shape
 from toolkit.pptx.notes import num
@@ -137,9 +137,18 @@ def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
 def costs(prs, layouts, story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Why it matters")
     cards = list(story.findings.costs)
+    misses = kpi_misses(story)
+    area = page.body
+    if misses:  # where the KPIs miss target, worst first, under the cards (as in the HTML deck)
+        area, below = page.body.cut_bottom(int(Inches(0.42 * (len(misses) + 1) + 0.45)), gap=int(Inches(0.15)))
+        heading, table_box = below.cut_top(int(Inches(0.4)))
+        add_text(page.slide, heading, [para("Where the KPIs miss target", bold=True)], sizes=(14, 13, 12),
+                 name="Misses heading", color=MSO_THEME_COLOR.TEXT_2)
+        add_table(page.slide, table_box, ["KPI", "Department", "Average vs target", "On target"], misses,
+                  shares=(3.0, 2.2, 2.6, 1.8), sizes=(13, 12, 11, 10), name="KPI misses")
     if not cards:
         return set_notes(page.slide, notes.costs_notes(story))
-    for cost, box in zip(cards, page.body.columns(len(cards), GAP)):
+    for cost, box in zip(cards, area.columns(len(cards), GAP)):
         c = cost if isinstance(cost, dict) else vars(cost)
         sev = str(c.get("severity", "")).lower()
         bar, card = box.cut_top(int(Inches(0.1)))

@@ -507,8 +507,9 @@ def add_drivers_chart(slide, box: Box, drivers: pd.DataFrame, *, name: str = "Ke
             _fill(series.points[i].format, MSO_THEME_COLOR.ACCENT_1 if area == top else GREY)
     lows = [value_or_none(v) for v in rows["relative_lo"]]
     highs = [value_or_none(v) for v in rows["relative_hi"]]
-    minus = [v - lo if v is not None and lo is not None else None for v, lo in zip(values, lows)]
-    plus = [hi - v if v is not None and hi is not None else None for v, hi in zip(values, highs)]
+    # a percentile interval need not contain the estimate: no whisker on that side (never a negative length)
+    minus = [max(v - lo, 0.0) if v is not None and lo is not None else None for v, lo in zip(values, lows)]
+    plus = [max(hi - v, 0.0) if v is not None and hi is not None else None for v, hi in zip(values, highs)]
     if any(m is not None for m in minus):
         add_error_bars(series, minus, plus)
     _labels(series, "0", XL_LABEL_POSITION.INSIDE_BASE, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))

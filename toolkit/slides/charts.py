@@ -147,13 +147,10 @@ def benchmark_slide(story, spec: PlannedSlide) -> Slide | None:
 
 
 def how_to_read(story) -> str:
-    """The "how to read" strip, where numbers first appear: index, bands, n, intervals."""
-    n = (story.assessment.oai or {}).get("n")
-    n_text = f"n = {int(n)} interviews" if isinstance(n, (int, float)) and n == n else "n = interviews behind a number"
-    parts = ["<b>Index</b> 0–100: 50 % perception, 25 % consistency (do people answer alike), 25 % KPI evidence",
-             "<b>Bands</b> ≥ 75 aligned · 60–74 partly · &lt; 60 misaligned",
-             f"<b>{esc(n_text)}</b>; groups under {story.client.config.privacy.min_group_size} are never shown",
-             "<b>Whiskers</b>: 90 % intervals; a difference counts only when its interval excludes 0"]
+    """The "how to read" strip, where numbers first appear (`toolkit.deck.plan.how_to_read`'s lines)."""
+    from toolkit.deck.plan import how_to_read as lines
+
+    parts = [f"<b>{esc(label)}</b> {esc(text)}" for label, text in lines(story)]
     return '<div class="oat-howto"><span>How to read</span>' + "".join(f"<p>{p}</p>" for p in parts) + "</div>"
 
 
