@@ -40,7 +40,7 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
     dict
         ``(d, l) -> (min, max)`` for each hidden non-empty cell.
     """
-    from scipy.optimize import linprog
+    from toolkit.privacy.audit import lp_minima
 
     n = np.asarray(n, dtype=float)
     hidden = np.asarray(hidden, dtype=bool) & (n > 0)
@@ -70,14 +70,17 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
     b.append(float(n[hidden].sum()))
     big = float(n.sum())
     bounds = [(1.0, k - 1.0) if primary[c] else (float(k), big) for c in cells]
-    out = {}
+    a_eq, b_eq, box = np.array(a), np.array(b, dtype=float), np.array(bounds, dtype=float)
+    problems = []
     for c in cells:
         obj = np.zeros(len(cells))
         obj[pos[c]] = 1.0
-        ends = []
-        for sign in (1.0, -1.0):
-            res = linprog(sign * obj, A_eq=np.array(a), b_eq=np.array(b), bounds=bounds, method="highs")
-            ends.append(sign * float(res.fun) if res.status == 0 else float(n[c]))
+        problems += [(obj, a_eq, b_eq, box), (-obj, a_eq, b_eq, box)]
+    minima = lp_minima(problems)  # every cell's two ends in one HiGHS call
+    out = {}
+    for j, c in enumerate(cells):
+        low, high = minima[2 * j], minima[2 * j + 1]
+        ends = (float(n[c]) if low is None else low, float(n[c]) if high is None else -high)
         out[c] = (math.ceil(ends[0] - 1e-7), math.floor(ends[1] + 1e-7))
         if first_unique and out[c][0] >= out[c][1]:
             break
@@ -97,7 +100,9 @@ def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: in
     numpy.ndarray
         ``(D, L)`` bool: the cells to hide in addition to ``hidden``. A pinned
         cell's department row and level column are searched for the smallest
-        shown cell; when none is left, the smallest shown cell anywhere.
+        shown cell; when none is left, the smallest shown cell anywhere. Then
+        each extra cell, the largest first, is shown again when no hidden
+        count becomes unique without it.
     """
     n = np.asarray(n, dtype=float)
     hidden = np.asarray(hidden, dtype=bool).copy()
@@ -119,4 +124,10 @@ def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: in
         pick = min((tuple(map(int, c)) for c in pool), key=lambda c: (n[c], c))
         hidden[pick] = True
         extra[pick] = True
+    # Give back: a cell hidden early may be unnecessary once later ones are hidden (largest first).
+    for c in sorted((tuple(map(int, c)) for c in np.argwhere(extra)), key=lambda c: (-n[c], c)):
+        trial = hidden.copy()
+        trial[c] = False
+        if not unique_counts(n, trial, primary, k, first_unique=True):
+            hidden, extra[c] = trial, False
     return extra
