@@ -321,7 +321,9 @@ def client_cells_of_client(client, cell) -> float:
 BIG = {("A", "manager"): 8, ("A", "frontline"): 9, ("B", "manager"): 7, ("B", "frontline"): 8}
 
 
-def test_previous_oai_is_hidden_when_an_area_was_rated_by_two_people_then():
+def test_previous_oai_is_recomputed_as_its_own_deck_shows_it_when_an_area_was_rated_by_two_people_then():
+    from toolkit.metrics.alignment import weighted_present
+
     before = _people(BIG, 7)
     for i, (rid, d, lv, answers) in enumerate(before):
         if i >= 2:
@@ -331,10 +333,22 @@ def test_previous_oai_is_hidden_when_an_area_was_rated_by_two_people_then():
     raw = assess(current, previous=previous, n_boot=20)
     safe = protect(raw, Privacy())
     row = lambda a, area: a.drift.loc[a.drift["area"] == area]  # noqa: E731
-    # before issue 11 the previous OAI (32 respondents) was shown: solvable for the two with the weights
     assert raw.drift.attrs["previous_n"]["overall"] >= 3
-    assert row(safe, "overall")["suppressed"].all()
-    assert row(safe, "overall")[["previous", "difference"]].isna().all().all()
+    # the previous OAI row is the previous wave's own deck's OAI: re-weighted over the areas it showed
+    prev_deck = protect(assess(previous, n_boot=20), Privacy())
+    assert prev_deck.areas.loc["management_style", "suppressed"]
+    overall = row(safe, "overall")
+    assert not overall["suppressed"].any()
+    assert float(overall["previous"].iloc[0]) == pytest.approx(prev_deck.oai["value"], abs=1e-9)
+    # ... which carries nothing of the two people: it is the same whatever they answered
+    shown = prev_deck.areas.loc[~prev_deck.areas["suppressed"].astype(bool)]
+    assert prev_deck.oai["value"] == pytest.approx(weighted_present(shown["alignment"].to_dict(),
+                                                                     shown["weight"].to_dict()))
+    for answer in (1.0, 5.0):
+        other = [(rid, d, lv, {**a, **({"MS1": answer} if "MS1" in a else {})}) for rid, d, lv, a in before]
+        moved = assess(current, previous=make_client(people=other, wave="2026-h1"), n_boot=20)
+        assert float(protect(moved, Privacy()).drift.loc[lambda f: f["area"] == "overall", "previous"].iloc[0]) \
+            == pytest.approx(float(overall["previous"].iloc[0]), abs=1e-9)
     assert row(safe, "management_style")["suppressed"].all()
     assert not row(safe, "customer_experience")["suppressed"].any()
 

@@ -224,12 +224,11 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
         return None
     prev_n = drift.attrs.get("previous_n", {})
     current_hidden = {a: bool(s) for a, s in zip(areas.index, areas[SUPPRESSED])}
-    current_hidden["overall"] = bool(oai.get(SUPPRESSED, False)) or bool(np.isnan(oai.get("lo", np.nan)))
-    # The previous OAI combines every area: one rated by fewer than k then would be solvable from it
-    # with the weights, so that OAI row follows the previous wave's own rule (its deck re-weights).
-    prev_small = any(0 < float(v) < k for a, v in prev_n.items() if a != "overall")
-    primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k
-                        or (a == "overall" and prev_small) for a in drift[AREA]], dtype=bool)
+    current_hidden["overall"] = bool(oai.get(SUPPRESSED, False))
+    # Each wave's OAI in the overall row is the one its own deck shows, re-weighted over the areas that
+    # wave shows (`toolkit.metrics.assess`), so it carries no hidden area's score and stays shown.
+    primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k for a in drift[AREA]],
+                       dtype=bool)
     out = mark(drift, primary, np.zeros(len(drift), dtype=bool),
                 ["previous", "current", "difference", "lo", "hi"], k)
     out["significant"] = out["significant"].to_numpy(dtype=bool) & ~primary
