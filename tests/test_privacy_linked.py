@@ -406,3 +406,72 @@ def test_published_notebook_has_no_absolute_path(tmp_path):
     assert 'portfolio_dir = "../../../../reports"' in back.cells[0].source
     assert back.metadata["papermill"]["parameters"]["client_dir"] == "."
     assert back.cells[1].outputs[1]["data"]["image/png"] == "iVBO+/home/x=="  # images untouched
+
+
+# --- 10. the demo clients: least information lost, and still safe ------------------------------
+
+def _demo(name):
+    from pathlib import Path
+
+    from toolkit.intake import load_client
+
+    client = load_client(Path(__file__).resolve().parents[1] / "client_data" / name)
+    raw = assess(client, n_boot=0)
+    cells = client_cells(client)
+    return client, raw, cells, protect(raw, client.config.privacy, cells=cells)
+
+
+def _demo_insider(raw, safe, cells, area):
+    sub = cells.loc[cells["area"] == area]
+    _CELL_VALUES[id(raw)] = {(d, lv): (s / n, n) for d, lv, n, s in zip(sub["department"], sub["level"],
+                                                                        sub["n"], sub["sum"])}
+    return Insider(safe, raw, area)  # hypothesis-free: the insider of section 6, on a demo client
+
+
+@pytest.mark.parametrize("name, most_hidden", [("swiftmart", 0), ("harbor-concierge", 2),
+                                               ("northwind-logistics", 8 + 2)])
+def test_demo_clients_hide_no_more_than_needed_and_the_insider_still_pins_nothing(name, most_hidden):
+    from itertools import combinations
+
+    client, raw, cells, safe = _demo(name)
+    hidden = int(safe.departments["suppressed"].sum() + safe.levels["suppressed"].sum())
+    assert hidden <= most_hidden  # swiftmart hid 18 of 24 department results before the give-back pass
+    for area in safe.areas.index[~safe.areas["suppressed"].astype(bool)]:
+        insider = _demo_insider(raw, safe, cells, area)
+        sizes = dict(zip(insider.cells, insider.n))
+        small = [c for c in insider.cells if 0 < sizes[c] < 3]
+        groups = [(c,) for c in small] + [g for g in combinations(small, 2) if sum(sizes[c] for c in g) < 3]
+        for g in groups:
+            assert not insider.solves(g), (area, g)
+            lo, hi = insider.bounds(g)
+            assert hi - lo >= 50 - 1e-6, (area, g, hi - lo)
+
+
+def test_harbor_every_audit_hidden_level_is_needed():
+    """Irredundant: each result the audit hides on harbor would, shown again alone, let the insider pin a group."""
+    from dataclasses import replace
+
+    client, raw, cells, safe = _demo("harbor-concierge")
+    audit_hidden = safe.levels.loc[safe.levels["suppressed_reason"].str.contains("linked-table audit")]
+    assert len(audit_hidden)
+    for _, row in audit_hidden.iterrows():
+        levels = safe.levels.copy()
+        back = (levels["level"] == row["level"]) & (levels["area"] == row["area"])
+        truth = raw.levels.loc[(raw.levels["level"] == row["level"]) & (raw.levels["area"] == row["area"])]
+        levels.loc[back, ["perception", "suppressed"]] = [float(truth["perception"].iloc[0]), False]
+        insider = _demo_insider(raw, replace(safe, levels=levels), cells, row["area"])
+        pinned = [g for g in _small_groups(insider) if insider.solves(g) or _width(insider, g) < 50 - 1e-6]
+        assert pinned, row["level"]
+
+
+def _small_groups(insider):
+    from itertools import combinations
+
+    sizes = dict(zip(insider.cells, insider.n))
+    small = [c for c in insider.cells if 0 < sizes[c] < 3]
+    return [(c,) for c in small] + [g for g in combinations(small, 2) if sum(sizes[c] for c in g) < 3]
+
+
+def _width(insider, group) -> float:
+    lo, hi = insider.bounds(group)
+    return hi - lo
