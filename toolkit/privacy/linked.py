@@ -25,13 +25,19 @@ import pandas as pd
 
 from toolkit.model import AREA, DEPARTMENT, LEVEL
 from toolkit.privacy.audit import Breach, Table, audit, audit_reason, choose_suppression
-from toolkit.privacy.counts import protect_counts
+from toolkit.privacy.counts import choose_counts
 
 log = logging.getLogger("toolkit")
 
 SUPPRESSED = "suppressed"
 SUPPRESSED_REASON = "suppressed_reason"
 CELL_COLUMNS = [DEPARTMENT, LEVEL, AREA, "n", "sum"]
+
+
+def count_withheld_reason(min_group_size: int) -> str:
+    """The one ``suppressed_reason`` of every hidden head count when bands would pin them (no band)."""
+    return (f"count withheld: counts below {min_group_size}, and counts that would reveal them, are not shown "
+            "(linked-table audit)")
 
 
 def counts_reason(min_group_size: int) -> str:
@@ -159,6 +165,8 @@ class AuditResult:
     hidden: dict[tuple[str, str, str], str] = field(default_factory=dict)
     cells_hidden: set[tuple[str, str]] = field(default_factory=set)
     counts_hidden: set[tuple[str, str]] = field(default_factory=set)
+    #: Whether hidden head counts may read "fewer than k" (False: one band-free reason, every combination listed).
+    count_bands: bool = True
     unresolved: list[tuple[str, Breach]] = field(default_factory=list)
 
 
@@ -221,7 +229,7 @@ def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd
     # audit below does not spend suppression on what the counts hide anyway.
     if head is not None:
         grid = head.reshape(len(layout.departments), len(layout.levels))
-        more = protect_counts(grid, cov_hidden.reshape(grid.shape), (grid > 0) & (grid < k), k)
+        more, result.count_bands = choose_counts(grid, cov_hidden.reshape(grid.shape), (grid > 0) & (grid < k), k)
         for i, j in np.argwhere(more):
             result.counts_hidden.add((layout.departments[i], layout.levels[j]))
         cov_hidden |= more.ravel()

@@ -269,6 +269,31 @@ def _siblings_again(frame: pd.DataFrame, by: list[str], cols: list[str], k: int)
     return hide_rows(frame, extra, [secondary_reason(k)] * len(frame), cols)
 
 
+def _without_bands(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Coverage whose hidden counts all read alike and that lists every department x level combination.
+
+    Used when "fewer than k" bands would let the shown totals pin a hidden
+    count (`toolkit.privacy.counts.choose_counts`): the empty combinations
+    are listed as hidden too, so a hidden count may be anything from 0.
+    """
+    from toolkit.privacy.linked import count_withheld_reason
+
+    reason = count_withheld_reason(k)
+    out = coverage.copy()
+    have = set(zip(out[DEPARTMENT].astype(str), out[LEVEL].astype(str)))
+    missing = [(d, lv) for d in sorted(set(out[DEPARTMENT].astype(str))) for lv in sorted(set(out[LEVEL].astype(str)))
+               if (d, lv) not in have]
+    if missing:
+        extra = pd.DataFrame({DEPARTMENT: [d for d, _ in missing], LEVEL: [lv for _, lv in missing]})
+        extra = extra.astype({DEPARTMENT: out[DEPARTMENT].dtype, LEVEL: out[LEVEL].dtype})
+        extra["n"], extra[SUPPRESSED] = np.nan, True
+        out = pd.concat([out.assign(n=out["n"].astype(float)), extra], ignore_index=True)
+        out = out.sort_values([DEPARTMENT, LEVEL], kind="stable").reset_index(drop=True)
+    hidden = out[SUPPRESSED].to_numpy(dtype=bool)
+    out[SUPPRESSED_REASON] = np.where(hidden, reason, "").astype(object)
+    return out
+
+
 def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
                  raw_coverage: pd.DataFrame, k: int, cells: pd.DataFrame | None
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
@@ -292,6 +317,8 @@ def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.Data
     out = [_siblings_again(f, [AREA], cols, k) for f, cols in
            ((out[0], ["perception", "favourable", "consistency"]), (out[1], ["perception", "favourable"]))]
     cov = _siblings_again(cov, [DEPARTMENT, LEVEL], ["n"], k)
+    if not result.count_bands:
+        cov = _without_bands(cov, k)
     n_hidden = len(result.hidden) + len(result.cells_hidden | result.counts_hidden)
     return out[0], out[1], cov, n_hidden
 
