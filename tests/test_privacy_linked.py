@@ -475,3 +475,54 @@ def _small_groups(insider):
 def _width(insider, group) -> float:
     lo, hi = insider.bounds(group)
     return hi - lo
+
+
+def _published_count_solutions(raw, safe, k=3) -> dict[tuple[str, str], tuple[int, int]]:
+    """(department, level) -> (min, max) integer count of each hidden cell, from what is published.
+
+    The reader adds every department, level and overall total (as if all
+    were shown), the shown cells, and each hidden cell's published band: its
+    reason "fewer than k" reads 1..k-1; a cell hidden for another reason reads
+    "at least k" unless every hidden cell reads alike and every combination
+    is listed, when it reads 0 or more. Integer programmes (SciPy), not the
+    toolkit's own code.
+    """
+    cov = safe.coverage
+    truth = {(d, lv): n for d, lv, n in zip(raw.coverage["department"], raw.coverage["level"], raw.coverage["n"])}
+    listed = list(zip(cov["department"], cov["level"]))
+    hidden = [c for c, h in zip(listed, cov["suppressed"]) if h]
+    reasons = {c: r for c, r, h in zip(listed, cov["suppressed_reason"], cov["suppressed"]) if h}
+    total = sum(truth.values())
+    alike = len(set(reasons.values())) == 1 and len(listed) == cov["department"].nunique() * cov["level"].nunique()
+    box = [(1, k - 1) if str(reasons[c]).startswith("fewer than") else (0, total) if alike else (k, total)
+           for c in hidden]
+    shown = {c: truth.get(c, 0) for c in listed if c not in reasons}
+    a, b = [np.ones(len(hidden))], [total - sum(shown.values())]
+    for pos in (0, 1):
+        for g in {c[pos] for c in listed}:
+            a.append(np.array([c[pos] == g for c in hidden], dtype=float))
+            b.append(sum(n for c, n in truth.items() if c[pos] == g) - sum(n for c, n in shown.items()
+                                                                             if c[pos] == g))
+    out = {}
+    for i, c in enumerate(hidden):
+        e = np.eye(len(hidden))[i]
+        lo = linprog(e, A_eq=np.array(a), b_eq=b, bounds=box, method="highs", integrality=1)
+        hi = linprog(-e, A_eq=np.array(a), b_eq=b, bounds=box, method="highs", integrality=1)
+        out[c] = (round(lo.fun), round(-hi.fun))
+    return out
+
+
+@pytest.mark.parametrize("name", ["harbor-concierge", "northwind-logistics", "swiftmart"])
+def test_demo_head_counts_have_at_least_two_solutions_from_the_published_totals(name):
+    client, raw, cells, safe = _demo(name)
+    ranges = _published_count_solutions(raw, safe)
+    assert ranges and all(hi > lo for lo, hi in ranges.values()), {c: r for c, r in ranges.items() if r[0] == r[1]}
+    # with the "fewer than 3" bands these counts were each pinned (every cell 1 or 2 in its level's total)
+    from dataclasses import replace
+
+    listed = raw.coverage.assign(suppressed=True)  # the non-empty cells only, each with its band
+    banded = listed.assign(suppressed_reason=["fewer than 3 respondents" if n < 3 else "hidden" for n in listed["n"]])
+
+    pinned = [c for c, (lo, hi) in _published_count_solutions(raw, replace(safe, coverage=banded)).items()
+              if lo == hi]
+    assert pinned
