@@ -89,3 +89,49 @@ def test_merge_views_adds_shown_views_only():
     assert out["departments"] == [{"department": "A", "area": "x", "perception": 61.0, "n": 4, "suppressed": False}]
     assert out["coverage"] == [{"department": "A", "level": "m", "suppressed": False}]
     assert out["levels"] == [] and summary["departments"][0]["suppressed"]  # the input is not modified
+
+
+def _deck_text(story, tmp_path) -> tuple[list[str], list[str]]:
+    """Every slide's HTML (charts' image bytes dropped) and every PPTX text frame and note."""
+    import re
+
+    from pptx import Presentation
+
+    from toolkit.pptx import build_pptx
+    from toolkit.slides.deck import deck_slides
+
+    html = [re.sub(r'data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+', "data:image", s.html) for s in deck_slides(story)]
+    path = build_pptx(story, tmp_path / "deck.pptx")
+    texts = []
+    for slide in Presentation(str(path)).slides:
+        texts += [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+        texts += [" | ".join(c.text for c in row.cells) for sh in slide.shapes if sh.has_table
+                  for row in sh.table.rows]
+        if slide.has_notes_slide:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+    return html, texts
+
+
+def test_the_deck_draws_only_on_the_audited_assessment_not_on_raw_ratings(tmp_path):
+    """By construction: once protected, scrambling every raw rating changes no word or number of the deck.
+
+    Every figure of the HTML and PPTX decks then comes from the protected
+    assessment (whose figures ``summary.json`` records and the final audit
+    checks); a renderer that computed a figure from ``story.client.ratings``
+    would change here.
+    """
+    from dataclasses import replace
+
+    import numpy as np
+
+    from toolkit.story import build_story
+
+    story = build_story(ROOT / "client_data" / "harbor-concierge")
+    before = _deck_text(story, tmp_path)
+    ratings = story.client.ratings.copy()
+    rng = np.random.default_rng(0)
+    assert "rating" in ratings.columns
+    ratings["rating"] = np.where(rng.random(len(ratings)) < 0.5, 1.0, 5.0)  # none of the real answers any more
+    scrambled = replace(story, client=replace(story.client, ratings=ratings))
+    (tmp_path / "b").mkdir()
+    assert _deck_text(scrambled, tmp_path / "b") == before
