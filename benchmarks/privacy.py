@@ -91,7 +91,7 @@ def main() -> None:
     t_audit, result = timed(lambda: audit_breakdowns(old.areas, old.departments, old.levels, flagged, k,
                                                      cells=cells))
     t_full, new = timed(lambda: protect(raw, client.config.privacy, cells=cells))
-    final = raw.coverage.assign(**{SUPPRESSED: new.coverage[SUPPRESSED].to_numpy(dtype=bool)})
+    final = raw.coverage.assign(**{SUPPRESSED: new.coverage[SUPPRESSED].to_numpy(dtype=bool)[:len(raw.coverage)]})
     t_verify, problems = timed(lambda: verify(new.areas, new.departments, new.levels, final, k, cells=cells))
     print(f"scipy.optimize import (once)      : {t_import:6.3f} s")
     print(f"baseline protect, no audit        : {base:6.3f} s")

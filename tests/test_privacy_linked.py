@@ -170,7 +170,7 @@ def test_level_view_does_not_list_the_secondary_suppressed_department():
 
 def _unique_hidden_counts(safe, raw, k=3) -> list[tuple[str, str]]:
     """Hidden cells whose integer count is the only one the shown totals allow (independent brute force)."""
-    cov = raw.coverage.assign(hidden=safe.coverage["suppressed"].to_numpy(dtype=bool))
+    cov = raw.coverage.assign(hidden=safe.coverage["suppressed"].to_numpy(dtype=bool)[:len(raw.coverage)])
     hidden = cov.loc[cov["hidden"]].reset_index(drop=True)
     if hidden.empty:
         return []

@@ -274,7 +274,8 @@ def _without_bands(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
 
     Used when "fewer than k" bands would let the shown totals pin a hidden
     count (`toolkit.privacy.counts.choose_counts`): the empty combinations
-    are listed as hidden too, so a hidden count may be anything from 0.
+    are listed as hidden too (appended after the assessment's own rows), so a
+    hidden count may be anything from 0.
     """
     from toolkit.privacy.linked import count_withheld_reason
 
@@ -287,8 +288,8 @@ def _without_bands(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
         extra = pd.DataFrame({DEPARTMENT: [d for d, _ in missing], LEVEL: [lv for _, lv in missing]})
         extra = extra.astype({DEPARTMENT: out[DEPARTMENT].dtype, LEVEL: out[LEVEL].dtype})
         extra["n"], extra[SUPPRESSED] = np.nan, True
-        out = pd.concat([out.assign(n=out["n"].astype(float)), extra], ignore_index=True)
-        out = out.sort_values([DEPARTMENT, LEVEL], kind="stable").reset_index(drop=True)
+        out = pd.concat([out.assign(n=out["n"].astype(float)), extra], ignore_index=True)  # appended: rows
+        # of the assessment's own coverage keep their positions
     hidden = out[SUPPRESSED].to_numpy(dtype=bool)
     out[SUPPRESSED_REASON] = np.where(hidden, reason, "").astype(object)
     return out
