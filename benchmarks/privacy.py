@@ -5,9 +5,12 @@ departments, 3 levels and the 180 department x level cells (the explorer's
 one-filter and two-filter views), for each of the four areas, plus the head
 counts. Executives are rare (1 %), so many executive cells hold 0-5 people.
 
-Baseline measured in the same run: ``protect`` without the audit (primary and
-sibling suppression only). SciPy's import is timed apart (paid once per
-process). Target: the audit under 2 s.
+Baselines measured in the same run: ``protect`` without the audit (primary
+and sibling suppression only), and the audit with one HiGHS call per linear
+programme (``BATCHED_LP = False``, the solver before the batching) against
+the batched solver (all of an audit's programmes in one call), on this client
+and on the three demo clients in ``client_data/``. SciPy's import is timed
+apart (paid once per process). Target: the audit under 2 s.
 Run: ``.venv/bin/python benchmarks/privacy.py``.
 """
 from __future__ import annotations
@@ -26,6 +29,7 @@ from toolkit.config import ClientConfig  # noqa: E402
 from toolkit.metrics import assess  # noqa: E402
 from toolkit.model import ClientData  # noqa: E402
 from toolkit.privacy import SUPPRESSED, protect  # noqa: E402
+from toolkit.privacy import audit as audit_module  # noqa: E402
 from toolkit.privacy.linked import Layout, audit_breakdowns, client_cells, verify  # noqa: E402
 
 N_RESPONDENTS, N_DEPTS = 20_000, 60
@@ -87,7 +91,7 @@ def main() -> None:
     t_audit, result = timed(lambda: audit_breakdowns(old.areas, old.departments, old.levels, flagged, k,
                                                      cells=cells))
     t_full, new = timed(lambda: protect(raw, client.config.privacy, cells=cells))
-    final = raw.coverage.assign(**{SUPPRESSED: new.coverage[SUPPRESSED].to_numpy(dtype=bool)})
+    final = raw.coverage.assign(**{SUPPRESSED: new.coverage[SUPPRESSED].to_numpy(dtype=bool)[:len(raw.coverage)]})
     t_verify, problems = timed(lambda: verify(new.areas, new.departments, new.levels, final, k, cells=cells))
     print(f"scipy.optimize import (once)      : {t_import:6.3f} s")
     print(f"baseline protect, no audit        : {base:6.3f} s")
@@ -102,5 +106,29 @@ def main() -> None:
             f"{len(result.counts_hidden)} counts")
 
 
+def solver_ratio() -> None:
+    """The audit per LP (before) and batched (after), on the demo clients and the large client."""
+    from toolkit.intake import load_client
+
+    rows = []
+    for name in ("harbor-concierge", "northwind-logistics", "swiftmart"):
+        client = load_client(ROOT / "client_data" / name)
+        raw, cells = assess(client, n_boot=0), client_cells(client)
+        rows.append((name, raw, cells, client.config.privacy))
+    big = make_client()
+    rows.append(("bench 20,000", assess(big, n_boot=0), client_cells(big), big.config.privacy))
+    print("\naudit (protect with the linked-table audit), one LP per call vs batched:")
+    for name, raw, cells, privacy in rows:
+        times = {}
+        for batched in (False, True):
+            audit_module.BATCHED_LP = batched
+            times[batched], out = timed(lambda: protect(raw, privacy, cells=cells), repeat=3)
+        audit_module.BATCHED_LP = True
+        hidden = int(out.departments[SUPPRESSED].sum() + out.levels[SUPPRESSED].sum())
+        print(f"  {name:20s}: per LP {times[False]:6.3f} s   batched {times[True]:6.3f} s   "
+              f"ratio x{times[False] / times[True]:.1f}   ({hidden} department/level results hidden)")
+
+
 if __name__ == "__main__":
     main()
+    solver_ratio()

@@ -217,7 +217,8 @@ def test_protect_property(sizes, k, seed):
                         (safe.items, ["mean", "favourable", "rwg", "share_1"])):
         small = frame["n"] < k
         assert frame.loc[small, cols].isna().all().all() and frame.loc[small, "suppressed"].all()
-    assert safe.coverage.loc[raw.coverage["n"] < k, "n"].isna().all()
+    small = raw.coverage.loc[raw.coverage["n"] < k, ["department", "level"]]
+    assert small.merge(safe.coverage, on=["department", "level"])["n"].isna().all()
     shown_areas = safe.areas[~safe.areas["suppressed"] & (safe.areas["n"] > 0)]
     assert (shown_areas["n"] >= k).all()
     # 2. no suppressed group recoverable from the shown total minus shown siblings

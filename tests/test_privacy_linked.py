@@ -170,7 +170,7 @@ def test_level_view_does_not_list_the_secondary_suppressed_department():
 
 def _unique_hidden_counts(safe, raw, k=3) -> list[tuple[str, str]]:
     """Hidden cells whose integer count is the only one the shown totals allow (independent brute force)."""
-    cov = raw.coverage.assign(hidden=safe.coverage["suppressed"].to_numpy(dtype=bool))
+    cov = raw.coverage.assign(hidden=safe.coverage["suppressed"].to_numpy(dtype=bool)[:len(raw.coverage)])
     hidden = cov.loc[cov["hidden"]].reset_index(drop=True)
     if hidden.empty:
         return []
@@ -321,7 +321,9 @@ def client_cells_of_client(client, cell) -> float:
 BIG = {("A", "manager"): 8, ("A", "frontline"): 9, ("B", "manager"): 7, ("B", "frontline"): 8}
 
 
-def test_previous_oai_is_hidden_when_an_area_was_rated_by_two_people_then():
+def test_previous_oai_is_recomputed_as_its_own_deck_shows_it_when_an_area_was_rated_by_two_people_then():
+    from toolkit.metrics.alignment import weighted_present
+
     before = _people(BIG, 7)
     for i, (rid, d, lv, answers) in enumerate(before):
         if i >= 2:
@@ -331,10 +333,22 @@ def test_previous_oai_is_hidden_when_an_area_was_rated_by_two_people_then():
     raw = assess(current, previous=previous, n_boot=20)
     safe = protect(raw, Privacy())
     row = lambda a, area: a.drift.loc[a.drift["area"] == area]  # noqa: E731
-    # before issue 11 the previous OAI (32 respondents) was shown: solvable for the two with the weights
     assert raw.drift.attrs["previous_n"]["overall"] >= 3
-    assert row(safe, "overall")["suppressed"].all()
-    assert row(safe, "overall")[["previous", "difference"]].isna().all().all()
+    # the previous OAI row is the previous wave's own deck's OAI: re-weighted over the areas it showed
+    prev_deck = protect(assess(previous, n_boot=20), Privacy())
+    assert prev_deck.areas.loc["management_style", "suppressed"]
+    overall = row(safe, "overall")
+    assert not overall["suppressed"].any()
+    assert float(overall["previous"].iloc[0]) == pytest.approx(prev_deck.oai["value"], abs=1e-9)
+    # ... which carries nothing of the two people: it is the same whatever they answered
+    shown = prev_deck.areas.loc[~prev_deck.areas["suppressed"].astype(bool)]
+    assert prev_deck.oai["value"] == pytest.approx(weighted_present(shown["alignment"].to_dict(),
+                                                                     shown["weight"].to_dict()))
+    for answer in (1.0, 5.0):
+        other = [(rid, d, lv, {**a, **({"MS1": answer} if "MS1" in a else {})}) for rid, d, lv, a in before]
+        moved = assess(current, previous=make_client(people=other, wave="2026-h1"), n_boot=20)
+        assert float(protect(moved, Privacy()).drift.loc[lambda f: f["area"] == "overall", "previous"].iloc[0]) \
+            == pytest.approx(float(overall["previous"].iloc[0]), abs=1e-9)
     assert row(safe, "management_style")["suppressed"].all()
     assert not row(safe, "customer_experience")["suppressed"].any()
 
@@ -392,3 +406,123 @@ def test_published_notebook_has_no_absolute_path(tmp_path):
     assert 'portfolio_dir = "../../../../reports"' in back.cells[0].source
     assert back.metadata["papermill"]["parameters"]["client_dir"] == "."
     assert back.cells[1].outputs[1]["data"]["image/png"] == "iVBO+/home/x=="  # images untouched
+
+
+# --- 10. the demo clients: least information lost, and still safe ------------------------------
+
+def _demo(name):
+    from pathlib import Path
+
+    from toolkit.intake import load_client
+
+    client = load_client(Path(__file__).resolve().parents[1] / "client_data" / name)
+    raw = assess(client, n_boot=0)
+    cells = client_cells(client)
+    return client, raw, cells, protect(raw, client.config.privacy, cells=cells)
+
+
+def _demo_insider(raw, safe, cells, area):
+    sub = cells.loc[cells["area"] == area]
+    _CELL_VALUES[id(raw)] = {(d, lv): (s / n, n) for d, lv, n, s in zip(sub["department"], sub["level"],
+                                                                        sub["n"], sub["sum"])}
+    return Insider(safe, raw, area)  # hypothesis-free: the insider of section 6, on a demo client
+
+
+@pytest.mark.parametrize("name, most_hidden", [("swiftmart", 0), ("harbor-concierge", 2),
+                                               ("northwind-logistics", 8 + 2)])
+def test_demo_clients_hide_no_more_than_needed_and_the_insider_still_pins_nothing(name, most_hidden):
+    from itertools import combinations
+
+    client, raw, cells, safe = _demo(name)
+    hidden = int(safe.departments["suppressed"].sum() + safe.levels["suppressed"].sum())
+    assert hidden <= most_hidden  # swiftmart hid 18 of 24 department results before the give-back pass
+    for area in safe.areas.index[~safe.areas["suppressed"].astype(bool)]:
+        insider = _demo_insider(raw, safe, cells, area)
+        sizes = dict(zip(insider.cells, insider.n))
+        small = [c for c in insider.cells if 0 < sizes[c] < 3]
+        groups = [(c,) for c in small] + [g for g in combinations(small, 2) if sum(sizes[c] for c in g) < 3]
+        for g in groups:
+            assert not insider.solves(g), (area, g)
+            lo, hi = insider.bounds(g)
+            assert hi - lo >= 50 - 1e-6, (area, g, hi - lo)
+
+
+def test_harbor_every_audit_hidden_level_is_needed():
+    """Irredundant: each result the audit hides on harbor would, shown again alone, let the insider pin a group."""
+    from dataclasses import replace
+
+    client, raw, cells, safe = _demo("harbor-concierge")
+    audit_hidden = safe.levels.loc[safe.levels["suppressed_reason"].str.contains("linked-table audit")]
+    assert len(audit_hidden)
+    for _, row in audit_hidden.iterrows():
+        levels = safe.levels.copy()
+        back = (levels["level"] == row["level"]) & (levels["area"] == row["area"])
+        truth = raw.levels.loc[(raw.levels["level"] == row["level"]) & (raw.levels["area"] == row["area"])]
+        levels.loc[back, ["perception", "suppressed"]] = [float(truth["perception"].iloc[0]), False]
+        insider = _demo_insider(raw, replace(safe, levels=levels), cells, row["area"])
+        pinned = [g for g in _small_groups(insider) if insider.solves(g) or _width(insider, g) < 50 - 1e-6]
+        assert pinned, row["level"]
+
+
+def _small_groups(insider):
+    from itertools import combinations
+
+    sizes = dict(zip(insider.cells, insider.n))
+    small = [c for c in insider.cells if 0 < sizes[c] < 3]
+    return [(c,) for c in small] + [g for g in combinations(small, 2) if sum(sizes[c] for c in g) < 3]
+
+
+def _width(insider, group) -> float:
+    lo, hi = insider.bounds(group)
+    return hi - lo
+
+
+def _published_count_solutions(raw, safe, k=3) -> dict[tuple[str, str], tuple[int, int]]:
+    """(department, level) -> (min, max) integer count of each hidden cell, from what is published.
+
+    The reader adds every department, level and overall total (as if all
+    were shown), the shown cells, and each hidden cell's published band: its
+    reason "fewer than k" reads 1..k-1; a cell hidden for another reason reads
+    "at least k" unless every hidden cell reads alike and every combination
+    is listed, when it reads 0 or more. Integer programmes (SciPy), not the
+    toolkit's own code.
+    """
+    cov = safe.coverage
+    truth = {(d, lv): n for d, lv, n in zip(raw.coverage["department"], raw.coverage["level"], raw.coverage["n"])}
+    listed = list(zip(cov["department"], cov["level"]))
+    hidden = [c for c, h in zip(listed, cov["suppressed"]) if h]
+    reasons = {c: r for c, r, h in zip(listed, cov["suppressed_reason"], cov["suppressed"]) if h}
+    total = sum(truth.values())
+    alike = len(set(reasons.values())) == 1 and len(listed) == cov["department"].nunique() * cov["level"].nunique()
+    box = [(1, k - 1) if str(reasons[c]).startswith("fewer than") else (0, total) if alike else (k, total)
+           for c in hidden]
+    shown = {c: truth.get(c, 0) for c in listed if c not in reasons}
+    a, b = [np.ones(len(hidden))], [total - sum(shown.values())]
+    for pos in (0, 1):
+        for g in {c[pos] for c in listed}:
+            a.append(np.array([c[pos] == g for c in hidden], dtype=float))
+            b.append(sum(n for c, n in truth.items() if c[pos] == g) - sum(n for c, n in shown.items()
+                                                                             if c[pos] == g))
+    out = {}
+    for i, c in enumerate(hidden):
+        e = np.eye(len(hidden))[i]
+        lo = linprog(e, A_eq=np.array(a), b_eq=b, bounds=box, method="highs", integrality=1)
+        hi = linprog(-e, A_eq=np.array(a), b_eq=b, bounds=box, method="highs", integrality=1)
+        out[c] = (round(lo.fun), round(-hi.fun))
+    return out
+
+
+@pytest.mark.parametrize("name", ["harbor-concierge", "northwind-logistics", "swiftmart"])
+def test_demo_head_counts_have_at_least_two_solutions_from_the_published_totals(name):
+    client, raw, cells, safe = _demo(name)
+    ranges = _published_count_solutions(raw, safe)
+    assert ranges and all(hi > lo for lo, hi in ranges.values()), {c: r for c, r in ranges.items() if r[0] == r[1]}
+    # with the "fewer than 3" bands these counts were each pinned (every cell 1 or 2 in its level's total)
+    from dataclasses import replace
+
+    listed = raw.coverage.assign(suppressed=True)  # the non-empty cells only, each with its band
+    banded = listed.assign(suppressed_reason=["fewer than 3 respondents" if n < 3 else "hidden" for n in listed["n"]])
+
+    pinned = [c for c, (lo, hi) in _published_count_solutions(raw, replace(safe, coverage=banded)).items()
+              if lo == hi]
+    assert pinned

@@ -145,12 +145,14 @@ class ExploreEngine:
         if reason:
             assessment = suppress_all(raw, client.config.privacy, reason)
         else:
-            from toolkit.privacy.linked import client_cells
+            from toolkit.privacy.linked import client_cells, deck_wave_changes
 
             # The full client's audit covers every view (each is a union of its cells): a filtered view
             # applies the threshold and the sibling rule, then hides what the full coverage hides.
+            # The unfiltered view hides what the deck hides, wave changes included.
+            changes = deck_wave_changes(client, lambda w: self.load(client.root, w)) if full is None else []
             assessment = protect(raw, client.config.privacy, cells=client_cells(sub) if full is None else None,
-                                 linked_audit=full is None)
+                                 linked_audit=full is None, wave_changes=changes)
             if full is not None:
                 assessment = hide_cross_cells(assessment, full, filters)
         view = View(sub, filters, weights, self.n_boot_for(client), assessment, reason)

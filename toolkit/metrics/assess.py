@@ -250,6 +250,27 @@ def _paired(previous: ClientData, client: ClientData, seed: int,
     return (lambda ids: prev_counts[list(ids)].to_numpy()), (lambda ids: cur_counts[list(ids)].to_numpy())
 
 
+def _published_oai(wave: ScoredWave, k: int) -> Draws:
+    """The wave's draws with the OAI re-weighted over the areas rated by at least ``k`` (DESIGN 2.2).
+
+    An area rated by fewer than ``k`` people is hidden in that wave's deck,
+    whose OAI then re-weights the shown areas (`toolkit.privacy.protect`);
+    drift compares the OAIs the decks show, so an OAI never carries a hidden
+    area's score (solvable from it with the weights).
+    """
+    areas = wave.assessment.areas
+    small = {a for a, n in areas["n"].items() if 0 < float(n) < k}
+    if not small:
+        return wave.draws
+    weights = areas["weight"].to_dict()
+    shown = [a for a in AREAS if a not in small]
+    out = dict(wave.draws)
+    out[(OVERALL, "oai")] = (weighted_present({a: areas.loc[a, "alignment"] for a in shown}, weights),
+                             np.asarray(weighted_present({a: wave.draws[(a, "alignment")][1] for a in shown},
+                                                         weights), dtype=float))
+    return out
+
+
 def assess(client: ClientData, *, previous: ClientData | None = None, others: pd.DataFrame | None = None,
            seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_BOOT) -> Assessment:
     """Compute every metric of DESIGN 2.1 for one client and wave.
@@ -291,7 +312,9 @@ def assess(client: ClientData, *, previous: ClientData | None = None, others: pd
     if previous is not None:
         before = score_wave(previous, seed=previous_wave_seed(seed), n_boot=n_boot, counts_for=prev_counts,
                             evidence_draws=prev_e)
-        drift = drift_table(before.draws, wave.draws)
+        # Each wave's OAI as its own deck publishes it: re-weighted over the areas its privacy rule shows.
+        drift = drift_table(_published_oai(before, previous.config.privacy.min_group_size),
+                            _published_oai(wave, client.config.privacy.min_group_size))
         prev_n = before.assessment.areas["n"].to_dict() | {OVERALL: int(before.assessment.oai["n"])}
         drift.attrs["previous_wave"] = previous.wave
         drift.attrs["previous_n"] = {k: int(v) for k, v in prev_n.items()}

@@ -8,6 +8,14 @@ one solution for some cell, the band tells nothing more and the count is
 known. `protect_counts` hides further shown cells (smallest first, in the
 pinned cell's department or level) until every hidden count has at least two
 solutions.
+
+Bands can pin counts that no extra hiding frees: five departments with one
+executive each, shown as "fewer than 3", and an executive total of 5 leave
+one solution (every cell is 1) whatever else is hidden. `choose_counts` then
+drops the bands: every hidden cell reads the same (no "below"/"at least"),
+and every department x level combination is listed, empty ones hidden too, so
+a hidden cell may hold anything from 0; the totals then pin nothing unless a
+row or column has one hidden cell, which `protect_counts` still prevents.
 """
 from __future__ import annotations
 
@@ -18,7 +26,7 @@ import numpy as np
 
 def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
                  row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None,
-                 first_unique: bool = False) -> dict[tuple[int, int], tuple[int, int]]:
+                 first_unique: bool = False, banded: bool = True) -> dict[tuple[int, int], tuple[int, int]]:
     """Integer range (LP bounds rounded inwards) of each hidden cell's count.
 
     Parameters
@@ -34,16 +42,20 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
         Whether each department's and each level's total is shown (default all).
     first_unique
         Stop after the first cell with a single solution.
+    banded
+        Whether hidden cells show their band (1 to k-1, or at least k); without
+        bands every combination is listed, so a hidden cell (empty ones
+        included) is known only to hold 0 or more.
 
     Returns
     -------
     dict
         ``(d, l) -> (min, max)`` for each hidden non-empty cell.
     """
-    from scipy.optimize import linprog
+    from toolkit.privacy.audit import lp_minima
 
     n = np.asarray(n, dtype=float)
-    hidden = np.asarray(hidden, dtype=bool) & (n > 0)
+    hidden = np.asarray(hidden, dtype=bool) & (n > 0) if banded else np.asarray(hidden, dtype=bool) | (n <= 0)
     cells = [tuple(map(int, c)) for c in np.argwhere(hidden)]
     if not cells:
         return {}
@@ -69,15 +81,18 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
     a.append(np.ones(len(cells)))  # the overall total
     b.append(float(n[hidden].sum()))
     big = float(n.sum())
-    bounds = [(1.0, k - 1.0) if primary[c] else (float(k), big) for c in cells]
-    out = {}
+    bounds = [((1.0, k - 1.0) if primary[c] else (float(k), big)) if banded else (0.0, big) for c in cells]
+    a_eq, b_eq, box = np.array(a), np.array(b, dtype=float), np.array(bounds, dtype=float)
+    problems = []
     for c in cells:
         obj = np.zeros(len(cells))
         obj[pos[c]] = 1.0
-        ends = []
-        for sign in (1.0, -1.0):
-            res = linprog(sign * obj, A_eq=np.array(a), b_eq=np.array(b), bounds=bounds, method="highs")
-            ends.append(sign * float(res.fun) if res.status == 0 else float(n[c]))
+        problems += [(obj, a_eq, b_eq, box), (-obj, a_eq, b_eq, box)]
+    minima = lp_minima(problems)  # every cell's two ends in one HiGHS call
+    out = {}
+    for j, c in enumerate(cells):
+        low, high = minima[2 * j], minima[2 * j + 1]
+        ends = (float(n[c]) if low is None else low, float(n[c]) if high is None else -high)
         out[c] = (math.ceil(ends[0] - 1e-7), math.floor(ends[1] + 1e-7))
         if first_unique and out[c][0] >= out[c][1]:
             break
@@ -89,7 +104,26 @@ def unique_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int
     return [c for c, (lo, hi) in count_ranges(n, hidden, primary, k, **kw).items() if lo >= hi]
 
 
-def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int) -> np.ndarray:
+def choose_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int) -> tuple[np.ndarray, bool]:
+    """Extra cells to hide, and whether the hidden cells may show their band ("fewer than k").
+
+    Bands are kept when extra hiding leaves no hidden count with one
+    solution; otherwise they are dropped (see the module docstring) and the
+    extra cells are chosen for the band-free reading.
+
+    Returns
+    -------
+    (numpy.ndarray, bool)
+        ``(D, L)`` cells to hide in addition to ``hidden``, and ``banded``.
+    """
+    extra = protect_counts(n, hidden, primary, k)
+    if not unique_counts(n, np.asarray(hidden, dtype=bool) | extra, primary, k, first_unique=True):
+        return extra, True
+    return protect_counts(n, hidden, primary, k, banded=False), False
+
+
+def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int, *,
+                   banded: bool = True) -> np.ndarray:
     """Extra cells to hide so that no hidden count is uniquely solvable.
 
     Returns
@@ -97,13 +131,15 @@ def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: in
     numpy.ndarray
         ``(D, L)`` bool: the cells to hide in addition to ``hidden``. A pinned
         cell's department row and level column are searched for the smallest
-        shown cell; when none is left, the smallest shown cell anywhere.
+        shown cell; when none is left, the smallest shown cell anywhere. Then
+        each extra cell, the largest first, is shown again when no hidden
+        count becomes unique without it.
     """
     n = np.asarray(n, dtype=float)
     hidden = np.asarray(hidden, dtype=bool).copy()
     extra = np.zeros_like(hidden)
     for _ in range(hidden.size):
-        pinned = unique_counts(n, hidden, primary, k, first_unique=True)
+        pinned = unique_counts(n, hidden, primary, k, first_unique=True, banded=banded)
         if not pinned:
             break
         d, lv = pinned[0]
@@ -119,4 +155,10 @@ def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: in
         pick = min((tuple(map(int, c)) for c in pool), key=lambda c: (n[c], c))
         hidden[pick] = True
         extra[pick] = True
+    # Give back: a cell hidden early may be unnecessary once later ones are hidden (largest first).
+    for c in sorted((tuple(map(int, c)) for c in np.argwhere(extra)), key=lambda c: (-n[c], c)):
+        trial = hidden.copy()
+        trial[c] = False
+        if not unique_counts(n, trial, primary, k, first_unique=True, banded=banded):
+            hidden, extra[c] = trial, False
     return extra

@@ -25,13 +25,19 @@ import pandas as pd
 
 from toolkit.model import AREA, DEPARTMENT, LEVEL
 from toolkit.privacy.audit import Breach, Table, audit, audit_reason, choose_suppression
-from toolkit.privacy.counts import protect_counts
+from toolkit.privacy.counts import choose_counts
 
 log = logging.getLogger("toolkit")
 
 SUPPRESSED = "suppressed"
 SUPPRESSED_REASON = "suppressed_reason"
 CELL_COLUMNS = [DEPARTMENT, LEVEL, AREA, "n", "sum"]
+
+
+def count_withheld_reason(min_group_size: int) -> str:
+    """The one ``suppressed_reason`` of every hidden head count when bands would pin them (no band)."""
+    return (f"count withheld: counts below {min_group_size}, and counts that would reveal them, are not shown "
+            "(linked-table audit)")
 
 
 def counts_reason(min_group_size: int) -> str:
@@ -159,6 +165,8 @@ class AuditResult:
     hidden: dict[tuple[str, str, str], str] = field(default_factory=dict)
     cells_hidden: set[tuple[str, str]] = field(default_factory=set)
     counts_hidden: set[tuple[str, str]] = field(default_factory=set)
+    #: Whether hidden head counts may read "fewer than k" (False: one band-free reason, every combination listed).
+    count_bands: bool = True
     unresolved: list[tuple[str, Breach]] = field(default_factory=list)
 
 
@@ -217,37 +225,66 @@ def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd
     layout = Layout.of(coverage)
     head = layout.grid(coverage.assign(n=coverage["n"]), "n") if "n" in coverage else None
     cov_hidden = layout.grid(coverage.assign(h=coverage[SUPPRESSED].astype(float)), "h") > 0
+    # Head counts first: a cell whose count must be hidden is hidden as a figure too, so the ratings
+    # audit below does not spend suppression on what the counts hide anyway.
+    if head is not None:
+        grid = head.reshape(len(layout.departments), len(layout.levels))
+        more, result.count_bands = choose_counts(grid, cov_hidden.reshape(grid.shape), (grid > 0) & (grid < k), k)
+        for i, j in np.argwhere(more):
+            result.counts_hidden.add((layout.departments[i], layout.levels[j]))
+        cov_hidden |= more.ravel()
     reason = audit_reason(k)
-    hidden_before = np.zeros(len(layout.keys), dtype=bool)  # rows hidden for an earlier area stay hidden
+    fixed = np.array([kind == "overall" for kind, _, _ in layout.keys])
+    hidden_before = np.zeros(len(layout.keys), dtype=bool)  # rows hidden for an earlier area are tried first
     for area in areas.index:
         if bool(areas.loc[area, SUPPRESSED]):
             continue
         n, sums, shown = _area_inputs(layout, area, areas, departments, levels, cells, head, cov_hidden, scale)
-        extra0 = shown & hidden_before
-        shown &= ~hidden_before
         table = Table(n, sums, layout.rows, scale[0], scale[1], layout.labels())
-        fixed = np.array([kind == "overall" for kind, _, _ in layout.keys])
-        extra, left = choose_suppression(table, shown, k, fixed=fixed)
-        extra |= extra0
-        hidden_before |= extra
-        for r in np.flatnonzero(extra):
+        extra, left = choose_suppression(table, shown & ~hidden_before, k, fixed=fixed)
+        hidden = (extra | (shown & hidden_before))
+        if not left:
+            hidden = give_back(table, shown, hidden, k)
+        hidden_before |= hidden
+        for r in np.flatnonzero(hidden):
             kind, a, b2 = layout.keys[r]
             if kind == "cell":
                 result.cells_hidden.add((a, b2))
-                cov_hidden[layout.cell_index(a, b2)] = True
             result.hidden[(kind, a if kind != "cell" else f"{a} x {b2}", str(area))] = reason
         result.unresolved += [(str(area), br) for br in left]
-    # head counts: no hidden count solvable from the shown totals
-    if head is not None:
-        grid = head.reshape(len(layout.departments), len(layout.levels))
-        hidden = cov_hidden.reshape(grid.shape)
-        primary = (grid > 0) & (grid < k)
-        more = protect_counts(grid, hidden, primary, k)
-        for i, j in np.argwhere(more):
-            result.counts_hidden.add((layout.departments[i], layout.levels[j]))
     log.debug("privacy audit: %d figures, %d cells, %d counts hidden; %d unresolved", len(result.hidden),
               len(result.cells_hidden), len(result.counts_hidden), len(result.unresolved))
     return result
+
+
+def give_back(table: "Table", shown: np.ndarray, hidden: np.ndarray, k: int) -> np.ndarray:
+    """Show again every extra-hidden row whose return keeps the audit passing.
+
+    The greedy choice hides rows one breach at a time (and starts from the
+    rows an earlier area hid), so a row hidden early can become unnecessary
+    once later rows are hidden. Each hidden row is tried in turn, the most
+    informative (most respondents) first, and stays shown when no group is
+    then pinned: the result hides no row it could do without.
+
+    Parameters
+    ----------
+    table
+        One area's cells and rows.
+    shown
+        Rows published for the area before the audit.
+    hidden
+        Rows the audit hid (within ``shown``).
+    k
+        ``min_group_size``.
+    """
+    hidden = hidden & shown
+    cost = table.rows.astype(float) @ table.n
+    for r in sorted(np.flatnonzero(hidden), key=lambda r: (-cost[r], r)):
+        trial = hidden.copy()
+        trial[r] = False
+        if not audit(table, shown & ~trial, k, first_only=True):
+            hidden = trial
+    return hidden
 
 
 def verify(*args, **kwargs) -> list[str]:
@@ -334,3 +371,27 @@ def membership_changes(current, previous, k: int) -> list[tuple[str, str]]:
             if old & members and 0 < changed < k:
                 out.append((kind, str(group)))
     return out
+
+
+def deck_wave_changes(client, load=None) -> list[tuple[str, str]]:
+    """`membership_changes` against the wave before ``client``'s, as the deck computes them.
+
+    The explorer's unfiltered view must hide what the deck hides (everything
+    published together), so it asks for the same wave changes.
+
+    Parameters
+    ----------
+    client
+        A `toolkit.model.ClientData` (current or earlier wave).
+    load
+        ``load(wave) -> ClientData`` of the same folder (default: `toolkit.intake.load_client`).
+    """
+    from toolkit.intake import list_waves, load_client
+
+    waves = list_waves(client.root)
+    earlier = waves[: waves.index(client.wave)] if client.wave in waves else waves
+    if not earlier:
+        return []
+    previous = (load or (lambda wave: load_client(client.root, wave=wave)))(earlier[-1])
+    return membership_changes(client, previous, int(client.config.privacy.min_group_size))
+

@@ -224,12 +224,11 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
         return None
     prev_n = drift.attrs.get("previous_n", {})
     current_hidden = {a: bool(s) for a, s in zip(areas.index, areas[SUPPRESSED])}
-    current_hidden["overall"] = bool(oai.get(SUPPRESSED, False)) or bool(np.isnan(oai.get("lo", np.nan)))
-    # The previous OAI combines every area: one rated by fewer than k then would be solvable from it
-    # with the weights, so that OAI row follows the previous wave's own rule (its deck re-weights).
-    prev_small = any(0 < float(v) < k for a, v in prev_n.items() if a != "overall")
-    primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k
-                        or (a == "overall" and prev_small) for a in drift[AREA]], dtype=bool)
+    current_hidden["overall"] = bool(oai.get(SUPPRESSED, False))
+    # Each wave's OAI in the overall row is the one its own deck shows, re-weighted over the areas that
+    # wave shows (`toolkit.metrics.assess`), so it carries no hidden area's score and stays shown.
+    primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k for a in drift[AREA]],
+                       dtype=bool)
     out = mark(drift, primary, np.zeros(len(drift), dtype=bool),
                 ["previous", "current", "difference", "lo", "hi"], k)
     out["significant"] = out["significant"].to_numpy(dtype=bool) & ~primary
@@ -270,6 +269,32 @@ def _siblings_again(frame: pd.DataFrame, by: list[str], cols: list[str], k: int)
     return hide_rows(frame, extra, [secondary_reason(k)] * len(frame), cols)
 
 
+def _without_bands(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Coverage whose hidden counts all read alike and that lists every department x level combination.
+
+    Used when "fewer than k" bands would let the shown totals pin a hidden
+    count (`toolkit.privacy.counts.choose_counts`): the empty combinations
+    are listed as hidden too (appended after the assessment's own rows), so a
+    hidden count may be anything from 0.
+    """
+    from toolkit.privacy.linked import count_withheld_reason
+
+    reason = count_withheld_reason(k)
+    out = coverage.copy()
+    have = set(zip(out[DEPARTMENT].astype(str), out[LEVEL].astype(str)))
+    missing = [(d, lv) for d in sorted(set(out[DEPARTMENT].astype(str))) for lv in sorted(set(out[LEVEL].astype(str)))
+               if (d, lv) not in have]
+    if missing:
+        extra = pd.DataFrame({DEPARTMENT: [d for d, _ in missing], LEVEL: [lv for _, lv in missing]})
+        extra = extra.astype({DEPARTMENT: out[DEPARTMENT].dtype, LEVEL: out[LEVEL].dtype})
+        extra["n"], extra[SUPPRESSED] = np.nan, True
+        out = pd.concat([out.assign(n=out["n"].astype(float)), extra], ignore_index=True)  # appended: rows
+        # of the assessment's own coverage keep their positions
+    hidden = out[SUPPRESSED].to_numpy(dtype=bool)
+    out[SUPPRESSED_REASON] = np.where(hidden, reason, "").astype(object)
+    return out
+
+
 def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
                  raw_coverage: pd.DataFrame, k: int, cells: pd.DataFrame | None
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
@@ -293,6 +318,8 @@ def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.Data
     out = [_siblings_again(f, [AREA], cols, k) for f, cols in
            ((out[0], ["perception", "favourable", "consistency"]), (out[1], ["perception", "favourable"]))]
     cov = _siblings_again(cov, [DEPARTMENT, LEVEL], ["n"], k)
+    if not result.count_bands:
+        cov = _without_bands(cov, k)
     n_hidden = len(result.hidden) + len(result.cells_hidden | result.counts_hidden)
     return out[0], out[1], cov, n_hidden
 
