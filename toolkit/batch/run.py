@@ -290,9 +290,14 @@ def score_portfolio(portfolio: Sequence[Path], out_dir: Path, *, seed: int, code
             collect(block=not todo)
             if pool is not None:
                 workers_ready = sum(f.done() for f in ready) if ready else 1
-                while len(todo) > 1 and len(running) < workers_ready:
-                    folder = todo.pop()
-                    running[pool.submit(score_client, folder, seed=seed)] = folder
+                while pool is not None and len(todo) > 1 and len(running) < workers_ready:
+                    try:
+                        future = pool.submit(score_client, todo[-1], seed=seed)
+                    except Exception as exc:  # a broken pool: score the rest here
+                        log.debug("scoring on the workers stopped: %s", exc)
+                        pool = None
+                        break
+                    running[future] = todo.pop()
             if todo:
                 folder = todo.pop(0)
                 land(folder, score_client(folder, seed=seed))
