@@ -19,20 +19,24 @@ Each batch runs in two phases (scoring every client and freezing the benchmark
 snapshot, then rendering); their times are printed, and for (d) the median
 seconds per format per client read from the run records.
 
-Prints a, b, c, d, the ratios a/b (target >= 5 per client) and d/b (target
-<= 1.6), c (target < 1 s), and the machine's core count: on 2 cores the
-parallel part of the gain is at most 2x,
+Prints a, b, c, d, the ratios a/b (per client; target >= 5) and d/b (target
+<= 1.6), c (target < 1 s), the machine's core count and its load (``uptime``)
+before and after, then one table of every run and the median seconds per
+client of each part (validate, execute, the PPTX cell, html, pdf) read from
+the run records: ``execute`` with pptx minus without is what the PPTX costs
+inside the kernel. On 2 cores the parallel part of the gain is at most 2x,
 the rest comes from validating once, warm workers, kernels forked from a
 template that has done the imports, and in-process export.
 
-Run: ``.venv/bin/python benchmarks/batch.py [--clients 24] [--workers N] [--skip-naive] [--skip-no-template]
-[--skip-all-formats]``
+Run: ``.venv/bin/python benchmarks/batch.py [--clients 24] [--workers N] [--skip-naive] [--naive-clients K]
+[--skip-no-template] [--skip-all-formats] [--keep DIR]``
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,14 +59,33 @@ def phases(result) -> str:
     return ", ".join(f"{k} {v:.1f} s" for k, v in result.phases.items())
 
 
-def format_medians(out: Path) -> str:
+PARTS = ("validate", "execute", "pptx", "html", "pdf", "total")
+
+
+def medians(out: Path) -> dict[str, float]:
     """Median seconds per client of each part of the run, from every published run.json under ``out``."""
     parts: dict[str, list[float]] = {}
     for record in out.glob("*/*/run.json"):
         for key, value in json.loads(record.read_text()).get("timings", {}).items():
             parts.setdefault(key, []).append(value)
-    order = ("validate", "execute", "pptx", "html", "pdf", "total")
-    return ", ".join(f"{k} {statistics.median(parts[k]):.2f}" for k in order if k in parts)
+    return {k: statistics.median(parts[k]) for k in PARTS if k in parts}
+
+
+def format_medians(out: Path) -> str:
+    """``validate 0.08, execute 4.00, ...``: `medians` as one line."""
+    return ", ".join(f"{k} {v:.2f}" for k, v in medians(out).items())
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 min), as ``uptime`` prints them."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
+    """A Markdown table (first row the header)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    return "\n".join([line(rows[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows[1:])])
 
 
 def naive_loop(clients: list[Path], out: Path, notebook: Path) -> float:
@@ -90,8 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-no-template", action="store_true",
                         help="skip (b0), the batch with kernels started from scratch (no kernel template)")
     parser.add_argument("--skip-all-formats", action="store_true", help="skip (d), html+pdf+pptx")
+    parser.add_argument("--naive-clients", type=int, default=None,
+                        help="run (a) on the first K clients only (its per-client time is compared)")
     parser.add_argument("--notebook", type=Path, default=NOTEBOOK)
+    parser.add_argument("--keep", type=Path, default=None, help="copy the reports folders here afterwards")
     args = parser.parse_args(argv)
+    load_before = load()
 
     from toolkit.demo import write_portfolio
 
@@ -103,9 +130,11 @@ def main(argv: list[str] | None = None) -> int:
 
         a = None
         if not args.skip_naive:
-            a = naive_loop(clients, root / "naive", args.notebook.resolve())
-            print(f"(a) naive CLI loop (papermill + nbconvert --to slides): {a:8.1f} s "
-                  f"({a / len(clients):.2f} s per client)")
+            naive = clients[:args.naive_clients] if args.naive_clients else clients
+            a = naive_loop(naive, root / "naive", args.notebook.resolve())
+            a_per = a / len(naive)
+            print(f"(a) naive CLI loop (papermill + nbconvert --to slides), {len(naive)} clients: {a:8.1f} s "
+                  f"({a_per:.2f} s per client)")
 
         t = time.perf_counter()
         first = run_batch(root / "client_data", out_dir=root / "reports", workers=args.workers,
@@ -153,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                           formats=("html",), notebook=args.notebook)
         c = time.perf_counter() - t
         skipped = sum(r.status == "unchanged" for r in again.results)
-        if skipped < len(clients):
+        good = sum(r.status == "ok" for r in first.results)  # a client that failed in (b) is always run again
+        if skipped < good:
             # The fingerprint covers the toolkit's source and templates: in a shared working
             # tree someone may have edited them during (b). Say so, and measure once more.
             print(f"(c) first rerun re-ran {len(clients) - skipped} clients in {c:.1f} s: the toolkit or "
@@ -163,15 +193,43 @@ def main(argv: list[str] | None = None) -> int:
                               formats=("html",), notebook=args.notebook)
             c = time.perf_counter() - t
             skipped = sum(r.status == "unchanged" for r in again.results)
+        if good < len(clients):
+            print(f"(c) includes {len(clients) - good} client(s) that failed in (b), run again as every failed client is")
         print(f"(c) rerun, nothing changed ({skipped}/{len(clients)} skipped):       {c:8.2f} s  "
               f"[target < {TARGET_NOOP:.0f} s: {'met' if c < TARGET_NOOP else 'MISSED'}]")
+        n = len(clients)
         if a is not None:
-            ratio = a / b
-            print(f"a/b = {ratio:.2f}  [target >= {TARGET_RATIO:.0f}: {'met' if ratio >= TARGET_RATIO else 'MISSED'}]")
+            ratio = a_per / (b / n)
+            print(f"a/b = {ratio:.2f} per client  [target >= {TARGET_RATIO:.0f}: "
+                  f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}]")
         if d is not None:
             ratio = d / b
             print(f"d/b = {ratio:.2f}  [target <= {TARGET_ALL_FORMATS}: "
                   f"{'met' if ratio <= TARGET_ALL_FORMATS else 'MISSED'}]")
+        print(f"load (uptime) before: {load_before}; after: {load()}; {os.cpu_count()} cores\n")
+        rows = [("run", "clients", "seconds", "s per client", "scoring s", "rendering s", "ratio")]
+        if a is not None:
+            rows.append(("(a) naive papermill + nbconvert CLI loop", str(len(naive)), f"{a:.1f}", f"{a_per:.2f}",
+                         "", "", f"a/b = {a_per / (b / n):.2f} per client"))
+        rows.append(("(b) batch, html", str(n), f"{b:.1f}", f"{b / n:.2f}", f"{first.phases['scoring']:.1f}",
+                     f"{first.phases['rendering']:.1f}", "1.00"))
+        if d is not None:
+            rows.append(("(d) batch, html+pdf+pptx", str(n), f"{d:.1f}", f"{d / n:.2f}",
+                         f"{every.phases['scoring']:.1f}", f"{every.phases['rendering']:.1f}", f"d/b = {d / b:.2f}"))
+        rows.append(("(c) rerun, nothing changed", str(n), f"{c:.2f}", "", "", "", ""))
+        print(table(rows))
+        print()
+        parts = [("worker seconds per client (median)", *PARTS)]
+        for name, folder in (("(b) html", root / "reports"), ("(d) html+pdf+pptx", root / "reports-all")):
+            if folder.exists():
+                m = medians(folder)
+                parts.append((name, *(f"{m[k]:.2f}" if k in m else "-" for k in PARTS)))
+        print(table(parts))
+        if args.keep:
+            for name in ("reports", "reports-all"):
+                if (root / name).exists():
+                    shutil.copytree(root / name, args.keep / name, dirs_exist_ok=True)
+            print(f"\nreports kept in {args.keep}")
     return 0
 
 

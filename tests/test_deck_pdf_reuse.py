@@ -53,3 +53,33 @@ def test_a_kept_open_chromium_prints_many_decks_each_in_a_fresh_context(deck, ch
     finally:
         pdf.keep_browser_open(False)
     assert pdf._shared.printer is None
+
+
+def test_a_worker_launches_its_chromium_ahead_and_its_first_deck_uses_it(deck, chromium_path, tmp_path, monkeypatch):
+    from toolkit.deck import pdf
+
+    monkeypatch.setenv("ALIGNMENT_CHROMIUM", chromium_path)
+    assert pdf._shared.printer is None
+    try:
+        assert pdf.warm_browser() is True                                  # launched before any deck
+        printer = pdf._shared.printer
+        browser = printer._browser
+        assert browser.is_connected() and browser.contexts == []
+        out = export_pdf(deck, tmp_path / "first.pdf")
+        assert pdf._shared.printer is printer and printer._browser is browser  # the first deck used it
+        assert count_pdf_pages(out.read_bytes()) == SLIDES
+    finally:
+        pdf.keep_browser_open(False)
+    assert pdf._shared.printer is None
+
+
+def test_warm_browser_without_chromium_says_no_and_never_raises(monkeypatch):
+    from toolkit.deck import pdf
+
+    monkeypatch.setenv("ALIGNMENT_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    try:
+        assert pdf.warm_browser() is False
+        assert getattr(pdf._shared, "printer", None) is None
+    finally:
+        pdf.keep_browser_open(False)

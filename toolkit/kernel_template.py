@@ -43,9 +43,15 @@ from typing import IO, Any, Mapping, Sequence
 
 log = logging.getLogger("toolkit")
 
-#: Imported by the template before it serves: what every assessment kernel needs.
+#: Imported by the template before it serves: what every assessment kernel needs (the story, its
+#: findings, charts and privacy audit, the summary) and what a kernel asked for ``deck.pptx`` needs
+#: (python-pptx and the native charts): about a second of CPU per client saved (measured with
+#: ``benchmarks/batch.py``). Libraries only: nothing here reads a client's data.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "matplotlib.figure", "matplotlib.backends.backend_svg",
-           "toolkit.story", "toolkit.slides")
+           "toolkit.story", "toolkit.slides", "toolkit.deck.outputs", "toolkit.findings.build", "toolkit.plots",
+           "toolkit.privacy.final", "toolkit.privacy.linked", "toolkit.summary", "toolkit.voice",
+           "pptx", "pptx.chart.data", "toolkit.pptx.build", "toolkit.pptx.charts", "toolkit.pptx.content",
+           "toolkit.pptx.native_charts", "toolkit.pptx.tables", "toolkit.pptx.brand", "toolkit.pptx.template")
 #: Seconds to wait for the template to be ready (its imports) and for each fork.
 READY_TIMEOUT_S, FORK_TIMEOUT_S = 60.0, 10.0
 #: Set for a template that is to die with the process that started it (its pid).

@@ -23,15 +23,17 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def local_executor(workers: int, kernel_cwd: str | os.PathLike | None = None) -> ProcessPoolExecutor:
+def local_executor(workers: int, kernel_cwd: str | os.PathLike | None = None, *,
+                   browser: bool = False) -> ProcessPoolExecutor:
     """Return a process pool of ``workers`` spawned workers that die with the batch process.
 
     ``kernel_cwd`` is the folder the notebook's kernels run in (the notebook's
-    own); each worker's kernel template is started there.
+    own); each worker's kernel template is started there. With ``browser``
+    (a batch making PDFs) each worker also launches its one Chromium as it starts.
     """
     return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context(START_METHOD),
                                initializer=init_worker,
-                               initargs=(os.getpid(), os.fspath(kernel_cwd) if kernel_cwd else None))
+                               initargs=(os.getpid(), os.fspath(kernel_cwd) if kernel_cwd else None, browser))
 
 
 def pool_pids(executor: ProcessPoolExecutor) -> list[int]:

@@ -35,7 +35,7 @@ from typing import Any, Callable, Literal, Sequence
 from toolkit.batch.discover import discover_clients, peek_wave
 from toolkit.batch.executors import default_workers, local_executor, pool_pids
 from toolkit.batch.manifest import Manifest, manifest_path, utc_now
-from toolkit.batch.snapshot import ClientScore, Snapshot, build_snapshot, cached_score, code_hash, freeze_snapshot
+from toolkit.batch.snapshot import ClientScore, Snapshot, build_snapshot, code_hash, freeze_snapshot
 from toolkit.batch.task import ClientResult, ClientTask, TaskOutput, publish, read_inputs, run_task
 from toolkit.fingerprint import input_fingerprint
 from toolkit.metrics.assess import DEFAULT_SEED
@@ -168,26 +168,26 @@ def run_batch(
 
     # Phase 1: score the whole portfolio here, freeze the snapshot. When some chosen client will
     # surely be rendered, the local workers start (imports, kernel template) meanwhile.
-    pool = None
+    pool, ready = None, []
     if executor is None and (force or any(_surely_rendered(f, out_dir) for f in folders)):
-        pool = _start_pool(min(n_workers, len(folders)), notebook)
+        pool, ready = _start_pool(min(n_workers, len(folders)), notebook, browser="pdf" in fmts)
     code = code_hash()
     seed = int(params.get("seed", DEFAULT_SEED))
     chosen = {f.name for f in folders}
     scores: dict[str, ClientScore] = {}
-    cached = 0
+    def scored(folder: Path, score: ClientScore | list) -> None:  # called in portfolio order
+        result = None
+        if isinstance(score, ClientScore):
+            scores[folder.name] = score
+        else:
+            result = _invalid(folder, score)
+            if folder.name in chosen:
+                manifest.results[folder.name] = result
+        emit(BatchEvent("scored", folder.name, result))
+
     try:
-        for folder in portfolio:
-            score, hit = cached_score(folder, out_dir, seed=seed, code=code)
-            cached += hit
-            result = None
-            if isinstance(score, ClientScore):
-                scores[folder.name] = score
-            else:
-                result = _invalid(folder, score)
-                if folder.name in chosen:
-                    manifest.results[folder.name] = result
-            emit(BatchEvent("scored", folder.name, result))
+        cached = score_portfolio(portfolio, out_dir, seed=seed, code=code, pool=pool, ready=ready,
+                                 on_score=scored)
         snapshot = freeze_snapshot(build_snapshot(list(scores.values()), seed=seed), out_dir)
     except BaseException:
         if pool is not None:
@@ -233,6 +233,79 @@ def run_batch(
              ", ".join(f"{n} {s}" for s, n in counts.items() if n))
     return BatchResult(results, manifest.path, started, manifest.finished, seconds, manifest.workers, counts,
                        dict(manifest.phases), snapshot.path)
+
+
+def score_portfolio(portfolio: Sequence[Path], out_dir: Path, *, seed: int, code: str,
+                    pool: Executor | None, on_score: Callable[[Path, Any], None],
+                    ready: Sequence[Future] = ()) -> int:
+    """Score every client (cached ones from ``<out>/.scores/``), sharing the work with a ready local pool.
+
+    This process scores the clients from the first on. A local pool (its
+    workers see the same files) takes clients from the last on, but only as
+    its workers are ready (``ready``: one future per worker, done once it has
+    started): a worker still importing or starting its kernel template never
+    holds a client back, so this is never slower than scoring here alone,
+    and the two meet in the middle. A worker that fails to score a client
+    (it died) leaves that client to this process. Scores do not depend on who
+    computes them. ``on_score(folder, score)`` is called in portfolio order.
+    Returns how many scores came from the cache.
+    """
+    from toolkit.batch.snapshot import lookup_score, score_client, store_score
+
+    done: dict[Path, Any] = {}
+    keys: dict[Path, str] = {}
+    for folder in portfolio:
+        keys[folder], score = lookup_score(folder, out_dir, seed=seed, code=code)
+        if score is not None:
+            done[folder] = score
+    hits = len(done)
+    todo = [f for f in portfolio if f not in done]  # this process pops from the front, the pool from the back
+    running: dict[Future, Path] = {}
+    reported = 0
+
+    def report() -> None:  # every score known so far, in portfolio order
+        nonlocal reported
+        while reported < len(portfolio) and portfolio[reported] in done:
+            on_score(portfolio[reported], done[portfolio[reported]])
+            reported += 1
+
+    def land(folder: Path, score: Any) -> None:
+        done[folder] = score
+        store_score(folder, out_dir, keys[folder], score)
+        report()
+
+    def collect(block: bool) -> None:
+        finished = wait(list(running), return_when=FIRST_COMPLETED)[0] if block else [f for f in running if f.done()]
+        for future in finished:
+            folder = running.pop(future)
+            try:
+                land(folder, future.result())
+            except Exception as exc:  # a worker died: score it here
+                log.debug("scoring %s on a worker failed (%s): scoring it here", folder.name, exc)
+                land(folder, score_client(folder, seed=seed))
+
+    report()
+    try:
+        while todo or running:
+            collect(block=not todo)
+            if pool is not None:
+                workers_ready = sum(f.done() for f in ready) if ready else 1
+                while pool is not None and len(todo) > 1 and len(running) < workers_ready:
+                    try:
+                        future = pool.submit(score_client, todo[-1], seed=seed)
+                    except Exception as exc:  # a broken pool: score the rest here
+                        log.debug("scoring on the workers stopped: %s", exc)
+                        pool = None
+                        break
+                    running[future] = todo.pop()
+            if todo:
+                folder = todo.pop(0)
+                land(folder, score_client(folder, seed=seed))
+    except BaseException:
+        for future in running:
+            future.cancel()
+        raise
+    return hits
 
 
 def client_fingerprint(folder: Path, *, notebook: Path, formats: Sequence[str], parameters: dict[str, Any],
@@ -306,7 +379,8 @@ def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, Cli
     if own:
         limit = min(workers or default_workers(), len(todo))
         manifest.workers = limit
-        executor = pool or _start_pool(limit, notebook)  # a pool started early is sized for every chosen client
+        # a pool started early is sized for every chosen client
+        executor = pool or _start_pool(limit, notebook, browser="pdf" in formats)[0]
     else:
         limit = workers or len(todo)
     notebook_bytes = notebook.read_bytes()
@@ -372,14 +446,17 @@ def _surely_rendered(folder: Path, out_dir: Path) -> bool:
     return record is None or record.get("status") != "ok" or record.get("inputs") != tree_hashes(folder)
 
 
-def _start_pool(workers: int, notebook: Path) -> ProcessPoolExecutor:
-    """A local pool of ``workers`` processes, started now: each imports and starts its kernel template."""
+def _start_pool(workers: int, notebook: Path, *, browser: bool = False) -> tuple[ProcessPoolExecutor, list[Future]]:
+    """A local pool of ``workers`` processes, started now: each imports, starts its kernel template (and Chromium).
+
+    Returns the pool and one future per worker, done when a worker is ready.
+    """
     from toolkit.batch.worker import ready
 
-    pool = local_executor(workers, kernel_cwd=notebook.parent)  # papermill runs kernels there
-    for _ in range(workers):
-        pool.submit(ready)  # a spawned pool starts one process per submit while none is idle
-    return pool
+    pool = local_executor(workers, kernel_cwd=notebook.parent, browser=browser)  # papermill runs kernels there
+    # a spawned pool starts one process per submit while none is idle; each future is done once a
+    # worker has started (imports, kernel template)
+    return pool, [pool.submit(ready) for _ in range(workers)]
 
 
 def _output_of(future: Future, folder: Path, wave: str | None) -> TaskOutput:

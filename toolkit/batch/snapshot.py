@@ -144,22 +144,36 @@ def _published(value: Any) -> float | None:
 
 def cached_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[ClientScore | list["Problem"], bool]:
     """Return a client's score (from ``<out>/.scores/`` when its inputs are unchanged) and whether it was cached."""
+    key, score = lookup_score(folder, out_dir, seed=seed, code=code)
+    if score is not None:
+        return score, True
+    score = score_client(folder, seed=seed)
+    store_score(folder, out_dir, key, score)
+    return score, False
+
+
+def lookup_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[str, ClientScore | None]:
+    """Return a client's score key and its cached score (None when the cache has no score for these inputs)."""
     key = score_key(folder, seed=seed, code=code)
     cache = Path(out_dir) / SCORES_DIR / f"{Path(folder).name}.json"
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))
         if data.get("key") == key:
-            return ClientScore(data["client_id"], data["wave"], data["own"], data["shown"]), True
+            return key, ClientScore(data["client_id"], data["wave"], data["own"], data["shown"])
     except (OSError, ValueError, KeyError, AttributeError):
         pass
-    score = score_client(folder, seed=seed)
+    return key, None
+
+
+def store_score(folder: Path, out_dir: Path, key: str, score: ClientScore | list["Problem"]) -> None:
+    """Cache a valid client's score under ``<out>/.scores/`` (an invalid client is never cached)."""
     if isinstance(score, ClientScore):
         from toolkit.batch.manifest import write_json_atomic
 
+        cache = Path(out_dir) / SCORES_DIR / f"{Path(folder).name}.json"
         cache.parent.mkdir(parents=True, exist_ok=True)
         write_json_atomic(cache, {"key": key, "client_id": score.client_id, "wave": score.wave,
                                   "own": score.own, "shown": score.shown})
-    return score, False
 
 
 def _frame(clients: Sequence[dict[str, Any]]) -> "pd.DataFrame":

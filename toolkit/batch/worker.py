@@ -73,7 +73,7 @@ def ready() -> int:
     return os.getpid()
 
 
-def init_worker(parent_pid: int, kernel_cwd: str | None = None) -> None:
+def init_worker(parent_pid: int, kernel_cwd: str | None = None, browser: bool = False) -> None:
     """Process-pool initializer: ignore Ctrl-C, die with the batch process, import the heavy parts.
 
     A batch killed with SIGKILL cannot clean up; without this its workers would
@@ -89,6 +89,9 @@ def init_worker(parent_pid: int, kernel_cwd: str | None = None) -> None:
         The batch process.
     kernel_cwd
         Where the notebook's kernels run; the kernel template starts there.
+    browser
+        Launch this worker's Chromium now (the batch makes PDFs): it stays open
+        for every deck this worker prints (`toolkit.deck.pdf.warm_browser`).
     """
     # Ctrl-C in a terminal reaches the whole process group: the batch process
     # decides what to cancel and ends the workers itself (kernels run in their
@@ -103,6 +106,10 @@ def init_worker(parent_pid: int, kernel_cwd: str | None = None) -> None:
 
         start_template(cwd=kernel_cwd)
     _warm_up()
+    if browser:
+        from toolkit.deck.pdf import warm_browser
+
+        warm_browser()
 
 
 def _warm_up() -> None:

@@ -143,6 +143,22 @@ def keep_browser_open(enabled: bool = True) -> None:
         close_shared_browser()
 
 
+def warm_browser(chromium: str | None = None, timeout_s: float = 60) -> bool:
+    """Keep this thread's Chromium open (`keep_browser_open`) and launch it now; True when it runs.
+
+    A batch worker calls it as it starts, so the launch overlaps the scoring
+    phase instead of delaying the worker's first PDF. Never raises: without a
+    Chromium the first deck's PDF says why, as before.
+    """
+    keep_browser_open()
+    try:
+        resolve_chromium(chromium)
+        return _shared_printer(chromium, timeout_s).connected
+    except Exception as exc:
+        log.debug("could not launch Chromium ahead of the first PDF: %s", exc)
+        return False
+
+
 def close_shared_browser() -> None:
     """Close this thread's kept-open Chromium, if any (at exit, or after it misbehaved)."""
     printer = getattr(_shared, "printer", None)
