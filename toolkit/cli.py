@@ -13,6 +13,7 @@ from typing import Sequence
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, RunError
+from toolkit.run import resources
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -263,7 +264,7 @@ def cmd_norms_import(args: argparse.Namespace) -> int:
 
     from toolkit.norms import import_norms, read_crosswalk, write_norms
 
-    bank = pd.read_csv(Path(__file__).resolve().parents[1] / "templates" / "question_bank.csv")
+    bank = pd.read_csv(resources.question_bank_path())
     norms = import_norms(Path(args.table), read_crosswalk(Path(args.crosswalk)), bank)
     out = write_norms(norms, Path(args.out))
     areas = norms.loc[norms["scope"] == "area"]

@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import __version__
+from toolkit.run import resources
 
-ROOT = Path(__file__).resolve().parents[1]
-TEMPLATES = ROOT / "templates"
-PACKAGE = ROOT / "toolkit"
 
 
 def _file_hash(path: Path) -> str:
@@ -52,8 +50,8 @@ def input_fingerprint(client_dir: Path, *, notebook: Path, extra: dict[str, Any]
     combined = {
         "inputs": inputs,
         "notebook": _file_hash(notebook),
-        "templates": tree_hashes(TEMPLATES),
-        "toolkit": {"version": __version__, **tree_hashes(PACKAGE, suffixes=(".py",))},
+        "templates": tree_hashes(resources.templates_dir()),
+        "toolkit": {"version": __version__, **tree_hashes(resources.package_dir(), suffixes=(".py",))},
         "extra": extra or {},
     }
     blob = json.dumps(combined, sort_keys=True, default=str).encode()

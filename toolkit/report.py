@@ -30,14 +30,14 @@ from toolkit.model import Problem
 from toolkit.publish import BACKUP, STAGING, recover_outputs
 from toolkit.publish import keep_failed as _keep_failed
 from toolkit.publish import publish as _publish
+from toolkit.run import resources
 
 __all__ = ["run_report", "ReportResult", "parse_formats", "check_parameters", "report_dir", "is_current",
            "read_run_record", "recover_outputs", "STAGING", "BACKUP"]
 
 log = logging.getLogger("toolkit")
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "assessment.ipynb"
+NOTEBOOK = resources.assessment_notebook()
 FORMATS: tuple[str, ...] = ("html", "pdf", "pptx")
 DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
 RUN_SCHEMA_VERSION = "1.0"

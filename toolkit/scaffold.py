@@ -35,10 +35,11 @@ from toolkit.config import ClientConfig
 from toolkit.errors import ClientDataError, DefinitionError
 from toolkit.model import (AREA, DEPARTMENT, LEVEL, LEVELS, OPERATIONS_COLUMNS, OUTCOME, QUESTION,
                            QUESTIONS_COLUMNS, RESPONDENT, REVERSE, TEXT, Problem)
+from toolkit.run import resources
 
 log = logging.getLogger("toolkit")
 
-QUESTION_BANK = Path(__file__).resolve().parents[1] / "templates" / "question_bank.csv"
+QUESTION_BANK = resources.question_bank_path()
 CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 WAVE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as ClientConfig.wave
 INTERVIEWS_SHEET, QUESTIONS_SHEET, HOWTO_SHEET = "Interviews", "Questions", "How to fill in"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from toolkit import __version__
 from toolkit.metrics.assess import DEFAULT_SEED
 from toolkit.model import ClientData
+from toolkit.run.resources import resolve_client_dir
 
 if TYPE_CHECKING:  # pragma: no cover  (the kernel imports these lazily, in build_story)
     from toolkit.findings import Findings
@@ -20,9 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover  (the kernel imports these lazily, in buil
     from toolkit.voice import Voice
 
 log = logging.getLogger("toolkit")
-
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @dataclass
 class Story:
@@ -34,14 +32,6 @@ class Story:
     voice: Voice
     summary: dict
     previous_wave: str | None = None
-
-
-def resolve_client_dir(client_dir: str | Path) -> Path:
-    """Resolve a client folder given absolute, relative to the cwd, or relative to the repo."""
-    path = Path(client_dir)
-    if path.is_absolute() or path.exists():
-        return path.resolve()
-    return (ROOT / path).resolve()
 
 
 def previous_wave_of(client_dir: Path, wave: str | None, current_wave: str) -> str | None:

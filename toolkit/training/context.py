@@ -17,9 +17,9 @@ from toolkit.intake import list_waves, load_client
 from toolkit.metrics.items import RatingMatrix, build_matrix
 from toolkit.model import AREAS, REVERSE, ClientData
 from toolkit.training.workspace import DataPaths
+from toolkit.run import resources
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = ROOT / "notebooks" / "training" / "data"
+DATA_DIR = resources.course_dir() / "data"
 
 
 @dataclass
