@@ -13,9 +13,9 @@ from typing import Sequence
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, RunError
-from toolkit.run import resources
+from toolkit.rules import ExitCode
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = ExitCode.OK, ExitCode.FAILED, ExitCode.INVALID
 
 DESCRIPTION = """\
 Operational Alignment Toolkit: score how far a client's day-to-day operations
@@ -260,11 +260,10 @@ def cmd_new_client(args: argparse.Namespace) -> int:
 
 
 def cmd_norms_import(args: argparse.Namespace) -> int:
-    import pandas as pd
-
+    from toolkit.intake import load_question_bank
     from toolkit.norms import import_norms, read_crosswalk, write_norms
 
-    bank = pd.read_csv(resources.question_bank_path())
+    bank = load_question_bank()
     norms = import_norms(Path(args.table), read_crosswalk(Path(args.crosswalk)), bank)
     out = write_norms(norms, Path(args.out))
     areas = norms.loc[norms["scope"] == "area"]

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from toolkit.limits import Limits
+from toolkit.rules import MIN_GROUP_SIZE, MIN_QUOTE_GROUP, WAVE_ID
 
 AreaId = Literal["customer_experience", "management_style", "unique_capabilities", "proven_processes"]
 CustomerPromise = Literal["personalized", "speed", "value", "innovation"]
@@ -35,8 +36,8 @@ class KpiDefinition(_Strict):
 class Privacy(_Strict):
     """Confidentiality thresholds (DESIGN 2.2)."""
 
-    min_group_size: int = Field(default=3, ge=2)
-    min_quote_group: int = Field(default=5, ge=2)
+    min_group_size: int = Field(default=MIN_GROUP_SIZE, ge=2)
+    min_quote_group: int = Field(default=MIN_QUOTE_GROUP, ge=2)
 
 
 class ComponentWeights(_Strict):
@@ -83,7 +84,7 @@ class ClientConfig(_Strict):
     """A client's ``client.yaml``: who they are, their strategy and how to score them."""
 
     name: str = Field(min_length=1)
-    wave: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    wave: str = Field(min_length=1, pattern=WAVE_ID)
     sector: str = ""
     strategy: str = Field(min_length=1)
     customer_promise: CustomerPromise

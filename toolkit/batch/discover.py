@@ -6,7 +6,6 @@ per client (a few milliseconds each).
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -14,9 +13,9 @@ from toolkit.errors import ClientDataError
 from toolkit.fingerprint import input_fingerprint
 from toolkit.model import Problem
 from toolkit.report import is_current, read_run_record, report_dir
+from toolkit.rules import is_wave_id
 
 CLIENT_FILE = "client.yaml"
-_WAVE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as toolkit.config.ClientConfig.wave
 
 
 def discover_clients(client_data: Path, *, only: Sequence[str] | None = None) -> list[Path]:
@@ -90,7 +89,7 @@ def peek_wave(client_dir: Path) -> str | None:
     except (OSError, ValueError, yaml.YAMLError):
         return None
     wave = data.get("wave") if isinstance(data, dict) else None
-    return wave if isinstance(wave, str) and _WAVE.match(wave) else None
+    return wave if is_wave_id(wave) else None
 
 
 def is_unchanged(client_dir: Path, wave: str, *, out_dir: Path, notebook: Path,

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,10 +25,11 @@ from toolkit.intake.safe_paths import SAFE_WAVE, check_links, check_wave_folders
 from toolkit.intake.safe_text import check_text_lengths
 from toolkit.limits import apply_limits, client_limits, limits_scope
 from toolkit.model import AREA, DEFAULT_SCALE, QUESTION, VALUE, RatingScale
+from toolkit.rules import CLIENT_ID_PATTERN
 
 log = logging.getLogger("toolkit")
 
-SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SAFE_ID = CLIENT_ID_PATTERN
 
 
 @dataclass

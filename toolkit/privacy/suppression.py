@@ -36,6 +36,7 @@ from toolkit.model import AREA, DEPARTMENT, LEVEL, Problem
 from toolkit.privacy.audit import audit_reason
 from toolkit.privacy.notices import (HIDDEN_GROUPS, LINKED_AUDIT, METRIC_RATING_COUNT, TOTAL_SMALL, Notice, as_notice,
                                      without)
+from toolkit.reasons import Reason
 
 log = logging.getLogger("toolkit")
 
@@ -395,7 +396,7 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
 
 
 # Intake warnings whose message names no person, row or small-group size.
-_SAFE_WARNING_REASONS = frozenset({"kpi_without_data", "missing_value"})
+_SAFE_WARNING_REASONS = frozenset({Reason.kpi_without_data, Reason.missing_value})
 
 
 def client_safe_warnings(problems: Sequence[Problem], privacy: Privacy) -> list[str]:
@@ -418,13 +419,13 @@ def client_safe_warnings(problems: Sequence[Problem], privacy: Privacy) -> list[
     k = privacy.min_group_size
     warnings = [p for p in problems if p.severity == "warning"]
     out = [f"Department {name!r} has fewer than {k} respondents: its results are suppressed."
-           for name in sorted({str(p.found) for p in warnings if p.reason == "small_group"})]
-    low = sum(p.reason == "low_completion" for p in warnings)
+           for name in sorted({str(p.found) for p in warnings if p.reason == Reason.small_group})]
+    low = sum(p.reason == Reason.low_completion for p in warnings)
     if low:
         out.append(f"{low} respondent{'s' if low != 1 else ''} answered fewer than half of the items; "
                    "their answers are included.")
     out += [p.message for p in warnings if p.reason in _SAFE_WARNING_REASONS]
-    other = sum(p.reason not in _SAFE_WARNING_REASONS | {"small_group", "low_completion"} for p in warnings)
+    other = sum(p.reason not in _SAFE_WARNING_REASONS | {Reason.small_group, Reason.low_completion} for p in warnings)
     if other:
         out.append(f"{other} further intake warning{'s' if other != 1 else ''} (see `alignment validate`).")
     return out
