@@ -8,7 +8,7 @@ import json
 import pytest
 
 from toolkit import reasons, rules
-from toolkit.config import ClientConfig, Privacy
+from toolkit.client_config import ClientConfig, Privacy
 from toolkit.model import Problem
 from toolkit.reasons import Reason
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.reasons import Reason
 
 # --- column names (tidy frames) -------------------------------------------

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.errors import ClientDataError
 from toolkit.intake.questions import load_question_bank
 from toolkit.model import (AREA, DEPARTMENT, LEVEL, LEVELS, OPERATIONS_COLUMNS, OUTCOME, QUESTION,

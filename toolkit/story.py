@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit import __version__
-from toolkit.metrics.assess import DEFAULT_SEED
+from toolkit.metrics.score import DEFAULT_SEED
 from toolkit.model import ClientData
 from toolkit.run.resources import resolve_client_dir
 

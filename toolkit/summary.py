@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.atomic import write_text_atomic
+from toolkit.run.atomic import write_text_atomic
 from toolkit.errors import AlignmentError
 from toolkit.findings import Findings
 from toolkit.metrics.assessment import Assessment

@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from toolkit.config import Privacy
+from toolkit.client_config import Privacy
 from toolkit.errors import DefinitionError
 from toolkit.model import AREA, AREAS, LEVEL, RESPONDENT, TEXT, THEME, ClientData
 from toolkit.privacy import quote_groups_allowed, redact_text

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.demo.generate import ClientSpec, GeneratedWave, WaveSpec, client_rngs, generate_wave, make_roster
 from toolkit.errors import DefinitionError
 from toolkit.model import (DEPARTMENT, EXCERPTS_COLUMNS, LEVEL, OPERATIONS_COLUMNS, QUESTION,

@@ -3,7 +3,7 @@
 Everything goes through the same privacy path as the rest of the explorer:
 each side of a comparison is an `ExploreEngine.view` (so a group the deck
 would hide reads "suppressed"), a difference is shown only when both sides
-are shown, and drift and benchmark come from `toolkit.metrics.assess` of the
+are shown, and drift and benchmark come from `toolkit.metrics.score` of the
 whole client passed through `toolkit.privacy.protect`, exactly as the deck
 computes them (a change is called out only when its interval excludes 0).
 """

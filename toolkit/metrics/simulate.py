@@ -2,7 +2,7 @@
 
 Used by ``tests/test_metrics_simulation.py`` (few replications, CI-fast) and
 ``benchmarks/method.py`` (many). Pure functions of a seeded generator; they
-call the same metric functions as `toolkit.metrics.assess`.
+call the same metric functions as `toolkit.metrics.score`.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from toolkit.atomic import write_bytes_atomic
+from toolkit.run.atomic import write_bytes_atomic
 
 log = logging.getLogger("toolkit")
 

@@ -27,7 +27,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit.config import Privacy
+from toolkit.client_config import Privacy
 from toolkit.metrics.alignment import band, principal_gap, weighted_present
 from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.consistency import within_group_consistency
@@ -316,7 +316,7 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
     Parameters
     ----------
     assessment
-        The output of `toolkit.metrics.assess`.
+        The output of `toolkit.metrics.score`.
     privacy
         The client's thresholds.
 
@@ -410,7 +410,7 @@ def client_safe_warnings(problems: Sequence[Problem], privacy: Privacy) -> list[
 
     Examples
     --------
-    >>> from toolkit.config import Privacy
+    >>> from toolkit.client_config import Privacy
     >>> from toolkit.model import Problem
     >>> client_safe_warnings([Problem("a/interviews.csv", "small_group", "department 'Legal' has 2 respondents",
     ...                               found="Legal", severity="warning")], Privacy())

@@ -41,9 +41,9 @@ class TrainingData(DataPaths):
 
     @cached_property
     def assessment(self):  # -> Assessment (raw, with drift)
-        """`toolkit.metrics.assess` of the current wave, with drift from the previous one."""
+        """`toolkit.metrics.score` of the current wave, with drift from the previous one."""
         from toolkit.metrics import assess
-        from toolkit.metrics.assess import DEFAULT_SEED
+        from toolkit.metrics.score import DEFAULT_SEED
 
         return assess(self.client, previous=self.previous, seed=DEFAULT_SEED)
 

@@ -165,7 +165,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from toolkit.cli_batch import run_batch_command
+    from toolkit.cli.batch import run_batch_command
 
     _check_writable(Path(args.out))  # before any client runs
     return run_batch_command(args)
@@ -390,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose or args.debug else logging.WARNING,
                         format="%(levelname)s %(message)s")
-    from toolkit.interrupts import Interrupted, signals_interrupt
+    from toolkit.run.interrupts import Interrupted, signals_interrupt
 
     try:
         with signals_interrupt():  # Ctrl-C and SIGTERM: clean up, publish nothing
@@ -442,7 +442,7 @@ def _end_children() -> None:
     """End every process this command started (kernels, browsers, workers) after an interrupt."""
     import os
 
-    from toolkit.processes import kill_tree
+    from toolkit.run.processes import kill_tree
 
     kill_tree(os.getpid(), include_root=False, grace=2.0)
 

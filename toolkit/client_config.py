@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from toolkit.limits import Limits
+from toolkit.run.limits import Limits
 from toolkit.rules import MIN_GROUP_SIZE, MIN_QUOTE_GROUP, WAVE_ID
 
 AreaId = Literal["customer_experience", "management_style", "unique_capabilities", "proven_processes"]
@@ -96,7 +96,7 @@ class ClientConfig(_Strict):
     component_weights: ComponentWeights = Field(default_factory=ComponentWeights)
     assessment_window: AssessmentWindow = Field(default_factory=AssessmentWindow)
     min_consistency_group: int = Field(default=10, ge=2)  # DESIGN 2.1: subgroup C only from this many
-    limits: Limits = Field(default_factory=Limits)  # intake size limits (toolkit.limits)
+    limits: Limits = Field(default_factory=Limits)  # intake size limits (toolkit.run.limits)
 
     @field_validator("kpis")
     @classmethod
