@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -80,9 +81,14 @@ def test_a_regular_install_runs_demo_data_validate_and_report(tmp_path):
     ``.pth`` files there), so only the toolkit itself is installed from the wheel;
     ``JUPYTER_PATH`` points at the data files those dependencies installed (nbconvert's templates).
     """
-    wheels, venv, work = tmp_path / "wheels", tmp_path / "venv", tmp_path / "work"
+    wheels, venv, work, src = tmp_path / "wheels", tmp_path / "venv", tmp_path / "work", tmp_path / "src"
     work.mkdir()
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+    tracked = subprocess.run(["git", "ls-files", "pyproject.toml", "README.md", "toolkit", "templates", "notebooks",
+                              "docs"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
+    for name in tracked:  # a clean copy of what git tracks: no stale build/ and no untracked files in the wheel
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, src / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(src)],
                    check=True, timeout=600, cwd=tmp_path)
     wheel = next(wheels.glob("operational_alignment_toolkit-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
