@@ -10,7 +10,7 @@ from typing import Callable
 
 from toolkit.deck.plan import PlannedSlide, deck_plan
 from toolkit.slides.base import Slide
-from toolkit.slides.charts import (benchmark_slide, drift_slide, heatmap_slide, perception_gap_slide,
+from toolkit.slides.charts import (benchmark_slide, drift_slide, drivers_slide, heatmap_slide, perception_gap_slide,
                                    scorecard_slide, weight_slide)
 from toolkit.slides.content import (area_slide, costs_slide, coverage_slide, executive_summary_slide,
                                     method_slide, roadmap_slide, title_slide)
@@ -19,6 +19,7 @@ from toolkit.slides.content import (area_slide, costs_slide, coverage_slide, exe
 RENDERERS: dict[str, Callable[..., Slide]] = {
     "title": title_slide, "executive_summary": executive_summary_slide, "scorecard": scorecard_slide,
     "weight": weight_slide, "heatmap": heatmap_slide, "perception_gap": perception_gap_slide,
+    "drivers": drivers_slide,
     "costs": costs_slide, "drift": drift_slide, "benchmark": benchmark_slide, "roadmap": roadmap_slide,
     "method": method_slide, "coverage": coverage_slide,
 }
