@@ -76,7 +76,9 @@ def plot_drivers(data: pd.DataFrame, *, area: str = "area", weight: str = "relat
     if lo is not None and hi is not None:
         low, high = numbers(data, lo), numbers(data, hi)
         ok = ~(np.isnan(low) | np.isnan(high) | np.isnan(values))
-        ax.errorbar(values[ok], positions[ok], xerr=[values[ok] - low[ok], high[ok] - values[ok]], fmt="none",
+        # a percentile interval need not contain the point estimate: the whisker on that side is then 0
+        xerr = np.clip([values[ok] - low[ok], high[ok] - values[ok]], 0, None)
+        ax.errorbar(values[ok], positions[ok], xerr=xerr, fmt="none",
                     ecolor=TEXT_COLOR, elinewidth=1.2, capsize=4, zorder=3, gid="interval")
     for i, v in enumerate(values):
         if not np.isnan(v):
