@@ -436,7 +436,7 @@ def test_batch_result_ok(statuses, ok):
 def test_failure_reason_summarises_problems_and_failures():
     problems = [Problem("acme/interviews.csv", "out_of_range", "expected a rating 1-5, found 7", row=15, column="Q07"),
                 Problem("acme/interviews.csv", "missing_column", "column 'department' is missing"),
-                Problem("acme/client.yaml", "unused", "a warning", severity="warning")]
+                Problem("acme/client.yaml", "unknown_column", "a warning", severity="warning")]
     invalid = ReportResult("acme", WAVE, "invalid", problems=problems)
     assert failure_reason(invalid) == ("2 problems [out_of_range, missing_column]: acme/interviews.csv row 15, "
                                        "column 'Q07': expected a rating 1-5, found 7")
