@@ -8,7 +8,7 @@ default) in a temporary folder, then times, in one run, on the real
     then ``jupyter nbconvert --to slides`` on its output (the venv's executables);
 (b) ``run_batch`` producing the same deck format (``html`` only, for fairness:
     the naive loop makes no PDF), one worker per core, kernels forked from
-    each worker's template (`toolkit.kernel_template`);
+    each worker's template (`toolkit.run.kernel_template`);
 (d) ``run_batch`` into another folder with every format (``html,pdf,pptx``):
     one Chromium per worker, native PPTX from the story;
 (b0) ``run_batch`` again into another folder with every kernel started from

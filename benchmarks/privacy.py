@@ -25,7 +25,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.config import ClientConfig  # noqa: E402
+from toolkit.client_config import ClientConfig  # noqa: E402
 from toolkit.metrics import assess  # noqa: E402
 from toolkit.model import ClientData  # noqa: E402
 from toolkit.privacy import SUPPRESSED, protect  # noqa: E402

@@ -17,8 +17,8 @@ import subprocess
 import sys
 import time
 
-from toolkit.processes import alive as is_alive
-from toolkit.processes import descendants
+from toolkit.run.processes import alive as is_alive
+from toolkit.run.processes import descendants
 
 PR_SET_CHILD_SUBREAPER = 36
 SETTLE_S = 5.0

@@ -30,7 +30,7 @@ from toolkit.batch import (BatchEvent, BatchResult, discover_clients, format_bat
                            run_batch, run_client, write_portfolio_csv)
 from toolkit.batch.discover import is_unchanged, peek_wave
 from toolkit.batch.manifest import failure_reason
-from toolkit.processes import alive, descendants, parent_pid
+from toolkit.run.processes import alive, descendants, parent_pid
 from toolkit.errors import ClientDataError
 from toolkit.model import Problem
 from toolkit.report import ReportResult
@@ -124,7 +124,7 @@ def _kernel_processes() -> set[int]:
     """Every kernel template or kernel of this interpreter on the machine (not other checkouts' kernels)."""
     return {int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
             and _cmdline(int(d.name)).startswith(PYTHON + " ") and any(
-                name in _cmdline(int(d.name)) for name in ("toolkit.kernel_template", "toolkit.kernel_launch",
+                name in _cmdline(int(d.name)) for name in ("toolkit.run.kernel_template", "toolkit.run.kernel_launch",
                                                            "ipykernel_launcher"))}
 
 
@@ -297,12 +297,12 @@ def _wait_until_running(proc: subprocess.Popen, out: Path, timeout: float = 180)
 def _is_kernel(pid: int) -> bool:
     """A kernel started as usual (``ipykernel_launcher``) or forked by a worker's kernel template."""
     cmdline = _cmdline(pid)
-    return "ipykernel_launcher" in cmdline or "toolkit.kernel_launch" in cmdline or _is_forked_kernel(pid)
+    return "ipykernel_launcher" in cmdline or "toolkit.run.kernel_launch" in cmdline or _is_forked_kernel(pid)
 
 
 def _is_forked_kernel(pid: int) -> bool:
     parent = parent_pid(pid)
-    return parent is not None and "toolkit.kernel_template" in _cmdline(parent)
+    return parent is not None and "toolkit.run.kernel_template" in _cmdline(parent)
 
 
 def _cmdline(pid: int) -> str:
@@ -410,7 +410,7 @@ def test_is_unchanged_needs_an_ok_run_with_the_same_fingerprint(tmp_path):
     out = tmp_path / "out"
     kwargs = dict(out_dir=out, notebook=TINY, formats=("html",), parameters={})
     assert is_unchanged(folder, WAVE, **kwargs) is False    # never run
-    from toolkit.fingerprint import input_fingerprint
+    from toolkit.run.fingerprint import input_fingerprint
     fp = input_fingerprint(folder, notebook=TINY, extra={"parameters": {}, "formats": ["html"], "wave": ""})
     (out / "lima" / WAVE).mkdir(parents=True)
     run_json = out / "lima" / WAVE / "run.json"
@@ -436,7 +436,7 @@ def test_batch_result_ok(statuses, ok):
 def test_failure_reason_summarises_problems_and_failures():
     problems = [Problem("acme/interviews.csv", "out_of_range", "expected a rating 1-5, found 7", row=15, column="Q07"),
                 Problem("acme/interviews.csv", "missing_column", "column 'department' is missing"),
-                Problem("acme/client.yaml", "unused", "a warning", severity="warning")]
+                Problem("acme/client.yaml", "unknown_column", "a warning", severity="warning")]
     invalid = ReportResult("acme", WAVE, "invalid", problems=problems)
     assert failure_reason(invalid) == ("2 problems [out_of_range, missing_column]: acme/interviews.csv row 15, "
                                        "column 'Q07': expected a rating 1-5, found 7")

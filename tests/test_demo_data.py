@@ -15,7 +15,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.demo import write_demo_clients, write_large_client, write_portfolio
 from toolkit.demo.generate import month_labels
 from toolkit.scaffold import read_question_bank

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE, find_test_chromium, make_hostile_client
-from toolkit.config import AreaWeights, ComponentWeights
+from toolkit.client_config import AreaWeights, ComponentWeights
 from toolkit.explore import Explorer, ExploreEngine
 from toolkit.explore import engine as engine_module
 from toolkit.explore.panels import boot_note

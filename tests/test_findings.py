@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.errors import DefinitionError
 from toolkit.findings import build_findings, evaluate, load_playbook, parse_playbook
 from toolkit.findings.playbook import Condition

@@ -20,7 +20,7 @@ import hostile
 from conftest import ROOT, TEST_DATA
 from toolkit.intake import load_client, validate_client
 from toolkit.intake.safe_yaml import YamlLimitError, expanded_size, safe_load
-from toolkit.limits import Limits
+from toolkit.run.limits import Limits
 
 GOOD = TEST_DATA / "good" / "mini"
 MEMORY_LIMIT = 3 << 30  # bytes of address space for the attacked process

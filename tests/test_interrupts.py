@@ -22,7 +22,7 @@ import nbformat
 import pytest
 
 from conftest import CLIENT_DATA, ROOT
-from toolkit.processes import descendants
+from toolkit.run.processes import descendants
 from toolkit.report import run_report
 
 pytestmark = pytest.mark.notebook

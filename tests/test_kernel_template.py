@@ -15,9 +15,9 @@ import papermill as pm
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from toolkit.kernel_template import current_template, start_template, stop_template
-from toolkit.kernels import IsolatedKernelManager
-from toolkit.processes import alive, descendants, parent_pid
+from toolkit.run.kernel_template import current_template, start_template, stop_template
+from toolkit.run.kernels import IsolatedKernelManager
+from toolkit.run.processes import alive, descendants, parent_pid
 
 pytestmark = [pytest.mark.notebook, pytest.mark.skipif(not sys.platform.startswith("linux"),
                                                           reason="the kernel template is Linux only")]
@@ -179,7 +179,7 @@ def test_the_template_refuses_to_fork_once_it_has_threads(tmp_path):
     # In a process of its own, so that a regression forks that process, not pytest.
     code = textwrap.dedent("""
         import io, json, sys, threading
-        from toolkit.kernel_template import serve
+        from toolkit.run.kernel_template import serve
         threading.Thread(target=threading.Event().wait, daemon=True).start()
         replies = io.StringIO()
         serve((), io.StringIO(json.dumps({"argv": [], "cwd": ".", "env": {}}) + "\\n"), replies)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from toolkit.kernels import IsolatedKernelManager
+from toolkit.run.kernels import IsolatedKernelManager
 
 
 def test_each_kernel_gets_its_own_ipc_socket_path():
@@ -16,5 +16,5 @@ def test_kernel_always_runs_the_toolkits_own_interpreter(tmp_path):
     km = IsolatedKernelManager(kernel_name="python3")
     km.connection_file = str(tmp_path / "kernel.json")
     cmd = km.format_kernel_cmd()
-    assert cmd[:3] == [sys.executable, "-m", "toolkit.kernel_launch"]  # ipykernel_launcher that dies with its parent
+    assert cmd[:3] == [sys.executable, "-m", "toolkit.run.kernel_launch"]  # ipykernel_launcher that dies with its parent
     assert cmd[-1].endswith("kernel.json")

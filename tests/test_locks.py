@@ -7,14 +7,14 @@ import textwrap
 
 import pytest
 
-from toolkit.locks import RunLocked, client_wave_lock, lock_path
-from toolkit.publish import recover_outputs
+from toolkit.run.locks import RunLocked, client_wave_lock, lock_path
+from toolkit.run.publish import recover_outputs
 
 
 def _try_in_another_process(final) -> subprocess.CompletedProcess:
     code = textwrap.dedent(f"""
         from pathlib import Path
-        from toolkit.locks import RunLocked, client_wave_lock
+        from toolkit.run.locks import RunLocked, client_wave_lock
         try:
             with client_wave_lock(Path({str(final)!r})):
                 print("locked")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.config import AssessmentWindow, ClientConfig
+from toolkit.client_config import AssessmentWindow, ClientConfig
 from toolkit.metrics import assess
 from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.consistency import consistency, item_rwg, rwg_from_variance

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from toolkit.metrics import assess, benchmark_percentiles, relative_weights
-from toolkit.metrics.assess import DEFAULT_SEED
+from toolkit.metrics.score import DEFAULT_SEED
 from toolkit.metrics.bootstrap import bootstrap_areas, interval, resample_counts
 from toolkit.metrics.consistency import consistency
 from toolkit.metrics.drivers import key_drivers

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.config import Privacy
+from toolkit.client_config import Privacy
 from toolkit.metrics.alignment import principal_gap
 from toolkit.metrics.drivers import key_drivers, relative_weights
 from toolkit.metrics.gaps import level_gaps

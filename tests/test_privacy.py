@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.config import Privacy
+from toolkit.client_config import Privacy
 from toolkit.metrics import assess
 from toolkit.privacy import protect, quote_groups_allowed, redact_text, secondary_suppression
 

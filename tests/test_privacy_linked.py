@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from toolkit.config import Privacy
+from toolkit.client_config import Privacy
 from toolkit.metrics import assess
 from toolkit.privacy import protect, redact_text
 from toolkit.privacy.linked import client_cells

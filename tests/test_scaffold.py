@@ -8,7 +8,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.errors import AlignmentError, ClientDataError
 from toolkit.scaffold import (build_intake_workbook, current_wave, new_client, read_question_bank,
                               save_workbook)

@@ -17,8 +17,8 @@ from toolkit import training
 from toolkit.metrics.consistency import item_variance
 from toolkit.metrics.perception import favourable, perception
 from toolkit.training.datasets import write_training_data
-from toolkit.training.module2 import REFERENCE_MAPPING
-from toolkit.training.module6 import twist_table
+from toolkit.training.ex2_intake import REFERENCE_MAPPING
+from toolkit.training.ex6_capstone import twist_table
 from toolkit.training.result import CheckResult
 from toolkit.training.workspace import scratch_copy
 

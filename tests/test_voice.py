@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit.config import ClientConfig, Privacy
+from toolkit.client_config import ClientConfig, Privacy
 from toolkit.errors import DefinitionError
 from toolkit.model import ClientData
 from toolkit.voice import (analyse_voice, compile_lexicon, load_lexicon, match_theme,

@@ -12,7 +12,8 @@ from typing import Literal
 
 import pandas as pd
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
+from toolkit.reasons import Reason
 
 # --- column names (tidy frames) -------------------------------------------
 RESPONDENT = "respondent_id"
@@ -137,7 +138,7 @@ class Problem:
     file
         Path of the file, as the user passed it (relative when possible).
     reason
-        Stable reason code, e.g. ``missing_column``, ``out_of_range``.
+        Stable reason code, a `toolkit.reasons.Reason` (plain text is converted; an unknown code is refused).
     message
         What was expected and what was found, in plain words.
     row
@@ -155,7 +156,7 @@ class Problem:
     """
 
     file: str
-    reason: str
+    reason: Reason
     message: str
     row: int | None = None
     column: str | None = None
@@ -163,6 +164,10 @@ class Problem:
     expected: str | None = None
     severity: Severity = "error"
     count: int = 1
+
+    def __post_init__(self) -> None:
+        # One home for reason codes: a code that is not a `Reason` fails here, where it is written.
+        object.__setattr__(self, "reason", Reason(self.reason))
 
     def location(self) -> str:
         """Return ``row 15, column 'Q07'`` style text (empty when neither is known)."""
@@ -177,7 +182,7 @@ class Problem:
         """Return the problem as a JSON-ready dict."""
         return {
             "file": self.file, "row": self.row, "column": self.column,
-            "reason": self.reason, "expected": self.expected, "found": self.found,
+            "reason": self.reason.value, "expected": self.expected, "found": self.found,
             "severity": self.severity, "message": self.message, "count": self.count,
         }
 

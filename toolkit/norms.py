@@ -21,8 +21,9 @@ import pandas as pd
 import yaml
 
 from toolkit.errors import DefinitionError
+from toolkit.run import resources
 
-NORMS_DIR = Path(__file__).resolve().parents[1] / "templates" / "norms"
+NORMS_DIR = resources.template("norms")
 PERCENTILES = (10, 25, 50, 75, 90)
 NORM_COLUMNS = ["scope", "id", "n_orgs", *[f"p{p}" for p in PERCENTILES], "source", "year", "licence"]
 

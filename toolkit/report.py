@@ -24,20 +24,20 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, OutputError, RunError
-from toolkit.interrupts import raise_if_interrupted
-from toolkit.fingerprint import input_fingerprint
+from toolkit.run.interrupts import raise_if_interrupted
+from toolkit.run.fingerprint import report_fingerprint
 from toolkit.model import Problem
-from toolkit.publish import BACKUP, STAGING, recover_outputs
-from toolkit.publish import keep_failed as _keep_failed
-from toolkit.publish import publish as _publish
+from toolkit.run.publish import BACKUP, STAGING, recover_outputs
+from toolkit.run.publish import keep_failed as _keep_failed
+from toolkit.run.publish import publish as _publish
+from toolkit.run import resources
 
 __all__ = ["run_report", "ReportResult", "parse_formats", "check_parameters", "report_dir", "is_current",
            "read_run_record", "recover_outputs", "STAGING", "BACKUP"]
 
 log = logging.getLogger("toolkit")
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "assessment.ipynb"
+NOTEBOOK = resources.assessment_notebook()
 FORMATS: tuple[str, ...] = ("html", "pdf", "pptx")
 DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
 RUN_SCHEMA_VERSION = "1.0"
@@ -265,7 +265,7 @@ def run_report(
 @contextmanager
 def _locked(final: Path, out_dir: Path) -> Iterator[None]:
     """Hold the client-wave lock; an output folder that cannot be written is a bad option (exit 2)."""
-    from toolkit.locks import client_wave_lock
+    from toolkit.run.locks import client_wave_lock
 
     lock = client_wave_lock(final)
     try:
@@ -285,9 +285,8 @@ def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fm
     """The part of `run_report` that runs under the client-wave lock."""
     recover_outputs(final, locked=True)
     benchmark, portfolio = _benchmark_source(out_dir)
-    fingerprint = input_fingerprint(client_dir, notebook=notebook, extra={
-        "parameters": params, "formats": list(fmts), "wave": wave or "",
-        **({"benchmark": benchmark["hash"]} if "hash" in benchmark else {})})
+    fingerprint = report_fingerprint(client_dir, notebook=notebook, parameters=params, formats=fmts, wave=wave,
+                                     benchmark=benchmark.get("hash", ""))
     if skip_unchanged and is_current(final, fingerprint["input_hash"], fmts):
         return ReportResult(client.client_id, client.wave, "unchanged", final,
                             time.perf_counter() - started, "inputs unchanged since the last good run",
@@ -356,7 +355,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], final: Pa
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from toolkit.kernels import IsolatedKernelManager
+    from toolkit.run.kernels import IsolatedKernelManager
 
     try:
         papermill.execute_notebook(

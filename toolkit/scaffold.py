@@ -19,7 +19,6 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -31,16 +30,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
-from toolkit.config import ClientConfig
-from toolkit.errors import ClientDataError, DefinitionError
+from toolkit.client_config import ClientConfig
+from toolkit.errors import ClientDataError
+from toolkit.intake.questions import load_question_bank
 from toolkit.model import (AREA, DEPARTMENT, LEVEL, LEVELS, OPERATIONS_COLUMNS, OUTCOME, QUESTION,
                            QUESTIONS_COLUMNS, RESPONDENT, REVERSE, TEXT, Problem)
+from toolkit.rules import CLIENT_ID, CLIENT_ID_PATTERN, is_wave_id
 
 log = logging.getLogger("toolkit")
 
-QUESTION_BANK = Path(__file__).resolve().parents[1] / "templates" / "question_bank.csv"
-CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-WAVE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as ClientConfig.wave
 INTERVIEWS_SHEET, QUESTIONS_SHEET, HOWTO_SHEET = "Interviews", "Questions", "How to fill in"
 # Zip entry dates and document dates of every workbook written here, so equal content gives equal bytes.
 FIXED_STAMP = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -60,29 +58,19 @@ class BankItem:
     outcome: bool
 
 
-@lru_cache(maxsize=4)
-def _read_bank(path: str) -> tuple[BankItem, ...]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    if not rows or list(rows[0]) != QUESTIONS_COLUMNS:
-        raise DefinitionError(f"{path}: expected columns {QUESTIONS_COLUMNS}")
-    flag = {"true": True, "false": False}
-    try:
-        return tuple(BankItem(r[QUESTION], r[AREA], r[TEXT], flag[r[REVERSE].lower()],
-                              flag[r[OUTCOME].lower()]) for r in rows)
-    except KeyError as exc:
-        raise DefinitionError(f"{path}: reverse/outcome must be true or false, found {exc}") from None
-
-
 def read_question_bank(path: Path | None = None) -> list[BankItem]:
     """Return the firm's question bank (``templates/question_bank.csv``) in file order.
+
+    The bank is read and checked by `toolkit.intake.questions.load_question_bank`, the one parser of it.
 
     Raises
     ------
     DefinitionError
         The bank's columns or flags are malformed.
     """
-    return list(_read_bank(str(path or QUESTION_BANK)))
+    bank = load_question_bank(path)
+    return [BankItem(str(r[QUESTION]), str(r[AREA]), str(r[TEXT]), bool(r[REVERSE]), bool(r[OUTCOME]))
+            for r in bank.to_dict("records")]
 
 
 def current_wave(today: dt.date | None = None) -> str:
@@ -313,7 +301,7 @@ def new_client(client_data_dir: Path, client_id: str, name: str, *, wave: str | 
         raise _refuse(target, "invalid_client_id",
                       f"client id {client_id!r} is not a safe folder name; use lowercase letters, "
                       "digits and hyphens, starting with a letter or digit (e.g. 'acme-foods')",
-                      str(client_id), "^[a-z0-9][a-z0-9-]*$")
+                      str(client_id), CLIENT_ID)
     if target.exists():
         raise _refuse(target, "client_exists",
                       f"{target} already exists; nothing was written (choose another id or "
@@ -322,7 +310,7 @@ def new_client(client_data_dir: Path, client_id: str, name: str, *, wave: str | 
     if not isinstance(name, str) or not name.strip():
         raise _refuse(target / "client.yaml", "invalid_value", "the client's name is empty",
                       repr(name), "a non-empty name", column="name")
-    if not WAVE_PATTERN.fullmatch(wave):
+    if not is_wave_id(wave):
         raise _refuse(target / "client.yaml", "invalid_value",
                       f"wave {wave!r} is not a wave label such as 2026-h1", wave,
                       "letters, digits, '.', '_' and '-', starting with a letter or digit", column="wave")

@@ -1,18 +1,21 @@
 """One client's assessment story: load, score, protect, interpret — ready to show.
 
-`build_story` is the single call the assessment notebook, the explorer and the
-PowerPoint export start from, so every surface shows the same protected numbers.
+`build_story` is the single call the assessment notebook, the explorer, the
+training checks and the PowerPoint export start from (or its steps:
+`load_waves`, `assess_waves`, `protect_waves`, `find`), so every surface shows
+the same protected numbers.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit import __version__
-from toolkit.metrics.assess import DEFAULT_SEED
+from toolkit.metrics.score import DEFAULT_BOOT, DEFAULT_SEED
 from toolkit.model import ClientData
+from toolkit.run.resources import resolve_client_dir
 
 if TYPE_CHECKING:  # pragma: no cover  (the kernel imports these lazily, in build_story)
     from toolkit.findings import Findings
@@ -20,9 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover  (the kernel imports these lazily, in buil
     from toolkit.voice import Voice
 
 log = logging.getLogger("toolkit")
-
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @dataclass
 class Story:
@@ -36,14 +36,6 @@ class Story:
     previous_wave: str | None = None
 
 
-def resolve_client_dir(client_dir: str | Path) -> Path:
-    """Resolve a client folder given absolute, relative to the cwd, or relative to the repo."""
-    path = Path(client_dir)
-    if path.is_absolute() or path.exists():
-        return path.resolve()
-    return (ROOT / path).resolve()
-
-
 def previous_wave_of(client_dir: Path, wave: str | None, current_wave: str) -> str | None:
     """Return the wave assessed just before ``wave`` (or the current wave), if any."""
     from toolkit.intake import list_waves
@@ -54,9 +46,98 @@ def previous_wave_of(client_dir: Path, wave: str | None, current_wave: str) -> s
     return earlier[-1] if earlier else None
 
 
+@dataclass(frozen=True)
+class Waves:
+    """One client's wave to assess and the wave before it (the input of every pipeline step)."""
+
+    folder: Path
+    client: ClientData
+    previous: ClientData | None = None
+    previous_wave: str | None = None
+
+
+def load_waves(client_dir: str | Path, wave: str | None = None) -> Waves:
+    """Load (and validate) a client's wave and the wave before it: the one place that chooses the previous wave.
+
+    Parameters
+    ----------
+    client_dir
+        The client folder (absolute, relative to the cwd, or to the repository).
+    wave
+        An earlier wave to assess instead of the current one ("" or None: current).
+
+    Raises
+    ------
+    ClientDataError
+        The data of either wave is invalid.
+    """
+    from toolkit.intake import load_client
+
+    folder = resolve_client_dir(client_dir)
+    client = load_client(folder)
+    current = client.wave
+    if wave and wave != current:
+        client = load_client(folder, wave=wave)
+    prev_wave = previous_wave_of(folder, wave or None, current)
+    previous = load_client(folder, wave=prev_wave) if prev_wave else None
+    return Waves(folder, client, previous, prev_wave)
+
+
+def load_others(portfolio_dir: str | Path | None, *, exclude: str) -> Any:
+    """Other clients' results for benchmark percentiles, or None.
+
+    ``portfolio_dir`` is a reports folder of published ``summary.json`` files or
+    a frozen benchmark snapshot file (`toolkit.batch.snapshot`).
+    """
+    from toolkit.summary import load_portfolio
+
+    if portfolio_dir and Path(portfolio_dir).is_file():
+        from toolkit.batch.snapshot import snapshot_others
+
+        return snapshot_others(Path(portfolio_dir), exclude=exclude)
+    if portfolio_dir and Path(portfolio_dir).exists():
+        return load_portfolio(Path(portfolio_dir), exclude=exclude)
+    return None
+
+
+def assess_waves(waves: Waves, *, others: Any = None, seed: int = DEFAULT_SEED,
+                 n_boot: int = DEFAULT_BOOT) -> Assessment:
+    """Every metric of the wave, with drift from the previous wave (raw: nothing hidden yet)."""
+    from toolkit.metrics import assess
+
+    return assess(waves.client, previous=waves.previous, others=others, seed=seed, n_boot=n_boot)
+
+
+def protect_waves(raw: Assessment, waves: Waves) -> Assessment:
+    """Apply the privacy engine to a raw assessment: the one wiring of `toolkit.privacy.protect` for a client.
+
+    The linked-table audit covers the client's own cells, and groups whose
+    membership changed since the previous wave (DESIGN 2.2).
+    """
+    from toolkit.privacy import protect
+    from toolkit.privacy.linked import client_cells, membership_changes
+
+    client = waves.client
+    k = client.config.privacy.min_group_size
+    changes = membership_changes(client, waves.previous, k) if waves.previous is not None else []
+    return protect(raw, client.config.privacy, cells=client_cells(client), wave_changes=changes)
+
+
+def find(protected: Assessment, waves: Waves) -> Findings:
+    """Findings, priorities and narrative of a protected assessment."""
+    from toolkit.findings import build_findings
+
+    return build_findings(protected, waves.client.config, client=waves.client, previous_wave=waves.previous_wave)
+
+
 def build_story(client_dir: str | Path, *, wave: str | None = None,
-                portfolio_dir: str | Path | None = None, seed: int = DEFAULT_SEED) -> Story:
+                portfolio_dir: str | Path | None = None, seed: int = DEFAULT_SEED,
+                n_boot: int = DEFAULT_BOOT) -> Story:
     """Load a client and compute everything its deck shows.
+
+    The one pipeline (load -> assess -> protect -> find -> voice -> summary):
+    the assessment notebook, the explorer, the training checks and the
+    PowerPoint export all build their numbers with it or its steps above.
 
     Parameters
     ----------
@@ -69,40 +150,22 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
         or a benchmark snapshot file (``benchmark-<hash>.json`` or a client's peer view).
     seed
         Seed of the bootstrap.
+    n_boot
+        Bootstrap resamples.
 
     Returns
     -------
     Story
         Protected assessment, findings, voice and the summary dict.
     """
-    from toolkit.findings import build_findings
-    from toolkit.intake import load_client
-    from toolkit.metrics import assess
-    from toolkit.privacy import protect
-    from toolkit.summary import build_summary, load_portfolio
+    from toolkit.summary import build_summary
     from toolkit.voice import analyse_voice
 
-    folder = resolve_client_dir(client_dir)
-    client = load_client(folder)
-    current = client.wave
-    if wave and wave != current:
-        client = load_client(folder, wave=wave)
-    prev_wave = previous_wave_of(folder, wave or None, current)
-    previous = load_client(folder, wave=prev_wave) if prev_wave else None
-    others = None
-    if portfolio_dir and Path(portfolio_dir).is_file():  # a frozen benchmark snapshot (toolkit.batch.snapshot)
-        from toolkit.batch.snapshot import snapshot_others
-
-        others = snapshot_others(Path(portfolio_dir), exclude=client.client_id)
-    elif portfolio_dir and Path(portfolio_dir).exists():
-        others = load_portfolio(Path(portfolio_dir), exclude=client.client_id)
-    raw = assess(client, previous=previous, others=others, seed=seed)
-    from toolkit.privacy.linked import client_cells, membership_changes
-
-    k = client.config.privacy.min_group_size
-    changes = membership_changes(client, previous, k) if previous is not None else []
-    assessment = protect(raw, client.config.privacy, cells=client_cells(client), wave_changes=changes)
-    findings = build_findings(assessment, client.config, client=client, previous_wave=prev_wave)
+    waves = load_waves(client_dir, wave)
+    client = waves.client
+    others = load_others(portfolio_dir, exclude=client.client_id)
+    assessment = protect_waves(assess_waves(waves, others=others, seed=seed, n_boot=n_boot), waves)
+    findings = find(assessment, waves)
     voice = analyse_voice(client, privacy=client.config.privacy)
     summary = build_summary(assessment, findings, voice, toolkit_version=__version__)
-    return Story(client, assessment, findings, voice, summary, prev_wave)
+    return Story(client, assessment, findings, voice, summary, waves.previous_wave)

@@ -21,16 +21,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.atomic import write_text_atomic
+from toolkit.run.atomic import write_text_atomic
 from toolkit.errors import AlignmentError
 from toolkit.findings import Findings
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREAS
+from toolkit.run import resources
 
 log = logging.getLogger("toolkit")
 
 SCHEMA_VERSION = "1.1"
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "templates" / "summary.schema.json"
+SCHEMA_PATH = resources.template("summary.schema.json")
 SUMMARY_FILE = "summary.json"
 #: Columns that name a group rather than measure it: kept when a row is suppressed.
 KEY_COLUMNS = frozenset({"area", "label", "department", "level", "question_id", "text", "reverse",

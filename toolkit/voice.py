@@ -26,14 +26,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from toolkit.config import Privacy
+from toolkit.client_config import Privacy
 from toolkit.errors import DefinitionError
 from toolkit.model import AREA, AREAS, LEVEL, RESPONDENT, TEXT, THEME, ClientData
 from toolkit.privacy import quote_groups_allowed, redact_text
+from toolkit.run import resources
 
 log = logging.getLogger("toolkit")
 
-DEFAULT_LEXICON = Path(__file__).resolve().parents[1] / "templates" / "theme_lexicon.yaml"
+DEFAULT_LEXICON = resources.template("theme_lexicon.yaml")
 OTHER_THEME = "other"
 POSITIVE, NEGATIVE = 0.05, -0.05
 SENTIMENT = "sentiment"

@@ -6,17 +6,16 @@ per client (a few milliseconds each).
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Sequence
 
 from toolkit.errors import ClientDataError
-from toolkit.fingerprint import input_fingerprint
+from toolkit.run.fingerprint import report_fingerprint
 from toolkit.model import Problem
 from toolkit.report import is_current, read_run_record, report_dir
+from toolkit.rules import is_wave_id
 
 CLIENT_FILE = "client.yaml"
-_WAVE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as toolkit.config.ClientConfig.wave
 
 
 def discover_clients(client_data: Path, *, only: Sequence[str] | None = None) -> list[Path]:
@@ -90,14 +89,14 @@ def peek_wave(client_dir: Path) -> str | None:
     except (OSError, ValueError, yaml.YAMLError):
         return None
     wave = data.get("wave") if isinstance(data, dict) else None
-    return wave if isinstance(wave, str) and _WAVE.match(wave) else None
+    return wave if is_wave_id(wave) else None
 
 
 def is_unchanged(client_dir: Path, wave: str, *, out_dir: Path, notebook: Path,
                  formats: Sequence[str], parameters: dict[str, Any], benchmark: str = "") -> bool:
     """Tell whether a client's last good run used exactly the inputs it has now.
 
-    Computes the fingerprint exactly as the batch does for the current wave
+    Computes the fingerprint with `toolkit.run.fingerprint.report_fingerprint`, as the report does, for the current wave
     (``benchmark``: the hash of the client's percentiles in the snapshot, "" for
     none), and compares it with the ``run.json`` of the published output.
     A match means the data was valid then, and is the same now.
@@ -105,8 +104,6 @@ def is_unchanged(client_dir: Path, wave: str, *, out_dir: Path, notebook: Path,
     out = report_dir(out_dir, Path(client_dir).name, wave)
     if read_run_record(out) is None:
         return False
-    extra: dict[str, Any] = {"parameters": dict(parameters), "formats": list(formats), "wave": ""}
-    if benchmark:
-        extra["benchmark"] = benchmark
-    fingerprint = input_fingerprint(Path(client_dir).resolve(), notebook=notebook, extra=extra)
+    fingerprint = report_fingerprint(Path(client_dir).resolve(), notebook=notebook, parameters=parameters,
+                                     formats=formats, wave=None, benchmark=benchmark)
     return is_current(out, fingerprint["input_hash"], formats)

@@ -6,9 +6,6 @@ finished, how, and which were still pending (``complete: false``).
 """
 from __future__ import annotations
 
-import json
-import os
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +13,7 @@ from typing import Any, Sequence
 
 from toolkit import __version__
 from toolkit.report import ReportResult
+from toolkit.run.atomic import write_json_atomic
 
 MANIFEST_SCHEMA_VERSION = "1.0"
 STATUSES: tuple[str, ...] = ("ok", "unchanged", "failed", "invalid")
@@ -34,16 +32,6 @@ def manifest_path(out_dir: Path, started: datetime) -> Path:
         n += 1
         path = Path(out_dir) / f"{stem}-{n}.json"
     return path
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write ``data`` as JSON to ``path`` via a temporary file and a rename."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @dataclass

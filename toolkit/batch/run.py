@@ -37,9 +37,9 @@ from toolkit.batch.executors import default_workers, local_executor, pool_pids
 from toolkit.batch.manifest import Manifest, manifest_path, utc_now
 from toolkit.batch.snapshot import ClientScore, Snapshot, build_snapshot, code_hash, freeze_snapshot
 from toolkit.batch.task import ClientResult, ClientTask, TaskOutput, publish, read_inputs, run_task
-from toolkit.fingerprint import input_fingerprint
-from toolkit.metrics.assess import DEFAULT_SEED
-from toolkit.processes import descendants, terminate
+from toolkit.run.fingerprint import report_fingerprint
+from toolkit.metrics.score import DEFAULT_SEED
+from toolkit.run.processes import descendants, terminate
 from toolkit.report import (DEFAULT_FORMATS, NOTEBOOK, OUTPUT_FILES, ReportResult, check_parameters, parse_formats,
                             read_run_record, recover_outputs, report_dir)
 
@@ -316,10 +316,8 @@ def client_fingerprint(folder: Path, *, notebook: Path, formats: Sequence[str], 
     fingerprint as `toolkit.report.run_report` without a snapshot (and as
     `toolkit.batch.discover.is_unchanged`).
     """
-    extra: dict[str, Any] = {"parameters": dict(parameters), "formats": list(formats), "wave": ""}
-    if benchmark:
-        extra["benchmark"] = benchmark
-    return input_fingerprint(folder, notebook=notebook, extra=extra)
+    return report_fingerprint(folder, notebook=notebook, parameters=parameters, formats=formats, wave=None,
+                              benchmark=benchmark)
 
 
 def why_rerun(out: Path, fingerprint: dict[str, Any], formats: Sequence[str], *, benchmark: str,
@@ -439,7 +437,7 @@ def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, Cli
 
 def _surely_rendered(folder: Path, out_dir: Path) -> bool:
     """True when a client has no good run yet, or its files changed since (it will be rendered)."""
-    from toolkit.fingerprint import tree_hashes
+    from toolkit.run.fingerprint import tree_hashes
 
     wave = peek_wave(folder)
     record = read_run_record(report_dir(out_dir, folder.name, wave)) if wave else None

@@ -96,17 +96,14 @@ def _clean(value: Any) -> float | None:
 
 def code_hash() -> str:
     """Hash of the toolkit's source, version and templates (what every score and deck depends on)."""
-    from toolkit import __version__
-    from toolkit.fingerprint import PACKAGE, TEMPLATES, tree_hashes
+    from toolkit.run.fingerprint import code_hashes
 
-    blob = {"version": __version__, "toolkit": tree_hashes(PACKAGE, suffixes=(".py",)),
-            "templates": tree_hashes(TEMPLATES)}
-    return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(code_hashes(), sort_keys=True).encode()).hexdigest()
 
 
 def score_key(folder: Path, *, seed: int, code: str) -> str:
     """Key of a client's phase-1 score: its files, the toolkit and the seed."""
-    from toolkit.fingerprint import tree_hashes
+    from toolkit.run.fingerprint import tree_hashes
 
     blob = {"inputs": tree_hashes(Path(folder)), "code": code, "seed": seed}
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
@@ -115,7 +112,7 @@ def score_key(folder: Path, *, seed: int, code: str) -> str:
 def score_client(folder: Path, *, seed: int) -> ClientScore | list["Problem"]:
     """Score one client's current wave in this process; its problems instead when its data is invalid.
 
-    The same calls as the client's kernel makes (intake, `toolkit.metrics.assess`
+    The same calls as the client's kernel makes (intake, `toolkit.metrics.score`
     with the notebook's seed, `toolkit.privacy.protect`), without findings or deck.
     """
     from toolkit.errors import ClientDataError
@@ -168,7 +165,7 @@ def lookup_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[
 def store_score(folder: Path, out_dir: Path, key: str, score: ClientScore | list["Problem"]) -> None:
     """Cache a valid client's score under ``<out>/.scores/`` (an invalid client is never cached)."""
     if isinstance(score, ClientScore):
-        from toolkit.batch.manifest import write_json_atomic
+        from toolkit.run.atomic import write_json_atomic
 
         cache = Path(out_dir) / SCORES_DIR / f"{Path(folder).name}.json"
         cache.parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +206,7 @@ def build_snapshot(scores: Sequence[ClientScore], *, seed: int) -> dict[str, Any
 
 def freeze_snapshot(content: dict[str, Any], out_dir: Path) -> Snapshot:
     """Write ``<out>/benchmark-<hash>.json`` (atomically; touched when it exists) and return it."""
-    from toolkit.batch.manifest import write_json_atomic
+    from toolkit.run.atomic import write_json_atomic
 
     blob = json.dumps(content, sort_keys=True).encode()
     digest = hashlib.sha256(blob).hexdigest()

@@ -112,7 +112,7 @@ def read_inputs(folder: Path) -> dict[str, bytes]:
     ValueError
         When they add up to more than `MAX_TASK_BYTES`.
     """
-    from toolkit.fingerprint import tree_hashes
+    from toolkit.run.fingerprint import tree_hashes
 
     files, total = {}, 0
     for rel in tree_hashes(Path(folder)):

@@ -101,8 +101,8 @@ def init_worker(parent_pid: int, kernel_cwd: str | None = None, browser: bool = 
     thread.start()
     if os.environ.get("ALIGNMENT_KERNEL_TEMPLATE", "1") != "0":
         # Fresh kernels forked from a template that has done the imports: a second of
-        # CPU saved per client (`toolkit.kernel_template`); it imports while we warm up.
-        from toolkit.kernel_template import start_template
+        # CPU saved per client (`toolkit.run.kernel_template`); it imports while we warm up.
+        from toolkit.run.kernel_template import start_template
 
         start_template(cwd=kernel_cwd)
     _warm_up()
@@ -116,7 +116,7 @@ def _warm_up() -> None:
     """Import what every client needs once per worker, not once per client."""
     import importlib
 
-    for name in ("papermill", "nbformat", "nbconvert", "toolkit.intake", "toolkit.kernels", "toolkit.deck"):
+    for name in ("papermill", "nbformat", "nbconvert", "toolkit.intake", "toolkit.run.kernels", "toolkit.deck"):
         try:
             importlib.import_module(name)
         except Exception as exc:  # the report will say what is wrong, for the client it concerns
@@ -124,7 +124,7 @@ def _warm_up() -> None:
 
 
 def _watch_parent(parent_pid: int) -> None:
-    from toolkit.processes import kill_tree
+    from toolkit.run.processes import kill_tree
 
     while True:
         time.sleep(WATCH_INTERVAL)

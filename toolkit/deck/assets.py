@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from toolkit.errors import DefinitionError
+from toolkit.run import resources
 
 #: Environment variable naming a reveal.js folder (one holding ``dist/reveal.js``).
 REVEAL_ENV = "ALIGNMENT_REVEAL_DIR"
@@ -30,7 +31,7 @@ _VERSION = re.compile(r"reveal\.js (\d+)\.(\d+)\.(\d+)")
 
 def default_template_dir() -> Path:
     """Return the deck template folder shipped with the repository (``templates/deck``)."""
-    return Path(__file__).resolve().parents[2] / "templates" / "deck"
+    return resources.template("deck")
 
 
 @functools.lru_cache(maxsize=None)

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import DefinitionError
+from toolkit.run import resources
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_FIRM_FILE = ROOT / "templates" / "deck" / "firm.yaml"
+DEFAULT_FIRM_FILE = resources.template("deck", "firm.yaml")
 FIRM_ENV = "ALIGNMENT_FIRM"
 
 #: Colour roles and their neutral defaults (hex ``#RRGGBB``).

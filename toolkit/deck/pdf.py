@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from toolkit.atomic import write_bytes_atomic
+from toolkit.run.atomic import write_bytes_atomic
 from toolkit.deck.browser import launch_chromium, resolve_chromium
 from toolkit.errors import AlignmentError
 

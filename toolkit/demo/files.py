@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.demo.generate import ClientSpec, GeneratedWave, WaveSpec, client_rngs, generate_wave, make_roster
 from toolkit.errors import DefinitionError
 from toolkit.model import (DEPARTMENT, EXCERPTS_COLUMNS, LEVEL, OPERATIONS_COLUMNS, QUESTION,
                            RATING, RATINGS_COLUMNS, RESPONDENT)
+from toolkit.rules import MIN_GROUP_SIZE, MIN_QUOTE_GROUP
 from toolkit.scaffold import build_intake_workbook, save_workbook
 
 HEADER = "# Synthetic demo client written by toolkit.demo (seed {seed}). Regenerate, do not edit.\n"
@@ -39,7 +40,7 @@ def client_config(client: ClientSpec, wave: WaveSpec) -> dict[str, object]:
         "unique_capabilities": list(client.unique_capabilities),
         "area_weights": {k: float(v) for k, v in client.area_weights.items()},
         "kpis": [k.definition() for k in client.kpis],
-        "privacy": {"min_group_size": 3, "min_quote_group": 5},
+        "privacy": {"min_group_size": MIN_GROUP_SIZE, "min_quote_group": MIN_QUOTE_GROUP},
     }
     try:
         ClientConfig.model_validate(config)

@@ -3,7 +3,7 @@
 Everything goes through the same privacy path as the rest of the explorer:
 each side of a comparison is an `ExploreEngine.view` (so a group the deck
 would hide reads "suppressed"), a difference is shown only when both sides
-are shown, and drift and benchmark come from `toolkit.metrics.assess` of the
+are shown, and drift and benchmark come from `toolkit.metrics.score` of the
 whole client passed through `toolkit.privacy.protect`, exactly as the deck
 computes them (a change is called out only when its interval excludes 0).
 """
@@ -64,19 +64,16 @@ def compare_html(a: View, b: View) -> str:
 
 def drift_assessment(engine: ExploreEngine, folder: str | Path, client: ClientData,
                      reports_dir: str | Path | None = None) -> Assessment | None:
-    """The whole client at its own weights with drift and benchmark, protected (None without a previous wave)."""
-    from toolkit.intake import list_waves
-    from toolkit.metrics import assess
-    from toolkit.privacy import protect
-    from toolkit.summary import load_portfolio
+    """The whole client at its own weights with drift (when it has an earlier wave) and benchmark, protected.
 
-    earlier = [w for w in list_waves(folder) if w < client.wave]
-    previous = engine.load(folder, earlier[-1]) if earlier else None
-    others = None
-    if reports_dir is not None and Path(reports_dir).is_dir():
-        others = load_portfolio(Path(reports_dir), exclude=client.client_id)
-    raw = assess(client, previous=previous, others=others, seed=engine.seed, n_boot=engine.n_boot_for(client))
-    return protect(raw, client.config.privacy)
+    Built with the story's steps (`toolkit.story`), so the previous wave and the privacy rules are the deck's.
+    """
+    from toolkit.story import assess_waves, load_others, load_waves, protect_waves
+
+    waves = load_waves(folder, client.wave)
+    others = load_others(reports_dir, exclude=client.client_id) if reports_dir is not None else None
+    raw = assess_waves(waves, others=others, seed=engine.seed, n_boot=engine.n_boot_for(client))
+    return protect_waves(raw, waves)
 
 
 def drift_html(assessment: Assessment | None) -> str:

@@ -22,7 +22,7 @@ from typing import Callable
 import pandas as pd
 
 from toolkit.metrics import ScoredWave, score_wave
-from toolkit.metrics.assess import DEFAULT_BOOT, DEFAULT_SEED
+from toolkit.metrics.score import DEFAULT_BOOT, DEFAULT_SEED
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import DEPARTMENT, LEVEL, ClientData
 from toolkit.privacy import SUPPRESSED, SUPPRESSED_REASON, protect

@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-from toolkit.metrics.assess import DEFAULT_BOOT
+from toolkit.metrics.score import DEFAULT_BOOT
 from toolkit.model import AREA, AREA_LABELS, AREAS, DEPARTMENT, LEVEL, TEXT, THEME
 from toolkit.privacy import SUPPRESSED
 from toolkit.explore.engine import View

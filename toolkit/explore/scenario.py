@@ -3,7 +3,7 @@
 Nothing here computes a metric of its own. A filter builds a smaller
 `ClientData` (the same rows, fewer of them) that `toolkit.metrics` scores as
 usual; a what-if weight change re-combines the *already scored* components
-and bootstrap draws with the same functions `toolkit.metrics.assess` uses
+and bootstrap draws with the same functions `toolkit.metrics.score` uses
 (`weighted_present`, `interval`, `band`, `principal_gap`), so moving a slider
 never re-runs the bootstrap and gives exactly what `assess` would give with
 the new weights in ``client.yaml``.
@@ -16,7 +16,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from toolkit.config import AreaWeights, ClientConfig, ComponentWeights
+from toolkit.client_config import AreaWeights, ClientConfig, ComponentWeights
 from toolkit.metrics.alignment import band, principal_gap, weighted_present
 from toolkit.metrics import ScoredWave
 from toolkit.metrics.assessment import Assessment
@@ -125,7 +125,7 @@ def filter_client(client: ClientData, filters: Filters) -> ClientData:
 def reweight(wave: ScoredWave, weights: Weights) -> Assessment:
     """The wave's (unprotected) assessment re-combined with other weights, without a new bootstrap.
 
-    Mirrors the last steps of `toolkit.metrics.assess.score_wave` with the same
+    Mirrors the last steps of `toolkit.metrics.score.score_wave` with the same
     functions and the same order of operations: per area
     ``A = weighted_present(P, C, E; component weights)`` and its draws from the
     stored P and C draws, then ``OAI = weighted_present(A; w / sum w)``, its

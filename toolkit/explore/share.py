@@ -79,7 +79,7 @@ def view_pdf(html: str | Path, out: str | Path, *, chromium: str | None = None, 
     """
     import concurrent.futures
 
-    from toolkit.atomic import write_bytes_atomic
+    from toolkit.run.atomic import write_bytes_atomic
     from toolkit.deck.browser import launch_chromium, resolve_chromium
 
     resolve_chromium(chromium)

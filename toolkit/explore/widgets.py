@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from pydantic import ValidationError
 
 from toolkit.errors import AlignmentError
-from toolkit.metrics.assess import DEFAULT_SEED
+from toolkit.metrics.score import DEFAULT_SEED
 from toolkit.model import AREA_LABELS, AREAS, DEPARTMENT, LEVEL, LEVELS
 from toolkit.explore.charts import CHARTS, render_png
 from toolkit.explore.engine import ExploreEngine, View

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.findings.candidates import PRINCIPAL_GAP, Finding, candidate_findings
 from toolkit.findings.context import area_context, as_shown, overall_context
 from toolkit.findings.narrative import (Cost, costs_of_misalignment, drift_sentences,

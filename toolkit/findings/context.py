@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.metrics.alignment import band
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREA_LABELS, AREAS, DEPARTMENT

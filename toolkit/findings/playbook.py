@@ -24,9 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from toolkit.errors import DefinitionError
 from toolkit.model import AREAS
+from toolkit.run import resources
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-DEFAULT_PLAYBOOK = TEMPLATES / "playbook.yaml"
+DEFAULT_PLAYBOOK = resources.template("playbook.yaml")
 CROSS_CUTTING = "cross_cutting"
 
 # --- the vocabulary rules may use -----------------------------------------

@@ -16,6 +16,7 @@ import pandas as pd
 from toolkit.intake.mapping import Mapping, drop_columns
 from toolkit.intake.problems import ProblemLog
 from toolkit.model import DEPARTMENT, KPI, PERIOD, PERIOD_START, QUESTION, RESPONDENT
+from toolkit.reasons import Reason
 
 SHOWN = 5
 
@@ -80,7 +81,7 @@ def check_respondent_key(ratings: pd.DataFrame, file: str, m: Mapping, log_: Pro
         source = next((k for k, v in im.rename.items() if v == RESPONDENT), RESPONDENT)
         key = f"interviews.rename.{source}" if source != RESPONDENT else None
     where = f" ({key})" if key else ""
-    log_.problems[:] = [p for p in log_.problems if not (p.file == file and p.reason == "low_completion")]
+    log_.problems[:] = [p for p in log_.problems if not (p.file == file and p.reason == Reason.low_completion)]
     log_.add(file, "answer_key_as_respondent",
              f"{single:,} of {len(per):,} respondent ids answer exactly one of the {n_items} questions: column "
              f"{source!r}{where} identifies answers, not people, so every answer would count as a person "

@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from toolkit.intake.config import read_yaml, validate_model
+from toolkit.intake.read_config import read_yaml, validate_model
 from toolkit.intake.files import display_path, text_column
 from toolkit.intake.problems import ProblemLog
 from toolkit.model import LEVEL, LEVELS, QUESTION, RATING, RESPONDENT, SCALE_MAX, SCALE_MIN, RatingScale

@@ -20,9 +20,9 @@ from toolkit.intake.columns import report_extra_columns, require_columns
 from toolkit.intake.files import read_table, text_column
 from toolkit.intake.problems import ProblemLog
 from toolkit.model import AREA, AREAS, OUTCOME, OUTCOME_AREA, QUESTION, QUESTIONS_COLUMNS, REVERSE, TEXT, format_problems
+from toolkit.run import resources
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-BANK = TEMPLATES / "question_bank.csv"
+BANK = resources.question_bank_path()
 UNUSED_AREA = "unused"  # questions.csv rows left out on purpose: recognised in the export, never scored
 _BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False, "y": True, "n": False}
 

@@ -22,6 +22,7 @@ from toolkit.intake.shaping import shape_interviews
 from toolkit.intake.problems import ProblemLog
 from toolkit.model import (DEFAULT_SCALE, DEPARTMENT, LEVEL, LEVELS, QUESTION, RATING, RATINGS_COLUMNS, RESPONDENT,
                            RatingScale)
+from toolkit.rules import MIN_GROUP_SIZE
 
 DEFAULT_NOT_APPLICABLE = frozenset({"na", "n/a", "n.a.", "not applicable", "-"})
 _OK, _NA, _NAN, _RANGE = 0, 1, 2, 3
@@ -89,7 +90,7 @@ def _expected_rating(mapping: InterviewsMapping) -> str:
 
 
 def read_ratings(table: Table, mapping: InterviewsMapping, question_ids: list[str], log_: ProblemLog,
-                 *, min_group_size: int = 3, root_mapping: Mapping | None = None) -> RatingsResult | None:
+                 *, min_group_size: int = MIN_GROUP_SIZE, root_mapping: Mapping | None = None) -> RatingsResult | None:
     """Map, check and tidy the interviews table; None when its columns are unusable.
 
     Problems recorded: ``missing_column``, ``unknown_column``, ``unknown_question``,

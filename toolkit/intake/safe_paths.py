@@ -15,8 +15,9 @@ import re
 from pathlib import Path
 
 from toolkit.intake.problems import ProblemLog
+from toolkit.rules import WAVE_ID_PATTERN
 
-SAFE_WAVE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")  # no separators, no '..'
+SAFE_WAVE = WAVE_ID_PATTERN  # no separators, no '..'
 
 
 def check_links(root: Path, log_: ProblemLog, display: str) -> bool:

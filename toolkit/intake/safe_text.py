@@ -10,7 +10,7 @@ import numpy as np
 
 from toolkit.intake.files import Table
 from toolkit.intake.problems import ProblemLog
-from toolkit.limits import Limits, current, how_to_raise
+from toolkit.run.limits import Limits, current, how_to_raise
 
 
 def check_text_lengths(table: Table, log_: ProblemLog, *, limits: Limits | None = None) -> bool:

@@ -4,7 +4,7 @@ The XLSX readers trust a workbook: a 1.7 KB file whose only cell is at
 ``XFD1048576`` makes them allocate the whole 17-billion-cell grid, and a sheet
 that unzips a thousandfold fills memory before failing. So, before parsing:
 
-1. the file's size on disk (`toolkit.limits.Limits.file_max_mb`);
+1. the file's size on disk (`toolkit.run.limits.Limits.file_max_mb`);
 2. from the zip directory alone, the declared unzipped size of all parts and
    each large part's compression ratio;
 3. streaming through the chosen sheet (never more bytes than the directory
@@ -29,7 +29,7 @@ from xml.etree import ElementTree
 import numpy as np
 
 from toolkit.intake.problems import ProblemLog
-from toolkit.limits import Limits, current, how_to_raise
+from toolkit.run.limits import Limits, current, how_to_raise
 
 MB = 1 << 20
 RATIO_FLOOR = MB  # parts smaller than this unzipped are never called bombs
@@ -55,7 +55,7 @@ def check_table_file(path: Path, file: str, log_: ProblemLog, *, sheet: str | No
     sheet, default_sheet
         The sheet the reader will read, chosen as `toolkit.intake.files.read_table` does.
     limits
-        Default: the limits in force (`toolkit.limits.current`).
+        Default: the limits in force (`toolkit.run.limits.current`).
 
     Returns
     -------

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from toolkit.limits import Limits, current, how_to_raise
+from toolkit.run.limits import Limits, current, how_to_raise
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 MAX_DEPTH = 100  # nesting deeper than any real configuration (a bomb of brackets otherwise)

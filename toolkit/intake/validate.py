@@ -6,14 +6,13 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from toolkit.config import ClientConfig
-from toolkit.intake.config import load_config
+from toolkit.client_config import ClientConfig
+from toolkit.intake.read_config import load_config
 from toolkit.intake.excerpts import EMPTY_EXCERPTS, read_excerpts, read_roster
 from toolkit.intake.files import display_path, find_table, read_table
 from toolkit.intake.mapcheck import check_interview_keys, check_operations_fit, check_respondent_key
@@ -24,12 +23,13 @@ from toolkit.intake.questions import BANK, UNUSED_AREA, check_questions, drop_un
 from toolkit.intake.ratings import read_ratings
 from toolkit.intake.safe_paths import SAFE_WAVE, check_links, check_wave_folders
 from toolkit.intake.safe_text import check_text_lengths
-from toolkit.limits import apply_limits, client_limits, limits_scope
+from toolkit.run.limits import apply_limits, client_limits, limits_scope
 from toolkit.model import AREA, DEFAULT_SCALE, QUESTION, VALUE, RatingScale
+from toolkit.rules import CLIENT_ID_PATTERN
 
 log = logging.getLogger("toolkit")
 
-SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SAFE_ID = CLIENT_ID_PATTERN
 
 
 @dataclass
@@ -77,7 +77,7 @@ def _one_table(folder: Path, root: Path, stem: str, log_: ProblemLog, *, require
 def collect(path: str | Path, wave: str | None = None) -> Collected:
     """Read and check every file of one client (and wave); never raises for bad client data.
 
-    Size limits (`toolkit.limits`) come from the environment and the client's
+    Size limits (`toolkit.run.limits`) come from the environment and the client's
     ``limits:`` in ``client.yaml``.
 
     Raises

@@ -6,7 +6,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit.config import AssessmentWindow, KpiDefinition
+from toolkit.client_config import AssessmentWindow, KpiDefinition
 from toolkit.intake.periods import PERIOD_EXPECTED, parse_period
 from toolkit.model import AREA, AREAS, DEPARTMENT, KPI, PERIOD_START, VALUE
 

@@ -2,7 +2,7 @@
 
 Used by ``tests/test_metrics_simulation.py`` (few replications, CI-fast) and
 ``benchmarks/method.py`` (many). Pure functions of a seeded generator; they
-call the same metric functions as `toolkit.metrics.assess`.
+call the same metric functions as `toolkit.metrics.score`.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from toolkit.metrics.drift import drift_table
 from toolkit.metrics.gaps import level_gaps
 from toolkit.metrics.perception import perception, to_points
 from toolkit.metrics.items import respondent_means
+from toolkit.rules import MIN_GROUP_SIZE
 
 COMPONENTS = {"perception": 0.5, "consistency": 0.25, "evidence": 0.25}
 AREA_MEANS = {"a": 3.4, "b": 3.9, "c": 3.0, "d": 4.2}  # latent item means on 1-5
@@ -118,7 +119,7 @@ def blind_spot_false_alarms(reps: int, seed: int, sizes: tuple[int, int, int] = 
         for area, mu in AREA_MEANS.items():
             x, _ = respondent_means(np.clip(np.rint(rng.normal(mu, 1.1, size=(len(levels), N_ITEMS))), 1, 5))
             points[area] = np.asarray(to_points(x))
-        alarms += bool(level_gaps(points, levels, 3)["flagged"].any())
+        alarms += bool(level_gaps(points, levels, MIN_GROUP_SIZE)["flagged"].any())
     return alarms / reps
 
 

@@ -14,8 +14,8 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from toolkit.atomic import write_bytes_atomic
 from toolkit.deck.plan import PlannedSlide
+from toolkit.run.atomic import write_bytes_atomic
 
 log = logging.getLogger("toolkit")
 

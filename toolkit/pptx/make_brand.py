@@ -22,8 +22,9 @@ from pathlib import Path
 
 from lxml import etree
 
-ROOT = Path(__file__).resolve().parents[2]
-BRAND_PATH = ROOT / "templates" / "deck" / "brand.pptx"
+from toolkit.run import resources
+
+BRAND_PATH = resources.template("deck", "brand.pptx")
 
 SLIDE_W, SLIDE_H = 12192000, 6858000  # 13.333 x 7.5 in (16:9), EMU
 EMU_PER_INCH = 914400

@@ -13,9 +13,9 @@ import zipfile
 from pathlib import Path
 
 from toolkit.errors import DefinitionError
+from toolkit.run import resources
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_TEMPLATE = ROOT / "templates" / "deck" / "brand.pptx"
+DEFAULT_TEMPLATE = resources.template("deck", "brand.pptx")
 TEMPLATE_ENV = "ALIGNMENT_PPTX_TEMPLATE"
 
 #: Layouts the deck places slides on (a firm's template must have them, by these names).

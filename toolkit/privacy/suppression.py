@@ -27,7 +27,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit.config import Privacy
+from toolkit.client_config import Privacy
 from toolkit.metrics.alignment import band, principal_gap, weighted_present
 from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.consistency import within_group_consistency
@@ -36,6 +36,7 @@ from toolkit.model import AREA, DEPARTMENT, LEVEL, Problem
 from toolkit.privacy.audit import audit_reason
 from toolkit.privacy.notices import (HIDDEN_GROUPS, LINKED_AUDIT, METRIC_RATING_COUNT, TOTAL_SMALL, Notice, as_notice,
                                      without)
+from toolkit.reasons import Reason
 
 log = logging.getLogger("toolkit")
 
@@ -342,7 +343,7 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
     Parameters
     ----------
     assessment
-        The output of `toolkit.metrics.assess`.
+        The output of `toolkit.metrics.score`.
     privacy
         The client's thresholds.
 
@@ -422,7 +423,7 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
 
 
 # Intake warnings whose message names no person, row or small-group size.
-_SAFE_WARNING_REASONS = frozenset({"kpi_without_data", "missing_value"})
+_SAFE_WARNING_REASONS = frozenset({Reason.kpi_without_data, Reason.missing_value})
 
 
 def client_safe_warnings(problems: Sequence[Problem], privacy: Privacy) -> list[str]:
@@ -436,7 +437,7 @@ def client_safe_warnings(problems: Sequence[Problem], privacy: Privacy) -> list[
 
     Examples
     --------
-    >>> from toolkit.config import Privacy
+    >>> from toolkit.client_config import Privacy
     >>> from toolkit.model import Problem
     >>> client_safe_warnings([Problem("a/interviews.csv", "small_group", "department 'Legal' has 2 respondents",
     ...                               found="Legal", severity="warning")], Privacy())
@@ -445,13 +446,13 @@ def client_safe_warnings(problems: Sequence[Problem], privacy: Privacy) -> list[
     k = privacy.min_group_size
     warnings = [p for p in problems if p.severity == "warning"]
     out = [f"Department {name!r} has fewer than {k} respondents: its results are suppressed."
-           for name in sorted({str(p.found) for p in warnings if p.reason == "small_group"})]
-    low = sum(p.reason == "low_completion" for p in warnings)
+           for name in sorted({str(p.found) for p in warnings if p.reason == Reason.small_group})]
+    low = sum(p.reason == Reason.low_completion for p in warnings)
     if low:
         out.append(f"{low} respondent{'s' if low != 1 else ''} answered fewer than half of the items; "
                    "their answers are included.")
     out += [p.message for p in warnings if p.reason in _SAFE_WARNING_REASONS]
-    other = sum(p.reason not in _SAFE_WARNING_REASONS | {"small_group", "low_completion"} for p in warnings)
+    other = sum(p.reason not in _SAFE_WARNING_REASONS | {Reason.small_group, Reason.low_completion} for p in warnings)
     if other:
         out.append(f"{other} further intake warning{'s' if other != 1 else ''} (see `alignment validate`).")
     return out

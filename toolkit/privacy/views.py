@@ -25,7 +25,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from toolkit.config import Privacy
+from toolkit.client_config import Privacy
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import DEPARTMENT, LEVEL
 from toolkit.privacy.notices import CROSS_CELLS, HIDDEN_GROUPS, TOTAL_SMALL, VIEW_SUPPRESSED, Notice, without

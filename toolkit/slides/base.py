@@ -10,14 +10,14 @@ import html
 import io
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-ROOT = Path(__file__).resolve().parents[2]
-SLIDES_CSS = ROOT / "templates" / "slides.css"
+from toolkit.run import resources
+
+SLIDES_CSS = resources.template("slides.css")
 CHART_DPI = 110  # figure dpi: sets line widths and font sizes relative to the slide
 CHART_SIZE = (11.6, 4.6)  # inches: fills a 16:9 slide under its title
 LONG_TITLE = 62  # characters: a longer action title is set smaller (two lines still fit)

@@ -4,11 +4,12 @@
 >>> training.check("3-perception", ...).status
 'unanswered'
 """
-from toolkit.training import module1, module2, module3, module4, module5, module6  # noqa: F401  (register)
+from toolkit.training import ex1_alignment, ex2_intake, ex3_scoring  # noqa: F401  (register their exercises)
+from toolkit.training import ex4_evidence, ex5_findings, ex6_capstone  # noqa: F401  (register their exercises)
 from toolkit.training.context import TrainingData, training_data
 from toolkit.training.datasets import write_training_data
-from toolkit.training.module1 import toy_firm
-from toolkit.training.module2 import REFERENCE_MAPPING
+from toolkit.training.ex1_alignment import toy_firm
+from toolkit.training.ex2_intake import REFERENCE_MAPPING
 from toolkit.training.registry import EXERCISES, UnknownExerciseError, check, list_exercises
 from toolkit.training.result import CheckResult
 from toolkit.training.workspace import course_paths, scratch_copy, scratch_folder, try_mapping

@@ -1,7 +1,7 @@
 """The training data as the checks see it: loaded, scored and protected once per process.
 
-Everything here is computed with the toolkit's own functions (intake,
-metrics, privacy, findings), so the right answer to an exercise is whatever
+Everything here is computed with the story's pipeline steps (`toolkit.story`:
+load, assess, protect, find), so the right answer to an exercise is whatever
 the toolkit says on the shipped training data at check time.
 """
 from __future__ import annotations
@@ -9,17 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from toolkit.intake import list_waves, load_client
 from toolkit.metrics.items import RatingMatrix, build_matrix
+from toolkit.metrics.assessment import Assessment
+from toolkit.metrics.score import DEFAULT_SEED
 from toolkit.model import AREAS, REVERSE, ClientData
+from toolkit.story import Waves, assess_waves, find, load_waves, protect_waves
 from toolkit.training.workspace import DataPaths
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = ROOT / "notebooks" / "training" / "data"
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.findings import Findings
+from toolkit.run import resources
+
+DATA_DIR = resources.course_dir() / "data"
 
 
 @dataclass
@@ -29,37 +35,34 @@ class TrainingData(DataPaths):
     data_dir: Path
 
     @cached_property
+    def waves(self) -> Waves:
+        """The current wave and the one before it, loaded as every deck loads them (`toolkit.story.load_waves`)."""
+        return load_waves(self.client_dir)
+
+    @cached_property
     def client(self) -> ClientData:
         """The current wave."""
-        return load_client(self.client_dir)
+        return self.waves.client
 
     @cached_property
     def previous(self) -> ClientData | None:
         """The wave before the current one, if any."""
-        earlier = [w for w in list_waves(self.client_dir) if w != self.client.wave]
-        return load_client(self.client_dir, wave=earlier[-1]) if earlier else None
+        return self.waves.previous
 
     @cached_property
-    def assessment(self):  # -> Assessment (raw, with drift)
-        """`toolkit.metrics.assess` of the current wave, with drift from the previous one."""
-        from toolkit.metrics import assess
-        from toolkit.metrics.assess import DEFAULT_SEED
-
-        return assess(self.client, previous=self.previous, seed=DEFAULT_SEED)
+    def assessment(self) -> Assessment:
+        """The raw assessment of the current wave, with drift from the previous one (`toolkit.story.assess_waves`)."""
+        return assess_waves(self.waves, seed=DEFAULT_SEED)
 
     @cached_property
-    def protected(self):  # -> Assessment
-        """The assessment after `toolkit.privacy.protect` (what a deck shows)."""
-        from toolkit.privacy import protect
-
-        return protect(self.assessment, self.client.config.privacy)
+    def protected(self) -> Assessment:
+        """The assessment after the privacy engine, exactly as the deck shows it (`toolkit.story.protect_waves`)."""
+        return protect_waves(self.assessment, self.waves)
 
     @cached_property
-    def findings(self):  # -> Findings
-        """`toolkit.findings.build_findings` on the protected assessment."""
-        from toolkit.findings import build_findings
-
-        return build_findings(self.protected, self.client.config)
+    def findings(self) -> Findings:
+        """Findings of the protected assessment, as the deck's (`toolkit.story.find`)."""
+        return find(self.protected, self.waves)
 
     @cached_property
     def matrix(self) -> RatingMatrix:

@@ -14,10 +14,10 @@ from pathlib import Path
 import nbformat
 
 from toolkit.errors import AlignmentError
+from toolkit.run import resources
 
-ROOT = Path(__file__).resolve().parents[2]
-COURSE_DIR = ROOT / "notebooks" / "training"
-METHOD_PAGE = ROOT / "docs" / "method.md"
+COURSE_DIR = resources.course_dir()
+METHOD_PAGE = resources.method_page()
 #: The method page as the course notebooks link it from notebooks/training/, and in a workspace.
 REPO_LINK, WORKSPACE_LINK = "../../docs/method.md", "method.md"
 #: Names that never enter a learner's workspace.

@@ -1,6 +1,6 @@
 """The exercise registry and `check`, the one call a learner makes after each exercise.
 
-Each module file (``module1.py`` ...) registers its exercises with `exercise`;
+Each module file (``ex1_alignment.py`` ...) registers its exercises with `exercise`;
 `check` finds the exercise, treats ``None`` / ``...`` as "not yet answered",
 and hands anything else to the exercise's judge together with the training
 data (`toolkit.training.context.TrainingData`), so every right answer is
@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from toolkit.errors import AlignmentError
 from toolkit.training.context import TrainingData, training_data
-from toolkit.training.result import CheckResult
+from toolkit.training.result import CheckResult, is_unanswered
 
 log = logging.getLogger("toolkit")
 
@@ -70,17 +70,6 @@ def get_exercise(exercise_id: str) -> Exercise:
         raise UnknownExerciseError(f"unknown exercise id {exercise_id!r}.{guess} "
                                    f"Known ids: {', '.join(list_exercises())}")
     return EXERCISES[key]
-
-
-def is_unanswered(answer: Any) -> bool:
-    """True for ``None``, ``...`` and containers holding nothing but them (``{...}``, ``[...]``)."""
-    if answer is None or answer is Ellipsis:
-        return True
-    if isinstance(answer, (list, tuple, set, frozenset)) and len(answer) > 0:
-        return all(a is None or a is Ellipsis for a in answer)
-    if isinstance(answer, dict) and len(answer) > 0:
-        return all(v is Ellipsis for v in answer.values()) or set(answer) == {Ellipsis}
-    return False
 
 
 def check(exercise_id: str, answer: Any, *, data_dir: str | Path | None = None) -> CheckResult:

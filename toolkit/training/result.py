@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Status = Literal["passed", "failed", "unanswered"]
 
@@ -11,6 +11,17 @@ Status = Literal["passed", "failed", "unanswered"]
 STATUS_WORDS: dict[str, str] = {"passed": "PASSED", "failed": "TRY AGAIN", "unanswered": "NOT YET ANSWERED"}
 _COLOURS = {"passed": ("#e8f5e9", "#2e7d32"), "failed": ("#fff3e0", "#e65100"),
             "unanswered": ("#eceff1", "#455a64")}
+
+
+def is_unanswered(answer: Any) -> bool:
+    """True for ``None``, ``...`` and containers holding nothing but them (``{...}``, ``[...]``)."""
+    if answer is None or answer is Ellipsis:
+        return True
+    if isinstance(answer, (list, tuple, set, frozenset)) and len(answer) > 0:
+        return all(a is None or a is Ellipsis for a in answer)
+    if isinstance(answer, dict) and len(answer) > 0:
+        return all(v is Ellipsis for v in answer.values()) or set(answer) == {Ellipsis}
+    return False
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import yaml
 from toolkit.model import Problem
 from toolkit.training.client import CLIENT_ID
 from toolkit.training.datasets import BROKEN_ID, SURVEY_EXPORT
+from toolkit.training.result import is_unanswered
 
 
 class DataPaths:
@@ -100,7 +101,6 @@ def mapping_folder(mapping: Any, client_dir: str | Path, export: str | Path,
 def try_mapping(mapping: Any, paths: CoursePaths, scratch_dir: str | Path = "") -> list[Problem]:
     """Validate the survey export under ``mapping`` (dict or YAML text); return every problem found."""
     from toolkit.intake import validate_client
-    from toolkit.training.registry import is_unanswered
 
     if is_unanswered(mapping):
         return []

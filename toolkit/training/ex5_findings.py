@@ -7,7 +7,7 @@ from typing import Any
 from toolkit.findings import load_playbook
 from toolkit.model import AREA, AREA_LABELS
 from toolkit.training.context import TrainingData
-from toolkit.training.module1 import area_id
+from toolkit.training.ex1_alignment import area_id
 from toolkit.training.registry import exercise
 from toolkit.training.result import CheckResult
 

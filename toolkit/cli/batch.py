@@ -7,7 +7,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_FAILED = 0, 1
+from toolkit.rules import ExitCode
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
@@ -64,4 +64,4 @@ def run_batch_command(args: argparse.Namespace) -> int:
     print()
     print(format_phases(result.phases, result.results, result.snapshot.name if result.snapshot else None))
     print(f"manifest: {result.manifest_path}")
-    return EXIT_OK if result.ok else EXIT_FAILED
+    return ExitCode.OK if result.ok else ExitCode.FAILED

@@ -7,7 +7,7 @@ transport each kernel talks through Unix sockets named after a path prefix;
 giving every kernel its *own* prefix removes both the race and the shared-path
 trap (the default prefix ``kernel-ipc`` is the same for every kernel).
 
-When the process has started a kernel template (`toolkit.kernel_template`,
+When the process has started a kernel template (`toolkit.run.kernel_template`,
 done by batch workers), kernels are forked from it instead of started from
 scratch: still a fresh process per kernel, minus a second of imports.
 """
@@ -27,10 +27,10 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-from toolkit.kernel_template import current_template
-from toolkit.processes import alive
+from toolkit.run.kernel_template import current_template
+from toolkit.run.processes import alive
 
-LAUNCHER = "toolkit.kernel_launch"
+LAUNCHER = "toolkit.run.kernel_launch"
 
 
 class IsolatedKernelManager(AsyncKernelManager):
@@ -48,7 +48,7 @@ class IsolatedKernelManager(AsyncKernelManager):
         A user-level ``python3`` kernelspec (``~/.local/share/jupyter/kernels``) may
         point at another Python without the toolkit; the assessment must not depend on it.
         """
-        # toolkit.kernel_launch is ipykernel_launcher plus prctl(PR_SET_PDEATHSIG): the kernel
+        # toolkit.run.kernel_launch is ipykernel_launcher plus prctl(PR_SET_PDEATHSIG): the kernel
         # dies with this process, even when it is killed with SIGKILL mid-cell.
         return [sys.executable, "-m", LAUNCHER, "-f", os.path.realpath(self.connection_file),
                 *(extra_arguments or [])]

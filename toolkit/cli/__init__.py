@@ -13,8 +13,9 @@ from typing import Sequence
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, RunError
+from toolkit.rules import ExitCode
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = ExitCode.OK, ExitCode.FAILED, ExitCode.INVALID
 
 DESCRIPTION = """\
 Operational Alignment Toolkit: score how far a client's day-to-day operations
@@ -164,7 +165,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from toolkit.cli_batch import run_batch_command
+    from toolkit.cli.batch import run_batch_command
 
     _check_writable(Path(args.out))  # before any client runs
     return run_batch_command(args)
@@ -259,11 +260,10 @@ def cmd_new_client(args: argparse.Namespace) -> int:
 
 
 def cmd_norms_import(args: argparse.Namespace) -> int:
-    import pandas as pd
-
+    from toolkit.intake import load_question_bank
     from toolkit.norms import import_norms, read_crosswalk, write_norms
 
-    bank = pd.read_csv(Path(__file__).resolve().parents[1] / "templates" / "question_bank.csv")
+    bank = load_question_bank()
     norms = import_norms(Path(args.table), read_crosswalk(Path(args.crosswalk)), bank)
     out = write_norms(norms, Path(args.out))
     areas = norms.loc[norms["scope"] == "area"]
@@ -390,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose or args.debug else logging.WARNING,
                         format="%(levelname)s %(message)s")
-    from toolkit.interrupts import Interrupted, signals_interrupt
+    from toolkit.run.interrupts import Interrupted, signals_interrupt
 
     try:
         with signals_interrupt():  # Ctrl-C and SIGTERM: clean up, publish nothing
@@ -442,7 +442,7 @@ def _end_children() -> None:
     """End every process this command started (kernels, browsers, workers) after an interrupt."""
     import os
 
-    from toolkit.processes import kill_tree
+    from toolkit.run.processes import kill_tree
 
     kill_tree(os.getpid(), include_root=False, grace=2.0)
 

@@ -9,7 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from toolkit.limits import Limits
+from toolkit.run.limits import Limits
+from toolkit.rules import MIN_GROUP_SIZE, MIN_QUOTE_GROUP, WAVE_ID
 
 AreaId = Literal["customer_experience", "management_style", "unique_capabilities", "proven_processes"]
 CustomerPromise = Literal["personalized", "speed", "value", "innovation"]
@@ -35,8 +36,8 @@ class KpiDefinition(_Strict):
 class Privacy(_Strict):
     """Confidentiality thresholds (DESIGN 2.2)."""
 
-    min_group_size: int = Field(default=3, ge=2)
-    min_quote_group: int = Field(default=5, ge=2)
+    min_group_size: int = Field(default=MIN_GROUP_SIZE, ge=2)
+    min_quote_group: int = Field(default=MIN_QUOTE_GROUP, ge=2)
 
 
 class ComponentWeights(_Strict):
@@ -83,7 +84,7 @@ class ClientConfig(_Strict):
     """A client's ``client.yaml``: who they are, their strategy and how to score them."""
 
     name: str = Field(min_length=1)
-    wave: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    wave: str = Field(min_length=1, pattern=WAVE_ID)
     sector: str = ""
     strategy: str = Field(min_length=1)
     customer_promise: CustomerPromise
@@ -95,7 +96,7 @@ class ClientConfig(_Strict):
     component_weights: ComponentWeights = Field(default_factory=ComponentWeights)
     assessment_window: AssessmentWindow = Field(default_factory=AssessmentWindow)
     min_consistency_group: int = Field(default=10, ge=2)  # DESIGN 2.1: subgroup C only from this many
-    limits: Limits = Field(default_factory=Limits)  # intake size limits (toolkit.limits)
+    limits: Limits = Field(default_factory=Limits)  # intake size limits (toolkit.run.limits)
 
     @field_validator("kpis")
     @classmethod

@@ -1,6 +1,6 @@
-"""Start an ipykernel that dies with the process that started it (``python -m toolkit.kernel_launch -f ...``).
+"""Start an ipykernel that dies with the process that started it (``python -m toolkit.run.kernel_launch -f ...``).
 
-What ``python -m ipykernel_launcher`` does, after `toolkit.processes.die_with_parent`:
+What ``python -m ipykernel_launcher`` does, after `toolkit.run.processes.die_with_parent`:
 jupyter_client sets ``JPY_PARENT_PID`` to the starting process, so a kernel
 whose parent has already gone exits before it runs any code.
 """
@@ -12,7 +12,7 @@ import sys
 
 def main() -> None:
     """Die with the parent, then run ipykernel's launcher with this process's arguments."""
-    from toolkit.processes import die_with_parent
+    from toolkit.run.processes import die_with_parent
 
     parent = os.environ.get("JPY_PARENT_PID", "")
     die_with_parent(parent=int(parent) if parent.isdigit() else None)

@@ -13,8 +13,8 @@ import shutil
 import uuid
 from pathlib import Path
 
-from toolkit.interrupts import held_signals
-from toolkit.processes import alive
+from toolkit.run.interrupts import held_signals
+from toolkit.run.processes import alive
 
 log = logging.getLogger("toolkit")
 
@@ -80,12 +80,12 @@ def recover_outputs(final: Path, *, locked: bool = False) -> None:
     final
         The output folder ``<out>/<client>/<wave>``.
     locked
-        True when the caller holds the client-wave lock (`toolkit.locks`); else the
+        True when the caller holds the client-wave lock (`toolkit.run.locks`); else the
         lock is tried, and when another run holds it nothing is touched: that run
         is alive and its backup and staging are in use.
     """
     if not locked:
-        from toolkit.locks import RunLocked, client_wave_lock
+        from toolkit.run.locks import RunLocked, client_wave_lock
 
         if not final.parent.exists():
             return

@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 
 from toolkit.model import AREA, DEPARTMENT, KPI
-from toolkit.training.context import ROOT, TrainingData
+from toolkit.run import resources
+from toolkit.training.context import TrainingData
 from toolkit.training.registry import exercise
 from toolkit.training.result import CheckResult
 
@@ -64,7 +65,7 @@ def judge_deck(answer: Any, data: TrainingData) -> CheckResult:
     if not deck.is_file():
         return CheckResult("6-deck", "failed", f"no deck.html in {folder}.",
                            "pass what run_report(...) returned, or the folder it wrote.")
-    if folder.resolve().is_relative_to(ROOT):
+    if folder.resolve().is_relative_to(resources.source_root() or resources.package_dir()):
         return CheckResult("6-deck", "failed", "the deck was written inside the repository.",
                            "write training decks to a scratch folder (the reports_dir parameter).")
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))

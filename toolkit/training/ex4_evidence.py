@@ -9,7 +9,7 @@ import pandas as pd
 from toolkit.metrics.perception import group_perception
 from toolkit.model import AREA, AREA_LABELS, DEPARTMENT, LEVEL
 from toolkit.training.context import TrainingData
-from toolkit.training.module1 import area_id
+from toolkit.training.ex1_alignment import area_id
 from toolkit.training.numeric import Mistake, judge_number
 from toolkit.training.registry import exercise
 from toolkit.training.result import CheckResult

@@ -81,7 +81,7 @@ class KernelTemplate:
         # installed one whatever folder the batch was started from. stderr is
         # shared with the parent, so a kernel's own error output reaches the user.
         self.process: subprocess.Popen | None = subprocess.Popen(
-            [sys.executable, "-P", "-m", "toolkit.kernel_template", *preload], cwd=self.cwd,
+            [sys.executable, "-P", "-m", "toolkit.run.kernel_template", *preload], cwd=self.cwd,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_template_env())
 
     @property
@@ -243,7 +243,7 @@ def _become_kernel(request: dict[str, Any], replies: IO[str]) -> None:
     template_pid = os.getppid()
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses need their status
-        from toolkit.processes import die_with_parent
+        from toolkit.run.processes import die_with_parent
 
         die_with_parent(parent=template_pid)  # ends with the template, even mid-cell
         os.setsid()  # its own session and process group, as jupyter_client gives every kernel
@@ -293,7 +293,7 @@ def main(preload: Sequence[str]) -> None:
     # whatever a preloaded module (or a kernel) prints cannot corrupt the replies.
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
-    from toolkit.processes import die_with_parent
+    from toolkit.run.processes import die_with_parent
 
     if os.environ.get(PARENT_ENV, "").isdigit():  # and its kernels die with it
         die_with_parent(parent=int(os.environ.pop(PARENT_ENV)))

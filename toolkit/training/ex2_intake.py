@@ -16,6 +16,7 @@ from toolkit.training.datasets import DONT_KNOW
 from toolkit.training.registry import exercise
 from toolkit.training.result import CheckResult
 from toolkit.training.workspace import mapping_folder
+from toolkit.reasons import Reason
 
 #: The mapping that reads ``survey_export.csv`` correctly (the solution, used to check answers).
 REFERENCE_MAPPING: dict[str, Any] = {"interviews": {
@@ -112,13 +113,13 @@ def judge_mapping(answer: Any, data: TrainingData) -> CheckResult:
             found = {str(p.found) for p in errors}
             if DONT_KNOW in found:
                 hint = f"answers like {DONT_KNOW!r} mean 'no answer': list them under not_applicable."
-            elif any(p.reason == "unknown_level" for p in errors):
+            elif any(p.reason == Reason.unknown_level for p in errors):
                 hint = "job titles are not levels: map them under levels (column, values or patterns, default)."
-            elif any(p.reason == "missing_column" for p in errors):
+            elif any(p.reason == Reason.missing_column for p in errors):
                 hint = "rename the export's columns onto respondent_id and department."
-            elif any(p.reason == "unknown_question" for p in errors):
+            elif any(p.reason == Reason.unknown_question for p in errors):
                 hint = "columns that are neither people nor questions must be dropped."
-            elif any(p.reason == "not_a_number" for p in errors):
+            elif any(p.reason == Reason.not_a_number for p in errors):
                 hint = "the answers are labels: scale: {preset: agreement} turns them into 1-5."
             else:
                 hint = "read the first problem and change the mapping key it names."

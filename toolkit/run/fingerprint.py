@@ -4,13 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from toolkit import __version__
+from toolkit.run import resources
 
-ROOT = Path(__file__).resolve().parents[1]
-TEMPLATES = ROOT / "templates"
-PACKAGE = ROOT / "toolkit"
 
 
 def _file_hash(path: Path) -> str:
@@ -39,6 +37,12 @@ def tree_hashes(folder: Path, *, suffixes: tuple[str, ...] | None = None) -> dic
     return out
 
 
+def code_hashes() -> dict[str, Any]:
+    """What every score and deck depends on besides the client's files: the toolkit's version, source and templates."""
+    return {"version": __version__, "toolkit": tree_hashes(resources.package_dir(), suffixes=(".py",)),
+            "templates": tree_hashes(resources.templates_dir())}
+
+
 def input_fingerprint(client_dir: Path, *, notebook: Path, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Hash a client's inputs together with the notebook, templates and toolkit.
 
@@ -49,12 +53,28 @@ def input_fingerprint(client_dir: Path, *, notebook: Path, extra: dict[str, Any]
         including the toolkit version and source, templates, notebook and ``extra``).
     """
     inputs = tree_hashes(Path(client_dir))
+    code = code_hashes()
     combined = {
         "inputs": inputs,
         "notebook": _file_hash(notebook),
-        "templates": tree_hashes(TEMPLATES),
-        "toolkit": {"version": __version__, **tree_hashes(PACKAGE, suffixes=(".py",))},
+        "templates": code["templates"],
+        "toolkit": {"version": code["version"], **code["toolkit"]},
         "extra": extra or {},
     }
     blob = json.dumps(combined, sort_keys=True, default=str).encode()
     return {"inputs": inputs, "input_hash": hashlib.sha256(blob).hexdigest()}
+
+
+def report_fingerprint(client_dir: Path, *, notebook: Path, parameters: dict[str, Any], formats: Sequence[str],
+                       wave: str | None, benchmark: str = "") -> dict[str, Any]:
+    """The fingerprint of one report run, as `toolkit.report.run_report` records it in ``run.json``.
+
+    The one place that says what a report depends on: the client's files, the
+    notebook, the toolkit and templates, the parameters, the formats, the wave
+    asked for ("" for the current one) and the benchmark's hash ("" when there
+    is no snapshot). The batch's unchanged check calls this same function.
+    """
+    extra: dict[str, Any] = {"parameters": dict(parameters), "formats": list(formats), "wave": wave or ""}
+    if benchmark:
+        extra["benchmark"] = benchmark
+    return input_fingerprint(Path(client_dir), notebook=notebook, extra=extra)

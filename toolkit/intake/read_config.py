@@ -1,6 +1,6 @@
 """Reading YAML files (``client.yaml``, ``mapping.yaml``) into pydantic models, with problems.
 
-The schema lives in the models (`toolkit.config.ClientConfig`,
+The schema lives in the models (`toolkit.client_config.ClientConfig`,
 `toolkit.intake.mapping.Mapping`); this module only reads the YAML and turns
 pydantic's errors into `Problem`s whose column is the key path
 (``kpis[2].target``, 0-based like Python), whose row is the YAML line, and
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from toolkit.config import ClientConfig
+from toolkit.client_config import ClientConfig
 from toolkit.intake.files import display_path
 from toolkit.intake.problems import ProblemLog, show_value
 from toolkit.intake.safe_yaml import YamlLimitError, check_size, safe_load

@@ -1,9 +1,11 @@
 """Atomic file writes: a failed write never replaces a good file (decks, summaries, manifests)."""
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> Path:
@@ -47,3 +49,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically; see :func:`write_bytes_atomic`."""
     return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_json_atomic(path: Path, data: Any) -> Path:
+    """Write ``data`` as indented JSON (UTF-8) to ``path`` atomically; see :func:`write_bytes_atomic`."""
+    return write_text_atomic(path, json.dumps(data, indent=2, default=str))
