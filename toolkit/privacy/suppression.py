@@ -227,7 +227,7 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
     current_hidden = {a: bool(s) for a, s in zip(areas.index, areas[SUPPRESSED])}
     current_hidden["overall"] = bool(oai.get(SUPPRESSED, False))
     # Each wave's OAI in the overall row is the one its own deck shows, re-weighted over the areas that
-    # wave shows (`toolkit.metrics.assess`), so it carries no hidden area's score and stays shown.
+    # wave shows (`toolkit.metrics.score`), so it carries no hidden area's score and stays shown.
     primary = np.array([current_hidden.get(a, False) or float(prev_n.get(a, k)) < k for a in drift[AREA]],
                        dtype=bool)
     out = mark(drift, primary, np.zeros(len(drift), dtype=bool),
