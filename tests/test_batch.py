@@ -21,18 +21,27 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import UTC
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from toolkit.batch import (BatchEvent, BatchResult, discover_clients, format_batch_table, portfolio_table,
-                           run_batch, run_client, write_portfolio_csv)
+from toolkit.batch import (
+    BatchEvent,
+    BatchResult,
+    discover_clients,
+    format_batch_table,
+    portfolio_table,
+    run_batch,
+    run_client,
+    write_portfolio_csv,
+)
 from toolkit.batch.discover import is_unchanged, peek_wave
 from toolkit.batch.manifest import failure_reason
-from toolkit.processes import alive, descendants, parent_pid
 from toolkit.errors import ClientDataError
 from toolkit.model import Problem
+from toolkit.processes import alive, descendants, parent_pid
 from toolkit.report import ReportResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -426,9 +435,9 @@ def test_is_unchanged_needs_an_ok_run_with_the_same_fingerprint(tmp_path):
 @pytest.mark.parametrize("statuses, ok", [
     (["ok", "unchanged"], True), (["ok", "failed"], False), (["invalid"], False), ([], True)])
 def test_batch_result_ok(statuses, ok):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     results = [ReportResult(f"c{i}", WAVE, s) for i, s in enumerate(statuses)]
     assert BatchResult(results, Path("m.json"), now, now, 0.0, 1).ok is ok
 

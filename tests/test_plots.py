@@ -12,9 +12,18 @@ from matplotlib.patches import Rectangle
 
 from toolkit.model import AREAS
 from toolkit.plots import (
-    AREA_ORDER, BAND_COLORS, area_label, plot_benchmark, plot_drift, plot_heatmap,
-    plot_kpi_attainment, plot_likert, plot_perception_gap, plot_scorecard,
-    plot_weight_alignment, theme,
+    AREA_ORDER,
+    BAND_COLORS,
+    area_label,
+    plot_benchmark,
+    plot_drift,
+    plot_heatmap,
+    plot_kpi_attainment,
+    plot_likert,
+    plot_perception_gap,
+    plot_scorecard,
+    plot_weight_alignment,
+    theme,
 )
 from toolkit.plots.benchmark import ordinal
 from toolkit.plots.gaps import FLAG_COLOR, PLAIN_COLOR

@@ -14,12 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from test_metrics_core import make_client  # noqa: E402  (tests dir is on sys.path)
 from toolkit.config import Privacy
 from toolkit.metrics import assess
 from toolkit.privacy import protect, redact_text
 from toolkit.privacy.linked import client_cells
-
-from test_metrics_core import make_client  # noqa: E402  (tests dir is on sys.path)
 
 AREA = "customer_experience"
 QS = ("CX1", "CX2", "MS1", "PP1")
@@ -41,7 +40,7 @@ class Insider:
 
     def __init__(self, safe, raw, area: str = AREA, cells: bool = True) -> None:
         cov = raw.coverage
-        self.cells = list(zip(cov["department"], cov["level"]))
+        self.cells = list(zip(cov["department"], cov["level"], strict=True))
         self.n = cov["n"].to_numpy(dtype=float)
         rows, sums = [], []
 
@@ -54,12 +53,12 @@ class Insider:
             add(np.ones(len(self.cells)), a["perception"], a["n"])
         for frame, col, pos in ((safe.departments, "department", 0), (safe.levels, "level", 1)):
             part = frame.loc[(frame["area"] == area) & ~frame["suppressed"].astype(bool)]
-            for g, p, n in zip(part[col], part["perception"], part["n"]):
+            for g, p, n in zip(part[col], part["perception"], part["n"], strict=True):
                 add([c[pos] == g for c in self.cells], p, n)
         if cells:  # the explorer's two-filter views and one-filter breakdowns show the shown cells
             raw_cells = client_cells_of(raw)
             shown = safe.coverage.loc[~safe.coverage["suppressed"].astype(bool)]
-            for d, lv in zip(shown["department"], shown["level"]):
+            for d, lv in zip(shown["department"], shown["level"], strict=True):
                 if (d, lv) in raw_cells:
                     add([c == (d, lv) for c in self.cells], *raw_cells[(d, lv)])
         self.a = np.array(rows).reshape(-1, len(self.cells))
@@ -105,7 +104,7 @@ def _assess(sizes, k=3, seed=0, score=None, n_boot=5):
     cells = client_cells(client)
     sub = cells.loc[cells["area"] == AREA]
     _CELL_VALUES[id(raw)] = {(d, lv): (s / n, n) for d, lv, n, s in zip(sub["department"], sub["level"],
-                                                                        sub["n"], sub["sum"])}
+                                                                        sub["n"], sub["sum"], strict=True)}
     privacy = Privacy(min_group_size=k, min_quote_group=max(k, 5))
     return raw, protect(raw, privacy, cells=cells), protect(raw, privacy, linked_audit=False), cells
 
@@ -323,7 +322,7 @@ BIG = {("A", "manager"): 8, ("A", "frontline"): 9, ("B", "manager"): 7, ("B", "f
 
 def test_previous_oai_is_hidden_when_an_area_was_rated_by_two_people_then():
     before = _people(BIG, 7)
-    for i, (rid, d, lv, answers) in enumerate(before):
+    for i, (_rid, _d, _lv, answers) in enumerate(before):
         if i >= 2:
             answers.pop("MS1")  # management style rated by two people in the previous wave
     previous = make_client(people=before, wave="2026-h1")

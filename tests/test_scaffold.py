@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 
 from toolkit.config import ClientConfig
 from toolkit.errors import AlignmentError, ClientDataError
-from toolkit.scaffold import (build_intake_workbook, current_wave, new_client, read_question_bank,
-                              save_workbook)
+from toolkit.scaffold import build_intake_workbook, current_wave, new_client, read_question_bank, save_workbook
 
 BANK = read_question_bank()
 QIDS = [q.question_id for q in BANK]

@@ -47,7 +47,7 @@ class ComponentWeights(_Strict):
     evidence: float = Field(default=0.25, ge=0)
 
     @model_validator(mode="after")
-    def _not_all_zero(self) -> "ComponentWeights":
+    def _not_all_zero(self) -> ComponentWeights:
         if self.perception + self.consistency + self.evidence <= 0:
             raise ValueError("component weights are all zero; at least one must be positive")
         return self
@@ -69,7 +69,7 @@ class AreaWeights(_Strict):
     proven_processes: float = Field(default=1.0, ge=0)
 
     @model_validator(mode="after")
-    def _not_all_zero(self) -> "AreaWeights":
+    def _not_all_zero(self) -> AreaWeights:
         if sum(self.as_dict().values()) <= 0:
             raise ValueError("area weights are all zero; at least one must be positive")
         return self

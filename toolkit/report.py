@@ -16,16 +16,17 @@ import platform
 import shutil
 import time
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, OutputError, RunError
-from toolkit.interrupts import raise_if_interrupted
 from toolkit.fingerprint import input_fingerprint
+from toolkit.interrupts import raise_if_interrupted
 from toolkit.model import Problem
 from toolkit.publish import BACKUP, STAGING, recover_outputs
 from toolkit.publish import keep_failed as _keep_failed
@@ -318,7 +319,7 @@ def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fm
             "status": "ok", "toolkit_version": __version__, **fingerprint,
             "parameters": params, "formats": list(fmts),
             "timings": {k: round(v, 3) for k, v in timings.items()},
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "versions": _versions(), "notes": notes, "benchmark": benchmark,
             "outputs": sorted(p.name for p in staging.iterdir()),
         }

@@ -7,8 +7,9 @@ per client (a few milliseconds each).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from toolkit.errors import ClientDataError
 from toolkit.fingerprint import input_fingerprint

@@ -26,11 +26,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal
 
 from toolkit.batch.discover import discover_clients, peek_wave
 from toolkit.batch.executors import default_workers, local_executor, pool_pids
@@ -40,8 +41,17 @@ from toolkit.batch.task import ClientResult, ClientTask, TaskOutput, publish, re
 from toolkit.fingerprint import input_fingerprint
 from toolkit.metrics.assess import DEFAULT_SEED
 from toolkit.processes import descendants, terminate
-from toolkit.report import (DEFAULT_FORMATS, NOTEBOOK, OUTPUT_FILES, ReportResult, check_parameters, parse_formats,
-                            read_run_record, recover_outputs, report_dir)
+from toolkit.report import (
+    DEFAULT_FORMATS,
+    NOTEBOOK,
+    OUTPUT_FILES,
+    ReportResult,
+    check_parameters,
+    parse_formats,
+    read_run_record,
+    recover_outputs,
+    report_dir,
+)
 
 log = logging.getLogger("toolkit")
 

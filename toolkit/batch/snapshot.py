@@ -28,9 +28,10 @@ import hashlib
 import json
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -112,7 +113,7 @@ def score_key(folder: Path, *, seed: int, code: str) -> str:
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
 
 
-def score_client(folder: Path, *, seed: int) -> ClientScore | list["Problem"]:
+def score_client(folder: Path, *, seed: int) -> ClientScore | list[Problem]:
     """Score one client's current wave in this process; its problems instead when its data is invalid.
 
     The same calls as the client's kernel makes (intake, `toolkit.metrics.assess`
@@ -142,7 +143,7 @@ def _published(value: Any) -> float | None:
     return None if number is None else (round(number, 2) or 0.0)
 
 
-def cached_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[ClientScore | list["Problem"], bool]:
+def cached_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[ClientScore | list[Problem], bool]:
     """Return a client's score (from ``<out>/.scores/`` when its inputs are unchanged) and whether it was cached."""
     key = score_key(folder, seed=seed, code=code)
     cache = Path(out_dir) / SCORES_DIR / f"{Path(folder).name}.json"
@@ -162,7 +163,7 @@ def cached_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[
     return score, False
 
 
-def _frame(clients: Sequence[dict[str, Any]]) -> "pd.DataFrame":
+def _frame(clients: Sequence[dict[str, Any]]) -> pd.DataFrame:
     import pandas as pd
 
     from toolkit.model import AREA
@@ -221,7 +222,7 @@ def latest_snapshot(out_dir: Path) -> Snapshot | None:
     return None
 
 
-def snapshot_others(path: Path, *, exclude: str | None = None) -> "pd.DataFrame":
+def snapshot_others(path: Path, *, exclude: str | None = None) -> pd.DataFrame:
     """Other clients' area alignment from a snapshot (or a client's peer view of one).
 
     The same frame as `toolkit.summary.load_portfolio` gives from published

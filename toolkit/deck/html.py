@@ -22,9 +22,9 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from toolkit.atomic import write_text_atomic
 from toolkit.deck import assets
 from toolkit.deck.firm import Firm, brand_css, footer_text, load_firm, logo_data_uri
-from toolkit.atomic import write_text_atomic
 from toolkit.errors import DefinitionError
 
 if TYPE_CHECKING:  # pragma: no cover

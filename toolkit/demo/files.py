@@ -14,8 +14,16 @@ import yaml
 from toolkit.config import ClientConfig
 from toolkit.demo.generate import ClientSpec, GeneratedWave, WaveSpec, client_rngs, generate_wave, make_roster
 from toolkit.errors import DefinitionError
-from toolkit.model import (DEPARTMENT, EXCERPTS_COLUMNS, LEVEL, OPERATIONS_COLUMNS, QUESTION,
-                           RATING, RATINGS_COLUMNS, RESPONDENT)
+from toolkit.model import (
+    DEPARTMENT,
+    EXCERPTS_COLUMNS,
+    LEVEL,
+    OPERATIONS_COLUMNS,
+    QUESTION,
+    RATING,
+    RATINGS_COLUMNS,
+    RESPONDENT,
+)
 from toolkit.scaffold import build_intake_workbook, save_workbook
 
 HEADER = "# Synthetic demo client written by toolkit.demo (seed {seed}). Regenerate, do not edit.\n"

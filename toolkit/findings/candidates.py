@@ -17,8 +17,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.findings.context import num, visible
-from toolkit.findings.significance import (ALPHA, excludes_zero, holm, respondent_points,
-                                           unit_shortfall_interval)
+from toolkit.findings.significance import ALPHA, excludes_zero, holm, respondent_points, unit_shortfall_interval
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREA_LABELS, AREAS, DEPARTMENT
 
@@ -208,7 +207,7 @@ def blind_spots(assessment: Assessment, vals: dict[str, dict]) -> list[Finding]:
     adjusted = holm([num(p) if num(p) is not None else math.nan for p in gaps["p_value"]])
     levels = visible(assessment.levels)
     found: dict[str, Finding] = {}
-    for (_, row), p_adj in zip(gaps.iterrows(), adjusted):
+    for (_, row), p_adj in zip(gaps.iterrows(), adjusted, strict=True):
         gap, area = num(row.get("gap")), str(row[AREA])
         w = vals.get(area, {}).get("weight")
         if gap is None or w is None or round(gap) < GAP_POINTS or math.isnan(p_adj) or p_adj >= ALPHA:

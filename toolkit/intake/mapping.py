@@ -136,7 +136,7 @@ class Scale(_Strict):
         return labels
 
     @model_validator(mode="after")
-    def _range(self) -> "Scale":
+    def _range(self) -> Scale:
         if self.max <= self.min:
             raise ValueError(f"scale max ({self.max:g}) must be above min ({self.min:g})")
         span = self.high - self.min

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -255,7 +255,7 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
     basis = null_space(np.vstack([rows.astype(float), extra]), len(table.n))
     pinned = determined(rows, groups, len(table.n), known, basis)
     out: list[Breach] = []
-    for g, p in zip(groups, pinned):
+    for g, p in zip(groups, pinned, strict=True):
         if p:
             out.append(Breach(g, float(table.n[list(g)].sum()), "span"))
             if first_only:
@@ -263,7 +263,7 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
     if table.sums is None or not len(rows):
         return out
     half = (table.hi - table.lo) / 2.0
-    for g, p in zip(groups, pinned):
+    for g, p in zip(groups, pinned, strict=True):
         if p:
             continue
         if not _touches(rows, g) or inner_width(table, basis, g) >= half:
@@ -298,11 +298,11 @@ def _candidates(table: Table, shown: np.ndarray, breach: Breach, fixed: np.ndarr
     rows = table.rows[shown].astype(float)
     y, *_ = np.linalg.lstsq(rows.T, target, rcond=None)
     shown_idx = np.flatnonzero(shown)
-    used = {int(r) for r, coef in zip(shown_idx, y) if abs(coef) > 1e-7}
+    used = {int(r) for r, coef in zip(shown_idx, y, strict=True) if abs(coef) > 1e-7}
     touching = {int(r) for r in idx if table.rows[r, list(breach.cells)].any()}
     cand = [int(r) for r in idx if int(r) in used | touching] or [int(r) for r in idx]
     cost = table.rows[cand].astype(float) @ table.n
-    return [r for _, r in sorted(zip(cost, cand))]
+    return [r for _, r in sorted(zip(cost, cand, strict=True))]
 
 
 def choose_suppression(table: Table, shown: np.ndarray, k: int, *, fixed: np.ndarray | None = None,
