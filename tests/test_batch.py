@@ -44,6 +44,8 @@ from toolkit.model import Problem
 from toolkit.processes import alive, descendants, parent_pid
 from toolkit.report import ReportResult
 
+pytestmark = pytest.mark.slow  # runs real batches: worker processes and kernels
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "files" / "tiny_assessment.ipynb"
 FAILING = ROOT / "tests" / "files" / "failing_assessment.ipynb"

@@ -37,6 +37,8 @@ from toolkit.batch.run import BatchEvent
 from toolkit.batch.snapshot import SNAPSHOT_PREFIX, latest_snapshot, snapshot_others
 from toolkit.batch.task import MAX_TASK_BYTES, ClientTask, TaskOutput, _safe_relpath, publish, read_inputs, run_task
 
+pytestmark = pytest.mark.slow  # runs real batches: worker processes and kernels
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "tests" / "files" / "benchmark_assessment.ipynb"
 BIN = Path(sys.executable).parent

@@ -278,7 +278,7 @@ def test_month_labels_cross_the_year():
     ("northwind-logistics", "2025-h1"),
 ])
 def test_intake_accepts_the_shipped_clients(client_id, wave):
-    intake = pytest.importorskip("toolkit.intake")
+    from toolkit import intake
     problems = intake.validate_client(CLIENT_DATA / client_id, wave)
     assert [p for p in problems if p.severity == "error"] == []
     # The only warning is the planted two-person department.

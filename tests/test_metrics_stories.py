@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import CLIENT_DATA
+from toolkit import intake
 from toolkit.metrics import assess
 from toolkit.privacy import protect
 
-intake = pytest.importorskip("toolkit.intake")
-pytestmark = pytest.mark.skipif(not (CLIENT_DATA / "swiftmart").exists(), reason="demo clients not generated")
+assert (CLIENT_DATA / "swiftmart").exists(), "the committed demo clients are missing from client_data/"
 
 
 @pytest.fixture(scope="module")
