@@ -307,15 +307,33 @@ def test_scorecard_reads_the_area_index_as_a_column():
 def test_weight_alignment_points_colours_and_quadrants():
     fig, ax = plt.subplots()
     plot_weight_alignment(areas_frame(), ax=ax)
-    points = ax.collections[0]
+    points = next(c for c in ax.collections if c.get_gid() == "areas")
     np.testing.assert_allclose(points.get_offsets(), [[0.4, 58.3], [0.2, 71.2], [0.25, 80.4]])
     assert [tuple(c) for c in points.get_facecolors()] == [RED, AMBER, GREEN]
-    assert {"FIX FIRST", "SUSTAIN", "MONITOR", "MAINTAIN"} <= set(texts(ax))
+    assert {"FIX FIRST", "SUSTAIN", "MAINTAIN"} <= set(texts(ax))
     assert "Not shown (suppressed or no data): Proven Processes" in texts(ax)
     # quadrant split: equal share 1/4 and the aligned threshold 75
     assert any(list(l.get_xdata()) == [0.25, 0.25] for l in ax.lines)
     assert any(list(l.get_ydata()) == [75, 75] for l in ax.lines)
     assert ax.get_xlabel() == "Strategic weight" and ax.get_ylabel() == "Alignment (0–100)"
+
+
+def test_weight_alignment_shades_the_principal_gap_even_when_its_weight_is_small():
+    # harbor's case: CX weighs 40 % at 64.8 (shortfall 4.1), PP 15 % at 42.6 (4.9): PP is the principal gap,
+    # so PP, not CX, must sit in the "fix first" region although its weight is below an equal share.
+    data = pd.DataFrame({"label": ["CX", "PP", "UC"], "weight": [0.40, 0.15, 0.30],
+                         "alignment": [64.8, 42.6, 88.0]})
+    fig, ax = plt.subplots()
+    plot_weight_alignment(data, ax=ax)
+    shade = next(c for c in ax.collections if c.get_gid() == "fix-first").get_paths()[0].vertices
+    top = shade[shade[:, 1] > 0]  # the shaded region's upper edge
+    order = np.argsort(top[:, 0])
+    edge = np.interp(data["weight"], top[order, 0], top[order, 1])
+    inside = [bool(a <= e + 0.2) for a, e in zip(data["alignment"], edge, strict=True)]
+    assert inside == [False, True, False]
+    worst = [l for l in ax.lines if l.get_gid() == "iso-shortfall" and l.get_color() == "#A04000"][0]
+    x, y = worst.get_xdata(), worst.get_ydata()
+    assert np.interp(0.15, x, y) == pytest.approx(42.6, abs=0.2)  # the curve passes through the principal gap
 
 
 # --- 3. heatmap -----------------------------------------------------------------------

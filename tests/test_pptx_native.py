@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from pptx import Presentation
+from pptx.enum.dml import MSO_THEME_COLOR
 
 from pptx_support import CLIENTS, CUSTOM_ACCENT_RGB, CUSTOM_FONT, RENDERED, page_count
 from toolkit.deck.firm import Firm, footer_text, load_firm
@@ -29,7 +30,7 @@ C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 OFFICE_BLUE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"
-CHART_NAMES = {"Scorecard chart", "Weight chart", "Items chart", "Perception gap chart", "Drift chart",
+CHART_NAMES = {"Scorecard chart", "Weight chart", "Key drivers chart", "Items chart", "Perception gap chart", "Drift chart",
                "Benchmark chart"}
 
 
@@ -60,13 +61,33 @@ def body_font(prs) -> str:
 def test_every_chart_is_a_native_chart_and_no_picture_is_left(client, pptx_decks):
     prs = Presentation(pptx_decks[client])
     found = [sh.name for s in prs.slides for sh in s.shapes if sh.has_chart]
-    # scorecard, weight, 4 area item charts, perception gap (+ drift for northwind: it has an earlier wave)
-    assert sorted(found) == sorted(["Scorecard chart", "Weight chart", "Perception gap chart"] + ["Items chart"] * 4
+    # scorecard, weight, 4 area item charts, perception gap, key drivers (every demo client has n >= 30 and
+    # separable areas) (+ drift for northwind: it has an earlier wave)
+    assert sorted(found) == sorted(["Scorecard chart", "Weight chart", "Perception gap chart", "Key drivers chart"]
+                                   + ["Items chart"] * 4
                                    + (["Drift chart"] if client == "northwind-logistics" else []))
     pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
     assert pictures == []                                     # nothing is a picture of a chart any more
     heatmaps = [sh for s in prs.slides for sh in s.shapes if sh.has_table and sh.name == "Heatmap"]
     assert len(heatmaps) == 1
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_key_drivers_chart_equals_the_summary_and_colours_only_a_reliable_top(client, pptx_stories, pptx_decks):
+    from toolkit.model import AREA_LABELS
+
+    drivers = pptx_stories[client].summary["drivers"]
+    (frame,) = charts(Presentation(pptx_decks[client]), "Key drivers chart")
+    shown = by_category(frame)
+    expected = {AREA_LABELS[r["area"]]: r["relative_weight"] for r in drivers["rows"]}
+    assert shown.keys() == expected.keys()
+    assert all(close(shown[k], expected[k]) for k in expected), (shown, expected)
+    # harbor's customer experience is first in every resample: named and accented; elsewhere nobody is
+    assert drivers["top"] == ("customer_experience" if client == "harbor-concierge" else None)
+    fills = [pt.format.fill for pt in [frame.chart.plots[0].series[0].points[i] for i in range(len(shown))]]
+    accented = [c for c, f in zip(shown, fills, strict=True) if f.fore_color.type is not None
+                and getattr(f.fore_color, "theme_color", None) == MSO_THEME_COLOR.ACCENT_1]
+    assert accented == ([AREA_LABELS[drivers["top"]]] if drivers["top"] else [])
 
 
 @pytest.mark.parametrize("client", CLIENTS)
@@ -93,14 +114,25 @@ def test_scorecard_series_and_interval_equal_the_summary(client, pptx_stories, p
 @pytest.mark.parametrize("client", CLIENTS)
 def test_weight_chart_points_equal_the_summary(client, pptx_stories, pptx_decks):
     (frame,) = charts(Presentation(pptx_decks[client]), "Weight chart")
-    points = {}
+    from toolkit.pptx.native_charts import SHORTFALL_SERIES
+
+    points, curve = {}, None
     for series in frame.chart.plots[0].series:
         xs = [float(v.text) for v in series._element.findall(f"{C}xVal/{C}numRef/{C}numCache/{C}pt/{C}v")]
+        if series.name == SHORTFALL_SERIES:
+            curve = (xs, list(series.values))
+            continue
         points[series.name] = (xs[0], series.values[0])
-    expected = {a["label"]: (100 * a["weight"], a["alignment"]) for a in pptx_stories[client].summary["areas"]
-                if a["alignment"] is not None}
+    areas = pptx_stories[client].summary["areas"]
+    expected = {a["label"]: (100 * a["weight"], a["alignment"]) for a in areas if a["alignment"] is not None}
     assert points.keys() == expected.keys()
     assert all(close(points[k][0], expected[k][0]) and close(points[k][1], expected[k][1]) for k in expected)
+    # the dashed fix-first curve passes through the principal gap (every demo client has one below 75)
+    gap = max((a for a in areas if a["alignment"] is not None and a["alignment"] < 75),
+              key=lambda a: a["weight"] * (75 - a["alignment"]))
+    assert curve is not None
+    import numpy as np
+    assert np.interp(100 * gap["weight"], curve[0], curve[1]) == pytest.approx(gap["alignment"], abs=0.5)
 
 
 @pytest.mark.parametrize("client", CLIENTS)
@@ -202,7 +234,7 @@ def test_custom_template_recolours_and_refonts_the_charts(pptx_custom_deck):
     prs = Presentation(pptx_custom_deck)
     assert body_font(prs) == CUSTOM_FONT
     frames = [sh for s in prs.slides for sh in s.shapes if sh.has_chart]
-    assert {sh.name for sh in frames} <= CHART_NAMES and len(frames) == 7
+    assert {sh.name for sh in frames} <= CHART_NAMES and len(frames) == 8  # 7 + key drivers
     for frame in frames:
         assert _chart_fonts(frame)[0] == {CUSTOM_FONT}
     items = charts(prs, "Items chart")[0]

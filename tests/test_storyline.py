@@ -52,6 +52,23 @@ def test_northwind_turnaround_leads_and_drift_follows_the_summary(stories):
     assert "principal gap is Unique Capabilities" in f.principal_gap_sentence
 
 
+@pytest.mark.parametrize("client", CLIENTS)
+def test_no_interval_end_reads_as_zero(stories, client):
+    # An interval that excludes 0 printed as "-12 to -0" contradicts its own test (northwind's UC fall did).
+    for text in deck_text(stories[client]):
+        assert not re.search(r"[-+−]0(?![.\d])", text), text
+
+
+def test_interval_text_keeps_a_decimal_where_an_end_would_read_zero():
+    from toolkit.findings.wording import interval_text
+
+    assert interval_text(-11.8, -0.4, signed=True) == "-11.8 to -0.4"
+    assert interval_text(-11.8, -3.4, signed=True) == "-12 to -3"
+    assert interval_text(2.2, 48.6) == "2 to 49"
+    assert interval_text(0.04, 9.0) == "0.04 to 9.00"
+    assert interval_text(0.0, 9.0) == "0 to 9"  # an end that is exactly 0 is written as 0
+
+
 def test_swiftmart_says_blind_spot_and_weakest_area(stories):
     s = " ".join(stories["swiftmart"].findings.summary_sentences)
     assert "Executives rate Management Style 31 points higher than the frontline" in s

@@ -194,6 +194,35 @@ def levels_title(story: Any) -> list[str] | str:
     return f"Leaders and staff see the same picture: no significant gap, the largest {_r(float(g))} points"
 
 
+def _drivers(story: Any):
+    """The key-driver table when it may be shown (computed, not refused, weights known), else None."""
+    d = getattr(story.assessment, "drivers", None)
+    if d is None or len(d) == 0 or d.attrs.get("refused") or d["relative_weight"].isna().all():
+        return None
+    return d
+
+
+def drivers_title(story: Any) -> str:
+    d = _drivers(story)
+    top = d.attrs.get("top") or ""
+    if top:
+        share = float(d.loc[d["area"] == top, "relative_weight"].iloc[0])
+        return f"{AREA_LABELS[top]} drives the overall verdict most: {_r(share)}% of what the areas explain"
+    lead = d.sort_values(["first_share", "relative_weight"], ascending=False, kind="mergesort").iloc[0]
+    return (f"No single area reliably drives the verdict; {AREA_LABELS[lead['area']]} leads in "
+            f"{_r(100 * float(lead['first_share']))}% of resamples")
+
+
+def drivers_caption(story: Any) -> str:
+    d = _drivers(story)
+    r2, n = d.attrs.get("r_squared"), d.attrs.get("n")
+    fit = f"together they explain {_r(100 * r2)}% of its variance (R²), n = {int(n)}. " if r2 == r2 and n else ""
+    return ("Relative weights (Johnson, 2000): each area’s share of what the four areas explain of respondents’ "
+            "answers to the outcome questions (e.g. “our day-to-day operations deliver on our strategy”); "
+            f"{fit}Whiskers: 90 % bootstrap intervals. An area is named the top driver only when it ranks "
+            "first in at least 90 % of resamples.")
+
+
 def costs_title(story: Any) -> str:
     kd = _visible(story.assessment.kpi_departments)
     kpis = _visible(story.assessment.kpis)
@@ -272,8 +301,8 @@ RULES: tuple[SlideRule, ...] = (
               "Alignment 0–100 per area with its 90 % interval. Bands: ≥ 75 aligned · 60–74.9 partly "
               "aligned · < 60 misaligned."),
     SlideRule("weight", weight_title, "Strategic weight vs alignment",
-              "Shaded, bottom right (“fix first”): areas the strategy relies on most where day-to-day "
-              "operations deliver least."),
+              "Each area’s weighted shortfall is its weight × (75 − alignment). Dashed curves join equal "
+              "shortfalls; the shaded “fix first” region starts at the largest, the principal gap."),
     *(SlideRule(f"area:{a}", area_title(a), f"{AREA_LABELS[a]} · deep dive", area=a) for a in AREAS),
     SlideRule("heatmap", heatmap_title, "Departments × areas · perception",
               lambda s: ("Perception 0–100 by department and area. "
@@ -283,6 +312,8 @@ RULES: tuple[SlideRule, ...] = (
     SlideRule("perception_gap", levels_title, "Levels × areas · leadership blind spots",
               "Executives' perception minus that of managers and of the frontline, in points; a blind "
               "spot needs 10 points or more and a Holm-adjusted p below 0.05."),
+    SlideRule("drivers", drivers_title, "Key drivers · what moves the overall verdict", drivers_caption,
+              lambda s: _drivers(s) is not None),
     SlideRule("costs", costs_title, "The cost of misalignment"),
     SlideRule("drift", drift_title, lambda s: f"Change since {s.previous_wave}",
               "Change in alignment (0–100) per area since the last wave, with its 90 % interval; "

@@ -18,6 +18,7 @@ import pandas as pd
 
 from toolkit.findings.context import num, visible
 from toolkit.findings.significance import ALPHA, excludes_zero, holm, respondent_points, unit_shortfall_interval
+from toolkit.findings.wording import interval_text
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREA_LABELS, AREAS, DEPARTMENT
 
@@ -177,7 +178,7 @@ def drifts(assessment: Assessment, vals: dict[str, dict], previous_wave: str | N
             label, up = AREA_LABELS[area], diff > 0
             verb = "rose" if up else "fell"
             sentence = (f"{label} {metric} {verb} {_r(abs(diff))} points {since} ({_r(prev)} → {_r(cur)}; "
-                        f"95% interval {lo:+.0f} to {hi:+.0f}, adjusted for every change compared)")
+                        f"95% interval {interval_text(lo, hi, signed=True)}, adjusted for every change compared)")
             sentence += _kpi_tail(kpis, area) if up else ""
             sentence += "."
             title = f"{label} {metric} {verb} {_r(abs(diff))} points {since}, from {_r(prev)} to {_r(cur)}"
@@ -200,17 +201,26 @@ def _kpi_tail(kpis: pd.DataFrame, area: str) -> str:
 
 
 def blind_spots(assessment: Assessment, vals: dict[str, dict]) -> list[Finding]:
-    """Level gaps of >= 10 points whose Holm-adjusted Welch p (over all level-pair x area tests) < 0.05."""
+    """The level gaps the metrics flag as blind spots (the slide highlights the same ones).
+
+    Method v2 flags a gap of >= 10 points whose 95 % interval, Holm-adjusted
+    over every level-pair x area test of the client, excludes 0
+    (`toolkit.metrics.gaps.level_gaps`: ``flagged``, ``p_holm``). Without those
+    columns (an older assessment) the Holm adjustment runs here over the visible tests.
+    """
     gaps = visible(assessment.perception_gaps)
     if gaps.empty or "gap" not in gaps.columns:
         return []
-    adjusted = holm([num(p) if num(p) is not None else math.nan for p in gaps["p_value"]])
+    v2 = {"flagged", "p_holm"} <= set(gaps.columns)
+    adjusted = ([num(p) if num(p) is not None else math.nan for p in gaps["p_holm"]] if v2 else
+                holm([num(p) if num(p) is not None else math.nan for p in gaps["p_value"]]))
     levels = visible(assessment.levels)
     found: dict[str, Finding] = {}
     for (_, row), p_adj in zip(gaps.iterrows(), adjusted, strict=True):
         gap, area = num(row.get("gap")), str(row[AREA])
         w = vals.get(area, {}).get("weight")
-        if gap is None or w is None or round(gap) < GAP_POINTS or math.isnan(p_adj) or p_adj >= ALPHA:
+        called = bool(row["flagged"]) if v2 else (not math.isnan(p_adj) and p_adj < ALPHA)
+        if gap is None or w is None or gap < GAP_POINTS or not called or math.isnan(p_adj):
             continue
         a, b = str(row["group_a"]), str(row["group_b"])
         pa, pb = _level_p(levels, a, area), _level_p(levels, b, area)
@@ -261,7 +271,7 @@ def outlier_units(assessment: Assessment, vals: dict[str, dict], points: pd.Data
             continue
         label = AREA_LABELS[area]
         sentence = (f"{unit} rates {label} {_r(short)} points below the other departments "
-                    f"({_r(p_unit)} vs {_r(p_others)}; 95% interval {_r(lo)} to {_r(hi)})")
+                    f"({_r(p_unit)} vs {_r(p_others)}; 95% interval {interval_text(lo, hi)})")
         tail, kpi = _unit_kpi_tail(kpi_departments, kpis, area, unit, periods)
         sentence += (tail + ".")
         title = f"{unit} delivers {label} {_r(short)} points below the other departments"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from toolkit.findings.context import num, oai_values, visible
+from toolkit.findings.wording import interval_text
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREA_LABELS, AREAS
 
@@ -21,10 +22,6 @@ METRIC_WORDS = {"alignment": "alignment", "perception": "perception", "consisten
 
 def _f(x: float) -> str:
     return f"{x:.0f}"
-
-
-def _signed(x: float) -> str:
-    return f"{x:+.0f}"
 
 
 def area_sentence(ctx: dict[str, Any]) -> str | None:
@@ -181,7 +178,7 @@ def drift_sentences(assessment: Assessment) -> list[str]:
         subject = what if r[AREA] not in AREA_LABELS else f"{what} {metric}"
         verb = "rose" if diff > 0 else "fell"  # type: ignore[operator]
         out.append(f"{subject} {verb} {_f(abs(diff))} points since the last wave ({_f(prev)} → "  # type: ignore[arg-type]
-                   f"{_f(cur)}; 95% interval {_signed(lo)} to {_signed(hi)}, adjusted for every change compared).")  # type: ignore[arg-type]
+                   f"{_f(cur)}; 95% interval {interval_text(lo, hi, signed=True)}, adjusted for every change compared).")  # type: ignore[arg-type]
     if not out:
         out.append("No score moved beyond its adjusted 95% interval since the last wave: the differences are within noise.")
     return out

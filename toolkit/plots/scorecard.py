@@ -149,13 +149,32 @@ def plot_scorecard(data: pd.DataFrame, *, x: str = "label", y: str = "alignment"
     return ax
 
 
+def weighted_shortfalls(weights: np.ndarray, values: np.ndarray, present: np.ndarray,
+                        aligned: float = ALIGNED_MIN) -> np.ndarray:
+    """``weight * (aligned - alignment)`` of each drawn area below ``aligned`` (what ranks the principal gap).
+
+    Examples
+    --------
+    >>> weighted_shortfalls(np.array([0.4, 0.15]), np.array([64.8, 42.6]), np.array([True, True])).round(2)
+    array([4.08, 4.86])
+    """
+    below = present & (values < aligned)
+    return np.where(below, weights * (aligned - values), 0.0)[present]
+
+
 def plot_weight_alignment(data: pd.DataFrame, *, x: str = "weight", y: str = "alignment",
                           label: str = "label", band: str | None = "band",
                           suppressed: str | None = "suppressed",
                           weight_split: float | None = None, alignment_split: float = ALIGNED_MIN,
                           title: str | None = "Strategic weight vs alignment",
                           ax: Axes | None = None, **kwargs: Any) -> Axes:
-    """Matrix of strategic weight (x) against alignment (y); bottom right is "fix first".
+    """Strategic weight (x) against alignment (y), with curves of equal weighted shortfall.
+
+    The weighted shortfall of an area is ``weight * (75 - alignment)`` (DESIGN
+    2.1: the principal gap is the area below 75 where it is largest). Dashed
+    curves join points of equal weighted shortfall; the region at or beyond the
+    largest one is shaded "fix first", so the principal gap sits on its edge,
+    whatever its weight. The axes still split at an equal share of weight and at 75.
 
     Parameters
     ----------
@@ -207,19 +226,26 @@ def plot_weight_alignment(data: pd.DataFrame, *, x: str = "weight", y: str = "al
     split_w = weight_split if weight_split is not None else 1.0 / max(len(data), 1)
     top_w = max(float(np.nanmax(weights)) if present.any() else 0.0, split_w) * 1.25 + 0.02
 
-    ax.axvspan(split_w, top_w, ymin=0, ymax=alignment_split / 100, color="#FBE3D6",
-               zorder=0, linewidth=0)
     ax.axvline(split_w, color=GREY, linewidth=1.2, zorder=1)
     ax.axhline(alignment_split, color=GREY, linewidth=1.2, zorder=1)
+    shortfall = weighted_shortfalls(weights, values, present, alignment_split)
+    grid = np.linspace(top_w / 400, top_w, 400)
+    if shortfall.size and shortfall.max() > 0:
+        worst = float(shortfall.max())
+        edge = np.clip(alignment_split - worst / grid, 0, alignment_split)
+        ax.fill_between(grid, 0, edge, color="#FBE3D6", zorder=0, linewidth=0, gid="fix-first")
+        for level in sorted({worst / 2, worst}):
+            ax.plot(grid, alignment_split - level / grid, color="#A04000" if level == worst else GREY,
+                    linestyle="--", linewidth=1, zorder=0.5, gid="iso-shortfall")
+        ax.text(top_w * 0.985, 3, "FIX FIRST", ha="right", va="bottom", fontsize="medium",
+                color="#A04000", fontweight="bold", zorder=1)
     corner = {"fontsize": "medium", "color": "#555555", "fontweight": "bold", "zorder": 1}
-    ax.text(top_w * 0.985, 3, "FIX FIRST", ha="right", va="bottom", **{**corner, "color": "#A04000"})
     ax.text(top_w * 0.985, 97, "SUSTAIN", ha="right", va="top", **corner)
-    ax.text(top_w * 0.015, 3, "MONITOR", ha="left", va="bottom", **corner)
     ax.text(top_w * 0.015, 97, "MAINTAIN", ha="left", va="top", **corner)
 
     colors = [BAND_COLORS[b] for b, p in zip(bands, present, strict=True) if p]
     ax.scatter(weights[present], values[present], s=kwargs.pop("s", 420), c=colors,
-               edgecolors="white", linewidths=2, zorder=3, **kwargs)
+               edgecolors="white", linewidths=2, zorder=3, gid="areas", **kwargs)
     for i in np.flatnonzero(present):
         right = weights[i] < top_w * 0.7
         ax.annotate(str(data[label].iloc[i]), (weights[i], values[i]),

@@ -15,18 +15,29 @@ from functools import partial
 from pathlib import Path
 
 from toolkit.atomic import write_bytes_atomic
+from toolkit.deck.plan import PlannedSlide
 
 log = logging.getLogger("toolkit")
 
 
 @dataclass(frozen=True)
 class SlideSpec:
-    """One slide of the deck: a key, its title, and how to add it (``render(prs, layouts, story, title)``)."""
+    """One slide of the deck: the plan's slide, and how to add it (``render(prs, layouts, story, planned)``)."""
 
-    key: str
-    title: str
+    planned: PlannedSlide
     render: Callable
-    kicker: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.planned.key
+
+    @property
+    def title(self) -> str:
+        return self.planned.title
+
+    @property
+    def kicker(self) -> str:
+        return self.planned.kicker
 
 
 TITLE_SIZES = (28, 26, 24, 22, 20, 18, 16)
@@ -71,7 +82,7 @@ def renderers() -> dict[str, Callable]:
 
     return {"title": content.title, "executive_summary": content.executive_summary,
             "scorecard": charts.scorecard, "weight": charts.weight, "heatmap": charts.heatmap,
-            "perception_gap": charts.perception_gap, "costs": content.costs, "drift": charts.drift,
+            "perception_gap": charts.perception_gap, "drivers": charts.drivers, "costs": content.costs, "drift": charts.drift,
             "benchmark": charts.benchmark, "roadmap": content.roadmap, "method": content.method,
             "coverage": content.coverage}
 
@@ -91,14 +102,13 @@ def plan(story) -> list[SlideSpec]:
     from toolkit.deck.plan import deck_plan
 
     drawn = renderers()
-    return [SlideSpec(p.key, p.title, partial(_area, area=p.area) if p.area else drawn[p.key], p.kicker)
-            for p in deck_plan(story)]
+    return [SlideSpec(p, partial(_area, area=p.area) if p.area else drawn[p.key]) for p in deck_plan(story)]
 
 
-def _area(prs, layouts, story, title: str, *, area: str) -> None:
+def _area(prs, layouts, story, planned: PlannedSlide, *, area: str) -> None:
     from toolkit.pptx import content
 
-    content.area(prs, layouts, story, title, area)
+    content.area(prs, layouts, story, planned, area)
 
 
 def build_pptx(story, out: Path, *, template: Path | None = None, firm=None) -> Path:
@@ -159,7 +169,7 @@ def build_pptx(story, out: Path, *, template: Path | None = None, firm=None) -> 
     set_properties(prs, title=f"{cfg.name} - alignment assessment, {cfg.wave}", client_name=cfg.name,
                    wave=str(cfg.wave), firm=firm, version=__version__)
     for spec in plan(story):
-        spec.render(prs, by_name, story, spec.title)
+        spec.render(prs, by_name, story, spec.planned)
         added = prs.slides[len(prs.slides) - 1]
         set_kicker(added, spec.kicker)
         if spec.key != "title":

@@ -6,35 +6,31 @@ and a box in, a chart object out); captions say the same as the HTML deck's.
 """
 from __future__ import annotations
 
-import pandas as pd
 from pptx.util import Inches
 
+from toolkit.deck.plan import PlannedSlide
 from toolkit.pptx import native_charts as nc
 from toolkit.pptx import notes, tables
 from toolkit.pptx.base import add_caption, chart_with_caption, new_page, set_notes
 from toolkit.pptx.text import Box, add_text, para
 
 
-def scorecard(prs, layouts, story, title: str) -> None:
-    page = new_page(prs, layouts["Title and Content"], title, kicker="Where the organisation stands")
+def scorecard(prs, layouts, story, spec: PlannedSlide) -> None:
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Where the organisation stands")
     areas = story.assessment.areas
-    chart_with_caption(page, lambda slide, box: nc.add_scorecard_chart(slide, box, areas),
-                       "Alignment 0–100 per area with its 90 % interval. Bands: ≥ 75 aligned · 60–74.9 partly "
-                       "aligned · < 60 misaligned.")
+    chart_with_caption(page, lambda slide, box: nc.add_scorecard_chart(slide, box, areas), spec.caption)
     set_notes(page.slide, notes.scorecard_notes(story))
 
 
-def weight(prs, layouts, story, title: str) -> None:
-    page = new_page(prs, layouts["Title and Content"], title, kicker="Priorities")
+def weight(prs, layouts, story, spec: PlannedSlide) -> None:
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Priorities")
     areas = story.assessment.areas
-    chart_with_caption(page, lambda slide, box: nc.add_weight_chart(slide, box, areas),
-                       "Bottom right of the crossing axes (“fix first”): areas the strategy relies on more than an "
-                       "equal share where day-to-day operations deliver alignment below 75.")
+    chart_with_caption(page, lambda slide, box: nc.add_weight_chart(slide, box, areas), spec.caption)
     set_notes(page.slide, notes.weight_notes(story))
 
 
-def heatmap(prs, layouts, story, title: str) -> None:
-    page = new_page(prs, layouts["Title and Content"], title, kicker="Department × area")
+def heatmap(prs, layouts, story, spec: PlannedSlide) -> None:
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Department × area")
     depts = story.assessment.departments
     k = story.client.config.privacy.min_group_size
     table_box, rest = page.body.cut_bottom(int(Inches(1.15)), gap=int(Inches(0.12)))
@@ -49,8 +45,8 @@ def heatmap(prs, layouts, story, title: str) -> None:
     set_notes(page.slide, notes.heatmap_notes(story))
 
 
-def perception_gap(prs, layouts, story, title: str) -> None:
-    page = new_page(prs, layouts["Title and Content"], title, kicker="Leadership blind spots")
+def perception_gap(prs, layouts, story, spec: PlannedSlide) -> None:
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Leadership blind spots")
     gaps = story.assessment.perception_gaps
     if gaps.empty or gaps["gap"].isna().all():
         add_text(page.slide, page.body.cut_top(int(Inches(1.2)))[0],
@@ -58,18 +54,25 @@ def perception_gap(prs, layouts, story, title: str) -> None:
                  sizes=(20, 18, 16), name="Lead")
     else:
         flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
-        caption = (f"{len(flagged)} gap(s) of 10 points or more (highlighted): executives see alignment the "
-                   "organisation does not feel." if len(flagged) else
-                   "No gap reaches 10 points: leaders and staff broadly see the same picture.")
-        chart_with_caption(page, lambda slide, box: nc.add_gap_chart(slide, box, gaps), caption)
+        found = (f" {len(flagged)} blind spot{'s' if len(flagged) > 1 else ''} highlighted." if len(flagged) else
+                 " No gap is a blind spot.")
+        chart_with_caption(page, lambda slide, box: nc.add_gap_chart(slide, box, gaps), spec.caption + found)
     set_notes(page.slide, notes.gap_notes(story))
 
 
-def drift(prs, layouts, story, title: str) -> None:
-    page = new_page(prs, layouts["Title and Content"], title, kicker="Re-assessment")
+def drivers(prs, layouts, story, spec: PlannedSlide) -> None:
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
+    frame = story.assessment.drivers
+    chart_with_caption(page, lambda slide, box: nc.add_drivers_chart(slide, box, frame), spec.caption)
+    set_notes(page.slide, notes.drivers_notes(story))
+
+
+def drift(prs, layouts, story, spec: PlannedSlide) -> None:
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Re-assessment")
     data = story.assessment.drift
     shown = data[data["metric"] == "alignment"] if "metric" in data else data
-    sentences = list(getattr(story.findings, "drift_sentences", []) or [])[:3]
+    # every significant change, largest weighted first, as the HTML deck lists them: none is left out
+    sentences = [f.sentence for f in story.findings.candidates if f.kind == "drift"]
     chart_box, text_box = page.body.cut_bottom(int(Inches(1.5 if sentences else 0.62)), gap=int(Inches(0.08)))
     nc.add_drift_chart(page.slide, chart_box, shown, previous=str(story.previous_wave),
                        current=str(story.client.config.wave))
@@ -81,14 +84,11 @@ def drift(prs, layouts, story, title: str) -> None:
     set_notes(page.slide, notes.drift_notes(story))
 
 
-def benchmark(prs, layouts, story, title: str) -> None:
-    page = new_page(prs, layouts["Title and Content"], title, kicker="Context")
+def benchmark(prs, layouts, story, spec: PlannedSlide) -> None:
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Context")
     bench = story.assessment.benchmark
-    n = int(pd.to_numeric(bench["n_clients"]).max())
-    chart_with_caption(page, lambda slide, box: nc.add_benchmark_chart(slide, box, bench),
-                       f"Percentile of each area’s alignment among {n} other clients of the firm (their latest "
-                       "assessments). No other client’s data is shown.")
+    chart_with_caption(page, lambda slide, box: nc.add_benchmark_chart(slide, box, bench), spec.caption)
     set_notes(page.slide, notes.benchmark_notes(story))
 
 
-__all__ = ["benchmark", "drift", "heatmap", "perception_gap", "scorecard", "weight"]
+__all__ = ["benchmark", "drift", "drivers", "heatmap", "perception_gap", "scorecard", "weight"]

@@ -14,6 +14,7 @@ from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
+from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
 from toolkit.pptx import native_charts, notes
 from toolkit.pptx.base import GAP, add_panel, body_placeholders, new_page, set_notes, write_in_shape
@@ -37,10 +38,10 @@ def band_rgb(band: object) -> RGBColor:
         return RGBColor(0x8C, 0x8C, 0x8C)
 
 
-def title(prs, layouts, story, title_text: str) -> None:
+def title(prs, layouts, story, spec: PlannedSlide) -> None:
     cfg = story.client.config
     slide = prs.slides.add_slide(layouts["Title"])
-    slide.shapes.title.text_frame.text = title_text
+    slide.shapes.title.text_frame.text = spec.title
     caps = ", ".join(cfg.unique_capabilities)
     meta = f"Customer promise: {cfg.customer_promise} · Management style: {cfg.management_style}"
     paras = [para("OPERATIONAL ALIGNMENT ASSESSMENT", bold=True, scale=0.7, color=MSO_THEME_COLOR.ACCENT_1),
@@ -56,8 +57,8 @@ def title(prs, layouts, story, title_text: str) -> None:
     set_notes(slide, notes.title_notes(story))
 
 
-def executive_summary(prs, layouts, story, title_text: str) -> None:
-    page = new_page(prs, layouts["Two Content"], title_text, kicker="In one page", keep=0)
+def executive_summary(prs, layouts, story, spec: PlannedSlide) -> None:
+    page = new_page(prs, layouts["Two Content"], spec.title, kicker="In one page", keep=0)
     oai, f = story.assessment.oai, story.findings
     left, right = page.body.split(0.34, GAP)
     tile_box, gap_box = left.cut_top(int(Inches(2.6)), gap=int(Inches(0.2)))
@@ -93,13 +94,13 @@ def _tiles(page, box: Box, row) -> None:
                        anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.CENTER)
 
 
-def area(prs, layouts, story, title_text: str, area_id: str) -> None:
+def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
     a = story.assessment
     row = a.areas.loc[area_id]
     n = row.get("n")
     kicker = (f"Area deep dive · band: {row.get('band') or 'suppressed'} · "
               f"n = {int(n) if n == n and n is not None else '–'} · alpha {num(row.get('alpha'), 2)}")
-    page = new_page(prs, layouts["Two Content"], title_text, kicker=kicker)
+    page = new_page(prs, layouts["Two Content"], spec.title, kicker=kicker)
     left, right = page.body.split(0.64, GAP)  # the items take the full height: every label at 12 pt
     tiles_box, right = right.cut_top(int(Inches(1.9)), gap=int(Inches(0.2)))
     _tiles(page, tiles_box, row)
@@ -133,8 +134,8 @@ def area(prs, layouts, story, title_text: str, area_id: str) -> None:
     set_notes(page.slide, notes.area_notes(story, area_id))
 
 
-def costs(prs, layouts, story, title_text: str) -> None:
-    page = new_page(prs, layouts["Title and Content"], title_text, kicker="Why it matters")
+def costs(prs, layouts, story, spec: PlannedSlide) -> None:
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Why it matters")
     cards = list(story.findings.costs)
     if not cards:
         return set_notes(page.slide, notes.costs_notes(story))
@@ -168,9 +169,9 @@ def roadmap_rows(story) -> list[list[str]]:
     return rows or [["–", "–", "No finding calls for action now: re-assess at the next wave.", "–"]]
 
 
-def roadmap(prs, layouts, story, title_text: str) -> None:
+def roadmap(prs, layouts, story, spec: PlannedSlide) -> None:
 
-    page = new_page(prs, layouts["Title and Content"], title_text, kicker="What to do next, in priority order")
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="What to do next, in priority order")
     rows = roadmap_rows(story)
     shares = (1.1, 2.0, 7.0, 2.1)
     header = ["Horizon", "Area", "Action", "Owner"]
@@ -193,10 +194,10 @@ def _plain(html_text: str) -> Para:
     return Para(tuple(runs), bullet="char", space_after=0.45)
 
 
-def method(prs, layouts, story, title_text: str) -> None:
+def method(prs, layouts, story, spec: PlannedSlide) -> None:
     from toolkit.slides.content import METHOD_TEXT
 
-    page = new_page(prs, layouts["Title and Content"], title_text, kicker="How to read the numbers", keep=1)
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="How to read the numbers", keep=1)
     p = story.client.config.privacy
     text_box, caption_box = page.body.cut_bottom(int(Inches(0.5)), gap=int(Inches(0.1)))
     holder = body_placeholders(page.slide)[0]
@@ -209,11 +210,11 @@ def method(prs, layouts, story, title_text: str) -> None:
     set_notes(page.slide, notes.method_notes(story))
 
 
-def coverage(prs, layouts, story, title_text: str) -> None:
+def coverage(prs, layouts, story, spec: PlannedSlide) -> None:
     from toolkit.privacy import client_safe_warnings
 
     a = story.assessment
-    page = new_page(prs, layouts["Two Content"], title_text, kicker="What the numbers rest on")
+    page = new_page(prs, layouts["Two Content"], spec.title, kicker="What the numbers rest on")
     left, right = (page.boxes[0], page.boxes[1]) if len(page.boxes) > 1 else page.body.split(0.5, GAP)
     add_table(page.slide, left, ["Department", "Respondents"], [list(r) for r in group_counts(
         a.departments, "department")], shares=(3, 1.4), sizes=(14, 13, 12, 11, 10), name="Departments")

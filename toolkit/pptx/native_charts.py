@@ -26,7 +26,7 @@ from pptx.enum.chart import (
     XL_MARKER_STYLE,
     XL_TICK_LABEL_POSITION,
 )
-from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_THEME_COLOR
 from pptx.util import Emu, Pt
 
 from toolkit.model import AREA_LABELS
@@ -41,6 +41,7 @@ GREY = RGBColor(0x8C, 0x8C, 0x8C)
 NEUTRAL = RGBColor(0xC8, 0xC8, 0xC8)
 INK = RGBColor(0x22, 0x22, 0x22)
 #: Likert answer groups, left to right, and their theme colour slots (None: neutral grey).
+SHORTFALL_SERIES = "Fix first: largest weighted shortfall"
 LIKERT_GROUPS: tuple[tuple[str, MSO_THEME_COLOR | None], ...] = (
     ("Unfavourable", MSO_THEME_COLOR.ACCENT_2), ("Neutral", None), ("Favourable", MSO_THEME_COLOR.ACCENT_1))
 
@@ -324,12 +325,14 @@ def add_likert_chart(slide, box: Box, items: pd.DataFrame, *, name: str = "Items
 
 
 def add_weight_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Weight chart"):
-    """Strategic weight (x, %) against alignment (y), one labelled point per area, in four quadrants.
+    """Strategic weight (x, %) against alignment (y), one labelled point per area, and the fix-first curve.
 
     ``areas`` is ``Assessment.areas``. One series per area (named after it),
     filled in its band's colour and labelled with its name; a suppressed or
     unscored area is left out. The axes cross at an equal share of weight and
-    at 75 (aligned), so they draw the quadrants: bottom right is "fix first".
+    at 75 (aligned). A dashed line series (`SHORTFALL_SERIES`) joins the points
+    whose weighted shortfall ``w * (75 - A)`` equals the principal gap's: areas
+    on or below it are the ones to fix first, whatever their weight.
     """
     rows = _visible(areas.reset_index() if "area" not in areas else areas)
     shown = [r for _, r in rows.iterrows()
@@ -341,9 +344,25 @@ def add_weight_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Weigh
             100 * float(r["weight"]), float(r["alignment"]))
     top = max([100 * float(r["weight"]) for r in shown] + [100 / n]) * 1.25 + 2
     top = float(math.ceil(top / 10) * 10)
+    # The principal gap's curve of equal weighted shortfall, w * (75 - A) (as in the HTML chart): beyond it, fix first.
+    worst = max([float(r["weight"]) * (75.0 - float(r["alignment"])) for r in shown
+                 if float(r["alignment"]) < 75.0] + [0.0])
+    if worst > 0:
+        curve = data.add_series(SHORTFALL_SERIES, number_format="0")
+        for w in [x / 2 for x in range(1, int(2 * top) + 1)]:  # weight in %, every half point
+            a = 75.0 - worst / (w / 100)
+            if a >= 0:
+                curve.add_data_point(w, a)
     frame = _add(slide, box, XL_CHART_TYPE.XY_SCATTER, data, name=name)
     chart = frame.chart
-    for i, (series, r) in enumerate(zip(chart.plots[0].series, shown, strict=True)):
+    if worst > 0:
+        line = chart.plots[0].series[len(shown)]
+        line.marker.style = XL_MARKER_STYLE.NONE
+        line.format.line.color.rgb = RGBColor(0xA0, 0x40, 0x00)
+        line.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        line.format.line.width = Pt(1.25)
+        line.smooth = True
+    for i, (series, r) in enumerate(zip(chart.plots[0].series, shown, strict=False)):  # the series may end with the shortfall curve
         series.format.line.fill.background()
         series.marker.style = XL_MARKER_STYLE.CIRCLE
         series.marker.size = 18
@@ -471,11 +490,42 @@ def add_benchmark_chart(slide, box: Box, bench: pd.DataFrame, *, name: str = "Be
     return frame
 
 
+def add_drivers_chart(slide, box: Box, drivers: pd.DataFrame, *, name: str = "Key drivers chart"):
+    """Each area's relative weight (% of the explained variance of the outcome) with its 90 % interval.
+
+    The named top driver (``drivers.attrs["top"]``) takes the accent colour, the others grey, as in the HTML deck.
+    """
+    rows = _bottom_up_frame(drivers)
+    top = str(drivers.attrs.get("top") or "")
+    values = [value_or_none(v) for v in rows["relative_weight"]]
+    data = CategoryChartData(number_format="0")
+    data.categories = [area_name(a) for a in rows["area"]]
+    data.add_series("Share of explained variance (%)", values)
+    frame = _add(slide, box, XL_CHART_TYPE.BAR_CLUSTERED, data, name=name)
+    chart = frame.chart
+    _gap_width(chart, 60)
+    _category_axis(chart)
+    _value_axis(chart, low=0, high=100, unit=25,
+                title="Share of the explained variance of the outcome (%); whiskers: 90 % interval")
+    series = chart.plots[0].series[0]
+    for i, (area, value) in enumerate(zip(rows["area"], values, strict=True)):
+        if value is not None:
+            _fill(series.points[i].format, MSO_THEME_COLOR.ACCENT_1 if area == top else GREY)
+    lows = [value_or_none(v) for v in rows["relative_lo"]]
+    highs = [value_or_none(v) for v in rows["relative_hi"]]
+    minus = [v - lo if v is not None and lo is not None else None for v, lo in zip(values, lows, strict=True)]
+    plus = [hi - v if v is not None and hi is not None else None for v, hi in zip(values, highs, strict=True)]
+    if any(m is not None for m in minus):
+        add_error_bars(series, minus, plus)
+    _labels(series, "0", XL_LABEL_POSITION.INSIDE_BASE, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))
+    return frame
+
+
 def chart_series(frame) -> dict[str, list[float | None]]:
     """The values of every series of a chart frame, by series name (what a partner's PowerPoint shows)."""
     return {s.name: list(s.values) for plot in frame.chart.plots for s in plot.series}
 
 
-__all__ = ["LIKERT_GROUPS", "add_benchmark_chart", "add_drift_chart", "add_error_bars", "add_gap_chart",
+__all__ = ["LIKERT_GROUPS", "add_benchmark_chart", "add_drift_chart", "add_drivers_chart", "add_error_bars", "add_gap_chart",
            "add_likert_chart", "add_scorecard_chart", "add_weight_chart", "band_rgb", "chart_series",
            "likert_split"]

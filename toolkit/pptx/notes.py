@@ -72,7 +72,8 @@ def scorecard_notes(story) -> list[str]:
 
 def weight_notes(story) -> list[str]:
     lines = ["Method: x = the client's strategic weight of the area (normalised to 100 %), y = its alignment; "
-             "the shaded bottom right (fix first) = relied on most, delivered least."]
+             "weighted shortfall = weight × (75 − alignment); the dashed curve joins points whose shortfall equals the "
+             "largest one (the principal gap): on or below it = fix first."]
     lines += [f"{AREA_LABELS.get(str(area), str(area))}: weight {num(100 * float(row['weight']))} %, alignment "
               f"{num(row.get('alignment'))}, {n_of(row.get('n'))}." for area, row in story.assessment.areas.iterrows()]
     return lines + [respondents(story)]
@@ -112,7 +113,8 @@ def heatmap_notes(story) -> list[str]:
 
 def gap_notes(story) -> list[str]:
     lines = ["Method: gap = perception of executives − perception of the other level, in points; Welch test on "
-             "respondent means; flagged at ≥ 10 points when both groups clear the privacy threshold."]
+             "respondent means; a blind spot needs ≥ 10 points and a 95 % interval, Holm-adjusted over every "
+             "level-pair × area comparison, that excludes 0 (both groups clear the privacy threshold)."]
     for _, g in story.assessment.perception_gaps.iterrows():
         label = AREA_LABELS.get(str(g["area"]), str(g["area"]))
         if str(num(g.get("gap"))) == "–":
@@ -120,6 +122,20 @@ def gap_notes(story) -> list[str]:
             continue
         lines.append(f"{label}, {g['group_a']} vs {g['group_b']}: {num(g.get('gap'), 1)} points, "
                      f"p = {num(g.get('p_value'), 3)}, n = {num(g.get('n_a'))} vs {num(g.get('n_b'))}.")
+    return lines + [respondents(story)]
+
+
+def drivers_notes(story) -> list[str]:
+    d = story.assessment.drivers
+    lines = ["Method: relative weights (Johnson, 2000) of the four areas' respondent means on the outcome "
+             "questions' mean, via the SVD of the standardised scores; 90 % bootstrap intervals over respondents; "
+             "a top driver is named only when it ranks first in at least 90 % of resamples.",
+             f"R² = {num(d.attrs.get('r_squared'), 2)}, n = {num(d.attrs.get('n'))}, condition number "
+             f"{num(d.attrs.get('condition'), 1)}."]
+    for _, r in d.iterrows():
+        lines.append(f"{AREA_LABELS.get(str(r['area']), str(r['area']))}: {num(r['relative_weight'])}% "
+                     f"(90 % interval {num(r['relative_lo'])}–{num(r['relative_hi'])}), first in "
+                     f"{num(100 * float(r['first_share']))}% of resamples.")
     return lines + [respondents(story)]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.deck.plan import PlannedSlide
+from toolkit.findings.wording import interval_text
 from toolkit.model import AREA_LABELS
 from toolkit.slides.base import CHART_SIZE, Slide, caption, chart, esc, section
 
@@ -72,7 +73,7 @@ def units_caption(story) -> str:
             if r["outlier"] and r["outlier"] in shown:
                 parts.append(f"{r['outlier']} sits {abs(r['outlier_gap']):.0f} points below the other departments "
                              f"in {AREA_LABELS.get(r['area'], r['area'])} (95 % interval "
-                             f"{abs(r['outlier_hi']):.0f} to {abs(r['outlier_lo']):.0f} below).")
+                             f"{interval_text(abs(r['outlier_hi']), abs(r['outlier_lo']))} below).")
     return f'<p class="oat-caption">{esc(" ".join(parts))}</p>' if parts else ""
 
 
@@ -93,7 +94,7 @@ def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
     body += caption(spec.caption)
     if len(flagged):
         detail = "; ".join(f"{AREA_LABELS.get(r['area'], r['area'])}, {r['group_a']} vs {r['group_b']}: "
-                           f"{r['gap']:+.0f} points (95 % interval {r['lo']:.0f} to {r['hi']:.0f})"
+                           f"{r['gap']:+.0f} points (95 % interval {interval_text(r['lo'], r['hi'])})"
                            for _, r in flagged.iterrows() if "lo" in flagged)
         body += (f'<p class="oat-caption">{len(flagged)} blind spot(s), highlighted: gaps of 10 points or more whose '
                  f'95 % interval, adjusted for the {int(gaps["p_value"].notna().sum())} comparisons made, excludes '
@@ -102,6 +103,17 @@ def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
         body += ('<p class="oat-caption">No leadership blind spot: no gap reaches 10 points with an interval, '
                  'adjusted for the number of comparisons, that excludes zero.</p>')
     return section(spec.title, body, kicker=spec.kicker)
+
+
+def drivers_slide(story, spec: PlannedSlide) -> Slide:
+    """Key drivers: each area's relative weight on the outcome, the top one named only when reliable."""
+    from toolkit.plots.drivers import plot_drivers
+
+    frame = story.assessment.drivers
+    top = frame.attrs.get("top") or None
+    body = chart(lambda ax: plot_drivers(frame, top=top, ax=ax, title=None), size=(11.6, 4.0),
+                 alt="Key drivers of the outcome")
+    return section(spec.title, body + caption(spec.caption), kicker=spec.kicker)
 
 
 def drift_slide(story, spec: PlannedSlide) -> Slide | None:

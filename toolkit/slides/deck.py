@@ -13,6 +13,7 @@ from toolkit.slides.base import Slide
 from toolkit.slides.charts import (
     benchmark_slide,
     drift_slide,
+    drivers_slide,
     heatmap_slide,
     perception_gap_slide,
     scorecard_slide,
@@ -32,6 +33,7 @@ from toolkit.slides.content import (
 RENDERERS: dict[str, Callable[..., Slide]] = {
     "title": title_slide, "executive_summary": executive_summary_slide, "scorecard": scorecard_slide,
     "weight": weight_slide, "heatmap": heatmap_slide, "perception_gap": perception_gap_slide,
+    "drivers": drivers_slide,
     "costs": costs_slide, "drift": drift_slide, "benchmark": benchmark_slide, "roadmap": roadmap_slide,
     "method": method_slide, "coverage": coverage_slide,
 }
