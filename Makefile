@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= reports
 
-.PHONY: demo test lab setup clean bench
+.PHONY: demo test test-fast lint typecheck lint-counts lab setup clean bench
 
 setup: $(STAMP)
 
@@ -21,8 +21,26 @@ demo: $(STAMP)
 	$(BIN)/alignment validate client_data
 	$(BIN)/alignment batch client_data --out $(OUT)
 
-test: $(STAMP)
+# Lint first, so a style or type error fails in seconds rather than after the suite.
+test: lint
 	$(BIN)/python -m pytest
+
+# The quick loop: everything but notebooks, browsers and tests marked slow.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not notebook and not browser and not slow"
+
+# ruff (pyflakes, isort, pyupgrade, bugbear) on all Python. Clean; `make test` runs it first.
+lint: $(STAMP)
+	$(BIN)/ruff check toolkit tests benchmarks
+
+# mypy strict on toolkit/, lenient on tests and benchmarks (config in pyproject.toml).
+# Not yet clean (see `make lint-counts`), so not yet part of `make test`.
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# Only the counts (after a merge: how much is left to clean); never fails.
+lint-counts: $(STAMP)
+	@$(BIN)/python tests/lint_counts.py
 
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)

@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         for client in args.clients.split(","):
             html = [_report(client, out / "a", "html") for _ in range(args.repeat)]
             both = [_report(client, out / "b", "html,pptx") for _ in range(args.repeat)]
-            a, ac = (statistics.median(x) for x in zip(*html))
-            b, bc = (statistics.median(x) for x in zip(*both))
+            a, ac = (statistics.median(x) for x in zip(*html, strict=True))
+            b, bc = (statistics.median(x) for x in zip(*both, strict=True))
             wall, cpu = _build(client, out)
             added.append(b - a)
             added_cpu.append(bc - ac)

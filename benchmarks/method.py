@@ -18,8 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.metrics.simulate import (blind_spot_false_alarms, coverage, drift_false_alarms,  # noqa: E402
-                                      random_answering_consistency)
+from toolkit.metrics.simulate import blind_spot_false_alarms, coverage, drift_false_alarms, random_answering_consistency  # noqa: E402
 
 
 def main() -> None:

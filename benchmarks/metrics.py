@@ -63,7 +63,7 @@ def make_client(seed: int = 0) -> ClientData:
         name="Bench Corp", wave="2026-h2", strategy="scale", customer_promise="value",
         management_style="accountability",
         kpis=[{"id": kid, "name": kid, "area": a, "better": "higher" if i % 2 else "lower", "target": 50}
-              for i, (kid, a) in enumerate(zip(kpi_ids, areas))])
+              for i, (kid, a) in enumerate(zip(kpi_ids, areas, strict=True))])
     return ClientData("bench", ROOT, config, questions, tidy,
                       pd.DataFrame(columns=["respondent_id", "area", "theme", "text"]), ops)
 

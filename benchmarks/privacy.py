@@ -122,7 +122,7 @@ def solver_ratio() -> None:
         times = {}
         for batched in (False, True):
             audit_module.BATCHED_LP = batched
-            times[batched], out = timed(lambda: protect(raw, privacy, cells=cells), repeat=3)
+            times[batched], out = timed(lambda raw=raw, privacy=privacy, cells=cells: protect(raw, privacy, cells=cells), repeat=3)
         audit_module.BATCHED_LP = True
         hidden = int(out.departments[SUPPRESSED].sum() + out.levels[SUPPRESSED].sum())
         print(f"  {name:20s}: per LP {times[False]:6.3f} s   batched {times[True]:6.3f} s   "

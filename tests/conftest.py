@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+
 from pptx_support import pptx_custom_deck, pptx_decks, pptx_pdfs, pptx_stories  # noqa: E402,F401  (shared fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]

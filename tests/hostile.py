@@ -6,8 +6,8 @@ calculate (openpyxl, scripts) would: only what a reader needs.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

@@ -12,6 +12,7 @@ notebook those cells are 4 and 3.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import pickle
@@ -21,25 +22,37 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import UTC
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from toolkit.batch import (BatchEvent, BatchResult, discover_clients, format_batch_table, portfolio_table,
-                           run_batch, run_client, write_portfolio_csv)
+from toolkit.batch import (
+    BatchEvent,
+    BatchResult,
+    discover_clients,
+    format_batch_table,
+    portfolio_table,
+    run_batch,
+    run_client,
+    write_portfolio_csv,
+)
 from toolkit.batch.discover import is_unchanged, peek_wave
 from toolkit.batch.manifest import failure_reason
-from toolkit.run.processes import alive, descendants, parent_pid
 from toolkit.errors import ClientDataError
 from toolkit.model import Problem
 from toolkit.report import ReportResult
+from toolkit.run.processes import alive, descendants, parent_pid
+
+pytestmark = pytest.mark.slow  # runs real batches: worker processes and kernels
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "files" / "tiny_assessment.ipynb"
 FAILING = ROOT / "tests" / "files" / "failing_assessment.ipynb"
 WAVE = "2026-q1"
 PYTHON = sys.executable
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 
 CLIENT_YAML = """\
 name: {name}
@@ -107,25 +120,21 @@ def batch(tmp_path_factory):
     make_client(data, "delta", sector="explode")
     (data / "notes").mkdir()                                # not a client: no client.yaml
     events: list[BatchEvent] = []
-    before = set(descendants(os.getpid())) | _kernel_processes()
+    # Only this test's own processes count: as a child subreaper, anything the batch orphans (a kernel whose
+    # worker ended) is adopted by this process rather than by init, so it stays among our descendants.
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0, os.strerror(ctypes.get_errno())
+    before = set(descendants(os.getpid()))
     result = run_batch(data, out_dir=out, workers=2, formats=("html",), notebook=TINY, on_event=events.append)
     deadline = time.monotonic() + 10                        # workers exit as the pool shuts down
 
     def left() -> set[int]:
-        # below us, or anywhere (a process whose parent ended is adopted by init)
-        return {p for p in (set(descendants(os.getpid())) | _kernel_processes()) - before if alive(p)}
+        return {p for p in set(descendants(os.getpid())) - before if alive(p)}
 
     while left() and time.monotonic() < deadline:
         time.sleep(0.1)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
     return {"data": data, "out": out, "result": result, "events": events, "left": {p: _cmdline(p) for p in left()}}
-
-
-def _kernel_processes() -> set[int]:
-    """Every kernel template or kernel of this interpreter on the machine (not other checkouts' kernels)."""
-    return {int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
-            and _cmdline(int(d.name)).startswith(PYTHON + " ") and any(
-                name in _cmdline(int(d.name)) for name in ("toolkit.run.kernel_template", "toolkit.run.kernel_launch",
-                                                           "ipykernel_launcher"))}
 
 
 def test_a_finished_batch_leaves_no_worker_template_or_kernel_behind(batch):
@@ -426,9 +435,9 @@ def test_is_unchanged_needs_an_ok_run_with_the_same_fingerprint(tmp_path):
 @pytest.mark.parametrize("statuses, ok", [
     (["ok", "unchanged"], True), (["ok", "failed"], False), (["invalid"], False), ([], True)])
 def test_batch_result_ok(statuses, ok):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     results = [ReportResult(f"c{i}", WAVE, s) for i, s in enumerate(statuses)]
     assert BatchResult(results, Path("m.json"), now, now, 0.0, 1).ok is ok
 

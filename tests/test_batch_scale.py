@@ -25,8 +25,8 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -35,8 +35,9 @@ import pytest
 from toolkit.batch import format_batch_table, run_batch
 from toolkit.batch.run import BatchEvent
 from toolkit.batch.snapshot import SNAPSHOT_PREFIX, latest_snapshot, snapshot_others
-from toolkit.batch.task import (MAX_TASK_BYTES, ClientTask, TaskOutput, _safe_relpath, publish, read_inputs,
-                                run_task)
+from toolkit.batch.task import MAX_TASK_BYTES, ClientTask, TaskOutput, _safe_relpath, publish, read_inputs, run_task
+
+pytestmark = pytest.mark.slow  # runs real batches: worker processes and kernels
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "tests" / "files" / "benchmark_assessment.ipynb"

@@ -46,7 +46,7 @@ def test_a_ready_pool_takes_clients_from_the_end_and_the_scores_are_the_same(cli
     with RecordingPool() as pool:
         shared = _score(clients, tmp_path / "shared", pool=pool, ready=[started])
     names = [c.name for c in clients]
-    assert alone == (0, shared[1]) == (0, [(n, score_client(c, seed=SEED)) for n, c in zip(names, clients)])
+    assert alone == (0, shared[1]) == (0, [(n, score_client(c, seed=SEED)) for n, c in zip(names, clients, strict=False)])
     assert [n for n, _ in shared[1]] == names                      # reported in portfolio order
     assert pool.given and pool.given[0] == names[-1]              # the pool starts from the last client
     assert names[0] not in pool.given                             # this process from the first

@@ -25,8 +25,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from toolkit.deck import BrowserNotFound, export_html, export_pdf, find_chromium
-from toolkit.deck import assets
+from toolkit.deck import BrowserNotFound, assets, export_html, export_pdf, find_chromium
 from toolkit.deck.html import footer_text, prepare_slides, render_html
 from toolkit.errors import AlignmentError, DefinitionError
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE
+from conftest import CLIENT_DATA, HOSTILE_NAME
 from test_deck_browser import SLIDE_BOXES, TOLERANCE_PX, Session, count_pdf_pages
 from toolkit.deck.browser import launch_chromium
 from toolkit.intake import load_client

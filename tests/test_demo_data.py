@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CLIENT_DATA = ROOT / "client_data"
 DEMO_IDS = ("harbor-concierge", "swiftmart", "northwind-logistics")
 BANK = pd.DataFrame([q.__dict__ for q in read_question_bank()])
-REVERSE = dict(zip(BANK["question_id"], BANK["reverse"]))
-ITEM_AREA = dict(zip(BANK["question_id"], BANK["area"]))
+REVERSE = dict(zip(BANK["question_id"], BANK["reverse"], strict=True))
+ITEM_AREA = dict(zip(BANK["question_id"], BANK["area"], strict=True))
 ID_COLS = ["respondent_id", "department", "level"]
 
 
@@ -73,7 +73,7 @@ def test_shipped_clients_equal_the_generator_output(tmp_path):
 def test_portfolio_is_byte_identical_for_a_seed_and_differs_across_seeds(tmp_path):
     a = write_portfolio(tmp_path / "a", 4, seed=11)
     b = write_portfolio(tmp_path / "b", 4, seed=11)
-    c = write_portfolio(tmp_path / "c", 4, seed=12)
+    write_portfolio(tmp_path / "c", 4, seed=12)
     assert [p.name for p in a] == [p.name for p in b]
     assert files_under(tmp_path / "a") == files_under(tmp_path / "b")
     assert files_under(tmp_path / "a") != files_under(tmp_path / "c")
@@ -278,7 +278,7 @@ def test_month_labels_cross_the_year():
     ("northwind-logistics", "2025-h1"),
 ])
 def test_intake_accepts_the_shipped_clients(client_id, wave):
-    intake = pytest.importorskip("toolkit.intake")
+    from toolkit import intake
     problems = intake.validate_client(CLIENT_DATA / client_id, wave)
     assert [p for p in problems if p.severity == "error"] == []
     # The only warning is the planted two-person department.

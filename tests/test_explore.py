@@ -7,10 +7,9 @@ against the deck's path, not against itself.
 from __future__ import annotations
 
 import json
-import re
 import math
+import re
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,13 +17,13 @@ import pytest
 
 from conftest import CLIENT_DATA, HOSTILE_NAME, HOSTILE_QUOTE, find_test_chromium, make_hostile_client
 from toolkit.client_config import AreaWeights, ComponentWeights
-from toolkit.explore import Explorer, ExploreEngine
+from toolkit.explore import ExploreEngine, Explorer
 from toolkit.explore import engine as engine_module
 from toolkit.explore.panels import boot_note
+from toolkit.explore.scenario import Filters
 from toolkit.intake import load_client
 from toolkit.metrics import assess
 from toolkit.model import AREA_LABELS, AREAS
-from toolkit.explore.scenario import Filters
 from toolkit.privacy import protect
 from toolkit.privacy.audit import audit_reason
 from toolkit.privacy.linked import client_cells
@@ -454,7 +453,7 @@ def crafted():
     questions = [q for area in AREAS for q in qs.loc[qs["area"] == area, "question_id"].head(2)]  # 2 per area
     rows, i = [], 0
     for dept, counts in CRAFTED.items():
-        for level, count in zip(("executive", "manager", "frontline"), counts):
+        for level, count in zip(("executive", "manager", "frontline"), counts, strict=True):
             for _ in range(count):
                 i += 1
                 rows += [{"respondent_id": f"P{i:03d}", "department": dept, "level": level, "question_id": q,
@@ -497,7 +496,7 @@ def _visible_cells(views) -> dict[tuple[str, str], set[str]]:
 
 def test_full_coverage_hides_the_cells_worked_out_by_hand(crafted):
     cov = crafted["full"].assessment.coverage
-    hidden = {(d, lv) for d, lv, s in zip(cov["department"], cov["level"], cov["suppressed"]) if s}
+    hidden = {(d, lv) for d, lv, s in zip(cov["department"], cov["level"], cov["suppressed"], strict=True) if s}
     assert hidden == HIDDEN_CELLS
     # ... while the full view shows department D as a whole (11 respondents) in every area
     depts = crafted["full"].assessment.departments

@@ -9,14 +9,14 @@ import io
 import json
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import nbformat
 import pytest
 from PIL import Image
 
 from conftest import CLIENT_DATA, ROOT
-from toolkit.explore import Explorer, ExploreEngine, Filters
+from toolkit.explore import ExploreEngine, Explorer, Filters
 from toolkit.explore.charts import CHARTS, render_png
 from toolkit.explore.export import export_stamp
 from toolkit.explore.lab import scrub_on_save
@@ -156,7 +156,7 @@ def test_export_stamps_pngs_and_offers_a_download(ex, tmp_path):
 
 
 def test_stamp_says_client_weights_when_not_what_if(ex):
-    stamp = export_stamp(ex.baseline, ex.baseline, datetime(2026, 11, 30, 9, 5, tzinfo=timezone.utc))
+    stamp = export_stamp(ex.baseline, ex.baseline, datetime(2026, 11, 30, 9, 5, tzinfo=UTC))
     assert stamp.endswith("client's own weights") and "2026-11-30 09:05 UTC" in stamp
 
 

@@ -8,7 +8,7 @@ respondent id, no roster name).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,7 +17,7 @@ from toolkit.explore import Explorer
 from toolkit.intake import load_client
 
 NORTHWIND = "northwind-logistics"
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_page_opens_offline_with_zero_requests(pages, chromium_path):
             for key, path in pages.items():
                 page = browser.new_page()
                 requests: list[str] = []
-                page.on("request", lambda r: requests.append(r.url))
+                page.on("request", lambda r, seen=requests: seen.append(r.url))
                 page.goto(path.as_uri())
                 page.wait_for_load_state("load")
                 others = [u for u in requests if u != path.as_uri() and not u.startswith("data:")]

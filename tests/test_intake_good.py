@@ -32,7 +32,7 @@ def _tidy_text(wide_csv: str) -> str:
     out = [",".join(RATINGS_COLUMNS)]
     for line in lines[1:]:
         c = line.split(",")
-        out += [",".join(c[:3] + [q, v]) for q, v in zip(head[3:], c[3:])]
+        out += [",".join(c[:3] + [q, v]) for q, v in zip(head[3:], c[3:], strict=True)]
     return "\n".join(out) + "\n"
 
 

@@ -16,7 +16,7 @@ MAPPING = Path(__file__).resolve().parent / "data" / "mapping"
 
 def _ratings(folder: Path) -> dict[tuple[str, str], float]:
     r = load_client(folder).ratings
-    return dict(zip(zip(r["respondent_id"], r["question_id"]), r["rating"]))
+    return dict(zip(zip(r["respondent_id"], r["question_id"], strict=True), r["rating"], strict=True))
 
 
 def _copy(name: str, tmp_path: Path) -> Path:

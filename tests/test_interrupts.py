@@ -15,15 +15,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 import pytest
 
 from conftest import CLIENT_DATA, ROOT
-from toolkit.run.processes import descendants
 from toolkit.report import run_report
+from toolkit.run.processes import descendants
 
 pytestmark = pytest.mark.notebook
 CLIENT = "harbor-concierge"

@@ -242,7 +242,7 @@ def test_inputs_not_mutated():
     client = make_client()
     before = (client.ratings.copy(), client.questions.copy(), client.operations.copy())
     assess(client, n_boot=20)
-    for now, then in zip((client.ratings, client.questions, client.operations), before):
+    for now, then in zip((client.ratings, client.questions, client.operations), before, strict=True):
         pd.testing.assert_frame_equal(now, then)
 
 

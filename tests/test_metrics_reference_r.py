@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -55,7 +54,7 @@ def r_results(tmp_path_factory) -> dict[tuple[str, ...], float]:
         pytest.skip("Rscript not installed (CI installs it; see .ci/run)")
     folder = tmp_path_factory.mktemp("r")
     for points, (x, g) in _rwg_data().items():
-        rows = ["x,g"] + [f"{v:g},{k}" for v, k in zip(x, g)]
+        rows = ["x,g"] + [f"{v:g},{k}" for v, k in zip(x, g, strict=True)]
         (folder / f"rwg{points}.csv").write_text("\n".join(rows) + "\n")
     for name, m in _alpha_data().items():
         rows = ["a,b,c,d"] + [",".join("NA" if np.isnan(v) else f"{v:g}" for v in r) for r in m]

@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.metrics.simulate import (blind_spot_false_alarms, coverage, drift_false_alarms,
-                                      random_answering_consistency, truth)
+from toolkit.metrics.simulate import (
+    blind_spot_false_alarms,
+    coverage,
+    drift_false_alarms,
+    random_answering_consistency,
+    truth,
+)
 
 
 def test_truth_is_what_the_population_gives():

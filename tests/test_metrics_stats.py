@@ -6,16 +6,15 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from test_metrics_core import QUESTIONS, make_client  # noqa: E402  (tests dir is on sys.path)
 from toolkit.metrics import assess, benchmark_percentiles, relative_weights
-from toolkit.metrics.score import DEFAULT_SEED
 from toolkit.metrics.bootstrap import bootstrap_areas, interval, resample_counts
 from toolkit.metrics.consistency import consistency
 from toolkit.metrics.drivers import key_drivers
 from toolkit.metrics.gaps import perception_gap
 from toolkit.metrics.perception import perception
 from toolkit.metrics.reliability import alpha_warning, cronbach_alpha
-
-from test_metrics_core import QUESTIONS, make_client  # noqa: E402  (tests dir is on sys.path)
+from toolkit.metrics.score import DEFAULT_SEED
 
 
 def _random_people(n: int, seed: int, shift: dict[str, float] | None = None):

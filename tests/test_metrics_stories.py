@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import CLIENT_DATA
+from toolkit import intake
 from toolkit.metrics import assess
 from toolkit.privacy import protect
 
-from conftest import CLIENT_DATA
-
-intake = pytest.importorskip("toolkit.intake")
-pytestmark = pytest.mark.skipif(not (CLIENT_DATA / "swiftmart").exists(), reason="demo clients not generated")
+assert (CLIENT_DATA / "swiftmart").exists(), "the committed demo clients are missing from client_data/"
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +70,7 @@ def test_northwind_processes_improved_significantly(northwind):
 def test_northwind_small_department_suppressed(northwind):
     client, result = northwind
     safe = protect(result, client.config.privacy)
-    for area, part in safe.departments.groupby("area"):
+    for _area, part in safe.departments.groupby("area"):
         rows = part.set_index("department")
         assert rows.loc["Customs Brokerage", "suppressed"] and rows.loc["Customs Brokerage", "n"] == 2
         assert rows.loc["Customs Brokerage", "perception"] != rows.loc["Customs Brokerage", "perception"]  # NaN

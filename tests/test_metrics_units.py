@@ -17,7 +17,7 @@ from toolkit.privacy import protect
 def test_icc1_matches_anova_formula_with_unequal_groups():
     rng = np.random.default_rng(1)
     sizes = [4, 7, 12]
-    v = np.concatenate([rng.normal(m, 1.0, size=s) for m, s in zip([0, 1, 3], sizes)])
+    v = np.concatenate([rng.normal(m, 1.0, size=s) for m, s in zip([0, 1, 3], sizes, strict=True)])
     g = np.repeat(np.arange(3), sizes)
     frame = pd.DataFrame({"v": v, "g": g})
     n, j = len(v), 3

@@ -12,9 +12,18 @@ from matplotlib.patches import Rectangle
 
 from toolkit.model import AREAS
 from toolkit.plots import (
-    AREA_ORDER, BAND_COLORS, area_label, plot_benchmark, plot_drift, plot_heatmap,
-    plot_kpi_attainment, plot_likert, plot_perception_gap, plot_scorecard,
-    plot_weight_alignment, theme,
+    AREA_ORDER,
+    BAND_COLORS,
+    area_label,
+    plot_benchmark,
+    plot_drift,
+    plot_heatmap,
+    plot_kpi_attainment,
+    plot_likert,
+    plot_perception_gap,
+    plot_scorecard,
+    plot_weight_alignment,
+    theme,
 )
 from toolkit.plots.benchmark import ordinal
 from toolkit.plots.gaps import FLAG_COLOR, PLAIN_COLOR
@@ -320,7 +329,7 @@ def test_weight_alignment_shades_the_principal_gap_even_when_its_weight_is_small
     top = shade[shade[:, 1] > 0]  # the shaded region's upper edge
     order = np.argsort(top[:, 0])
     edge = np.interp(data["weight"], top[order, 0], top[order, 1])
-    inside = [bool(a <= e + 0.2) for a, e in zip(data["alignment"], edge)]
+    inside = [bool(a <= e + 0.2) for a, e in zip(data["alignment"], edge, strict=True)]
     assert inside == [False, True, False]
     worst = [l for l in ax.lines if l.get_gid() == "iso-shortfall" and l.get_color() == "#A04000"][0]
     x, y = worst.get_xdata(), worst.get_ydata()

@@ -17,15 +17,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pptx.enum.dml import MSO_THEME_COLOR
 from lxml import etree
 from pptx import Presentation
+from pptx.enum.dml import MSO_THEME_COLOR
 
 from pptx_support import CLIENTS, CUSTOM_ACCENT_RGB, CUSTOM_FONT, RENDERED, page_count
 from toolkit.deck.firm import Firm, footer_text, load_firm
 from toolkit.errors import DefinitionError
 from toolkit.pptx import build_pptx
-from toolkit.pptx.template import DEFAULT_TEMPLATE
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -41,7 +40,7 @@ def charts(prs, name: str) -> list:
 
 def by_category(frame, series_index: int = 0) -> dict[str, float | None]:
     plot = frame.chart.plots[0]
-    return dict(zip([" ".join(str(c).split()) for c in plot.categories], plot.series[series_index].values))
+    return dict(zip([" ".join(str(c).split()) for c in plot.categories], plot.series[series_index].values, strict=True))
 
 
 def close(a, b, tol: float = 1e-6) -> bool:
@@ -86,7 +85,7 @@ def test_key_drivers_chart_equals_the_summary_and_colours_only_a_reliable_top(cl
     # harbor's customer experience is first in every resample: named and accented; elsewhere nobody is
     assert drivers["top"] == ("customer_experience" if client == "harbor-concierge" else None)
     fills = [pt.format.fill for pt in [frame.chart.plots[0].series[0].points[i] for i in range(len(shown))]]
-    accented = [c for c, f in zip(shown, fills) if f.fore_color.type is not None
+    accented = [c for c, f in zip(shown, fills, strict=True) if f.fore_color.type is not None
                 and getattr(f.fore_color, "theme_color", None) == MSO_THEME_COLOR.ACCENT_1]
     assert accented == ([AREA_LABELS[drivers["top"]]] if drivers["top"] else [])
 
@@ -107,8 +106,8 @@ def test_scorecard_series_and_interval_equal_the_summary(client, pptx_stories, p
     minus = [float(v.text) for v in bars.findall(f"{C}minus/{C}numLit/{C}pt/{C}v")]
     order = [" ".join(str(c).split()) for c in frame.chart.plots[0].categories]
     rows = {a["label"]: a for a in summary["areas"]}
-    assert all(close(p, rows[k]["alignment_hi"] - rows[k]["alignment"], 1e-3) for p, k in zip(plus, order))
-    assert all(close(m, rows[k]["alignment"] - rows[k]["alignment_lo"], 1e-3) for m, k in zip(minus, order))
+    assert all(close(p, rows[k]["alignment_hi"] - rows[k]["alignment"], 1e-3) for p, k in zip(plus, order, strict=True))
+    assert all(close(m, rows[k]["alignment"] - rows[k]["alignment_lo"], 1e-3) for m, k in zip(minus, order, strict=True))
     assert order[-1] == summary["areas"][0]["label"]          # bottom-up: the first area reads at the top
 
 
@@ -469,7 +468,7 @@ def test_rendered_slides_keep_titles_in_place_and_nothing_overflows(pptx_pdfs, p
     html_pages = _words(html_pdf) if html_pdf.exists() else []
     assert len(html_pages) == len(pages) == len(titles), "the HTML deck's PDF (Chromium) has the same slides"
     compared = 0
-    for i, ((width, height, words), title) in enumerate(zip(pages, titles)):
+    for i, ((width, height, words), title) in enumerate(zip(pages, titles, strict=True)):
         where = _title_box(words, title)
         assert where is not None, f"slide {i + 1}: title {title!r} not rendered"
         x, y = where[0] / width, where[1] / height

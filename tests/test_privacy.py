@@ -7,11 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from test_metrics_core import make_client  # tests dir is on sys.path
 from toolkit.client_config import Privacy
 from toolkit.metrics import assess
 from toolkit.privacy import protect, quote_groups_allowed, redact_text, secondary_suppression
-
-from test_metrics_core import make_client  # noqa: E402  (tests dir is on sys.path)
 
 ROSTER = ["Jane Doe", "Rahul Mehta-Singh", "Li Wu", "Bo Ng"]
 
@@ -230,7 +229,7 @@ def test_protect_property(sizes, k, seed):
         for _, part in safe.coverage.groupby(col):
             _check_breakdown(part["n"], part["suppressed"])
     # 3. a gap is shown only when both groups are shown
-    hidden = {(a, lv) for a, lv, s in zip(safe.levels["area"], safe.levels["level"], safe.levels["suppressed"]) if s}
+    hidden = {(a, lv) for a, lv, s in zip(safe.levels["area"], safe.levels["level"], safe.levels["suppressed"], strict=True) if s}
     for _, g in safe.perception_gaps.iterrows():
         if (g["area"], g["group_a"]) in hidden or (g["area"], g["group_b"]) in hidden or min(g["n_a"], g["n_b"]) < k:
             assert np.isnan(g["gap"]) and not g["flagged"]

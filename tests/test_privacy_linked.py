@@ -14,12 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from test_metrics_core import make_client  # tests dir is on sys.path
 from toolkit.client_config import Privacy
 from toolkit.metrics import assess
 from toolkit.privacy import protect, redact_text
 from toolkit.privacy.linked import client_cells
-
-from test_metrics_core import make_client  # noqa: E402  (tests dir is on sys.path)
 
 AREA = "customer_experience"
 QS = ("CX1", "CX2", "MS1", "PP1")
@@ -41,7 +40,7 @@ class Insider:
 
     def __init__(self, safe, raw, area: str = AREA, cells: bool = True) -> None:
         cov = raw.coverage
-        self.cells = list(zip(cov["department"], cov["level"]))
+        self.cells = list(zip(cov["department"], cov["level"], strict=True))
         self.n = cov["n"].to_numpy(dtype=float)
         rows, sums = [], []
 
@@ -54,12 +53,12 @@ class Insider:
             add(np.ones(len(self.cells)), a["perception"], a["n"])
         for frame, col, pos in ((safe.departments, "department", 0), (safe.levels, "level", 1)):
             part = frame.loc[(frame["area"] == area) & ~frame["suppressed"].astype(bool)]
-            for g, p, n in zip(part[col], part["perception"], part["n"]):
+            for g, p, n in zip(part[col], part["perception"], part["n"], strict=True):
                 add([c[pos] == g for c in self.cells], p, n)
         if cells:  # the explorer's two-filter views and one-filter breakdowns show the shown cells
             raw_cells = client_cells_of(raw)
             shown = safe.coverage.loc[~safe.coverage["suppressed"].astype(bool)]
-            for d, lv in zip(shown["department"], shown["level"]):
+            for d, lv in zip(shown["department"], shown["level"], strict=True):
                 if (d, lv) in raw_cells:
                     add([c == (d, lv) for c in self.cells], *raw_cells[(d, lv)])
         self.a = np.array(rows).reshape(-1, len(self.cells))
@@ -105,7 +104,7 @@ def _assess(sizes, k=3, seed=0, score=None, n_boot=5):
     cells = client_cells(client)
     sub = cells.loc[cells["area"] == AREA]
     _CELL_VALUES[id(raw)] = {(d, lv): (s / n, n) for d, lv, n, s in zip(sub["department"], sub["level"],
-                                                                        sub["n"], sub["sum"])}
+                                                                        sub["n"], sub["sum"], strict=True)}
     privacy = Privacy(min_group_size=k, min_quote_group=max(k, 5))
     return raw, protect(raw, privacy, cells=cells), protect(raw, privacy, linked_audit=False), cells
 
@@ -325,7 +324,7 @@ def test_previous_oai_is_recomputed_as_its_own_deck_shows_it_when_an_area_was_ra
     from toolkit.metrics.alignment import weighted_present
 
     before = _people(BIG, 7)
-    for i, (rid, d, lv, answers) in enumerate(before):
+    for i, (_rid, _d, _lv, answers) in enumerate(before):
         if i >= 2:
             answers.pop("MS1")  # management style rated by two people in the previous wave
     previous = make_client(people=before, wave="2026-h1")
@@ -424,7 +423,7 @@ def _demo(name):
 def _demo_insider(raw, safe, cells, area):
     sub = cells.loc[cells["area"] == area]
     _CELL_VALUES[id(raw)] = {(d, lv): (s / n, n) for d, lv, n, s in zip(sub["department"], sub["level"],
-                                                                        sub["n"], sub["sum"])}
+                                                                        sub["n"], sub["sum"], strict=False)}
     return Insider(safe, raw, area)  # hypothesis-free: the insider of section 6, on a demo client
 
 
@@ -438,7 +437,7 @@ def test_demo_clients_hide_no_more_than_needed_and_the_insider_still_pins_nothin
     assert hidden <= most_hidden  # swiftmart hid 18 of 24 department results before the give-back pass
     for area in safe.areas.index[~safe.areas["suppressed"].astype(bool)]:
         insider = _demo_insider(raw, safe, cells, area)
-        sizes = dict(zip(insider.cells, insider.n))
+        sizes = dict(zip(insider.cells, insider.n, strict=False))
         small = [c for c in insider.cells if 0 < sizes[c] < 3]
         groups = [(c,) for c in small] + [g for g in combinations(small, 2) if sum(sizes[c] for c in g) < 3]
         for g in groups:
@@ -467,7 +466,7 @@ def test_harbor_every_audit_hidden_level_is_needed():
 def _small_groups(insider):
     from itertools import combinations
 
-    sizes = dict(zip(insider.cells, insider.n))
+    sizes = dict(zip(insider.cells, insider.n, strict=False))
     small = [c for c in insider.cells if 0 < sizes[c] < 3]
     return [(c,) for c in small] + [g for g in combinations(small, 2) if sum(sizes[c] for c in g) < 3]
 
@@ -488,10 +487,10 @@ def _published_count_solutions(raw, safe, k=3) -> dict[tuple[str, str], tuple[in
     toolkit's own code.
     """
     cov = safe.coverage
-    truth = {(d, lv): n for d, lv, n in zip(raw.coverage["department"], raw.coverage["level"], raw.coverage["n"])}
-    listed = list(zip(cov["department"], cov["level"]))
-    hidden = [c for c, h in zip(listed, cov["suppressed"]) if h]
-    reasons = {c: r for c, r, h in zip(listed, cov["suppressed_reason"], cov["suppressed"]) if h}
+    truth = {(d, lv): n for d, lv, n in zip(raw.coverage["department"], raw.coverage["level"], raw.coverage["n"], strict=False)}
+    listed = list(zip(cov["department"], cov["level"], strict=False))
+    hidden = [c for c, h in zip(listed, cov["suppressed"], strict=False) if h]
+    reasons = {c: r for c, r, h in zip(listed, cov["suppressed_reason"], cov["suppressed"], strict=False) if h}
     total = sum(truth.values())
     alike = len(set(reasons.values())) == 1 and len(listed) == cov["department"].nunique() * cov["level"].nunique()
     box = [(1, k - 1) if str(reasons[c]).startswith("fewer than") else (0, total) if alike else (k, total)

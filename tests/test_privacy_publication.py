@@ -1,7 +1,7 @@
 """Everything published together: the deck's summary and every explorer export, audited as one set."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from toolkit.privacy.publication import check_publication, merge_views
 from toolkit.summary import _records
 
 ROOT = Path(__file__).resolve().parents[1]
-WHEN = datetime(2026, 12, 1, tzinfo=timezone.utc)
+WHEN = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def _summary(assessment) -> dict:
@@ -28,7 +28,7 @@ def _every_view(engine, client) -> list[dict]:
     filters = [Filters(department=str(d)) for d in sorted(set(people["department"]))]
     filters += [Filters(level=str(lv)) for lv in sorted(set(people["level"]))]
     filters += [Filters(department=str(d), level=str(lv))
-                for d, lv in sorted(set(zip(people["department"], people["level"])))]
+                for d, lv in sorted(set(zip(people["department"], people["level"], strict=False)))]
     return [scenario_dict(engine.view(client, f), created=WHEN) for f in filters]
 
 

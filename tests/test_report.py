@@ -9,11 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import CLIENT_DATA, ROOT
+from conftest import CLIENT_DATA
 from toolkit.cli import main
 from toolkit.errors import ClientDataError, RunError
-from toolkit.report import (NOTEBOOK, _publish, check_parameters, is_current, parse_formats, recover_outputs,
-                            run_report)
+from toolkit.report import NOTEBOOK, _publish, check_parameters, is_current, parse_formats, recover_outputs, run_report
 
 pytestmark = pytest.mark.notebook
 CLIENT = "harbor-concierge"

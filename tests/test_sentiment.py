@@ -28,9 +28,9 @@ def _measure(path) -> dict[str, float]:
     d = pd.read_csv(path)
     before = [sentiment_label(vader_score(t)) for t in d["text"]]
     after = [suggest(t) for t in d["text"]]
-    confident = [(s.label, truth) for s, truth in zip(after, d["sentiment"]) if s.confident]
-    return {"n": len(d), "before": sum(b == t for b, t in zip(before, d["sentiment"])) / len(d),
-            "after": sum(s.label == t for s, t in zip(after, d["sentiment"])) / len(d),
+    confident = [(s.label, truth) for s, truth in zip(after, d["sentiment"], strict=True) if s.confident]
+    return {"n": len(d), "before": sum(b == t for b, t in zip(before, d["sentiment"], strict=True)) / len(d),
+            "after": sum(s.label == t for s, t in zip(after, d["sentiment"], strict=True)) / len(d),
             "coverage": len(confident) / len(d),
             "confident_accuracy": sum(a == t for a, t in confident) / max(len(confident), 1)}
 

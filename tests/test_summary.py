@@ -14,8 +14,17 @@ import pytest
 
 from test_findings import CONFIG, CX, MS, NAN, PP, UC, make_assessment
 from toolkit.findings import build_findings
-from toolkit.summary import (SummaryError, build_summary, dumps_summary, latest_summaries, latest_summary,
-                             load_portfolio, load_summary, validate_summary, write_summary)
+from toolkit.summary import (
+    SummaryError,
+    build_summary,
+    dumps_summary,
+    latest_summaries,
+    latest_summary,
+    load_portfolio,
+    load_summary,
+    validate_summary,
+    write_summary,
+)
 from toolkit.voice import Voice
 
 

@@ -50,7 +50,7 @@ def right_answers(d) -> dict[str, object]:
         "3-rwg": d.assessment.items.set_index("question_id").loc["CX04", "rwg"],
         "3-consistency": areas.loc[AREA, "consistency"],
         "3-evidence": areas.loc[AREA, "evidence"],
-        "4-department-perception": dict(zip(shown["department"], shown["perception"])),
+        "4-department-perception": dict(zip(shown["department"], shown["perception"], strict=True)),
         "4-gap": gaps.query("area == 'management_style' and group_b == 'frontline'")["gap"].iloc[0],
         "4-changes": set(drift.query("metric == 'alignment' and significant")["area"]),
         "5-principal-gap": d.protected.principal_gap,
@@ -244,7 +244,7 @@ def test_ids_are_in_course_order():
 
 def test_shipped_training_data_is_regenerated_byte_for_byte(tmp_path, data):
     paths = write_training_data(tmp_path)
-    for name, path in paths.items():
+    for path in paths.values():
         shipped = data.data_dir / path.relative_to(tmp_path)
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         for f in files:

@@ -125,7 +125,7 @@ def test_exercise_and_solution_share_their_cells(name):
     ex = nbformat.read(COURSE / name, as_version=4)
     sol = nbformat.read(COURSE / "solutions" / name, as_version=4)
     assert [c.cell_type for c in ex.cells] == [c.cell_type for c in sol.cells]
-    same = [(a.source == b.source) for a, b in zip(ex.cells, sol.cells)
+    same = [(a.source == b.source) for a, b in zip(ex.cells, sol.cells, strict=True)
             if "exercise" not in a.metadata.get("tags", []) and "parameters" not in a.metadata.get("tags", [])]
     assert all(same)
     exercises = [c for c in ex.cells if "exercise" in c.metadata.get("tags", [])]

@@ -10,8 +10,7 @@ import pytest
 from toolkit.client_config import ClientConfig, Privacy
 from toolkit.errors import DefinitionError
 from toolkit.model import ClientData
-from toolkit.voice import (analyse_voice, compile_lexicon, load_lexicon, match_theme,
-                           sentiment_label, sentiment_score)
+from toolkit.voice import analyse_voice, compile_lexicon, load_lexicon, match_theme, sentiment_label, sentiment_score
 
 CONFIG = ClientConfig(name="Acme", wave="2026-Q1", strategy="Fastest service in the region.",
                       customer_promise="speed", management_style="collaborative")
@@ -81,7 +80,7 @@ def test_themes_count_only_quotable_groups_of_enough_respondents(theme_voice):
     # workarounds: 3 excerpts but all R08 -> one person: dropped. Every other theme has < 3 people
     # (promise_clarity R07, ownership R03, other R09, leader_consistency R10) or none quotable
     # (decision_rights R13, an executive).
-    assert list(zip(t["area"], t["theme"], t["n_excerpts"])) == [
+    assert list(zip(t["area"], t["theme"], t["n_excerpts"], strict=True)) == [
         ("customer_experience", "service_variability", 3),
         ("management_style", "[name] bottleneck", 3)]
     texts = {"customer_experience": [EXCERPTS[0][3], EXCERPTS[1][3], THEME_EXTRA[0][3]],
@@ -127,7 +126,7 @@ def test_uncoded_excerpts_fall_back_to_the_lexicon(prefix, area, theme):
     v = analyse_voice(make_client(), privacy=Privacy(min_group_size=3, min_quote_group=5),
                       n_negative=5, n_positive=5)
     row = v.quotes.loc[v.quotes["text"].str.startswith(prefix)]
-    assert list(zip(row["area"], row["theme"])) == [(area, theme)]
+    assert list(zip(row["area"], row["theme"], strict=True)) == [(area, theme)]
 
 
 def test_match_theme_counts_hits_and_handles_unknown_area():

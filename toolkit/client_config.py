@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from toolkit.run.limits import Limits
 from toolkit.rules import MIN_GROUP_SIZE, MIN_QUOTE_GROUP, WAVE_ID
+from toolkit.run.limits import Limits
 
 AreaId = Literal["customer_experience", "management_style", "unique_capabilities", "proven_processes"]
 CustomerPromise = Literal["personalized", "speed", "value", "innovation"]
@@ -48,7 +48,7 @@ class ComponentWeights(_Strict):
     evidence: float = Field(default=0.25, ge=0)
 
     @model_validator(mode="after")
-    def _not_all_zero(self) -> "ComponentWeights":
+    def _not_all_zero(self) -> ComponentWeights:
         if self.perception + self.consistency + self.evidence <= 0:
             raise ValueError("component weights are all zero; at least one must be positive")
         return self
@@ -70,7 +70,7 @@ class AreaWeights(_Strict):
     proven_processes: float = Field(default=1.0, ge=0)
 
     @model_validator(mode="after")
-    def _not_all_zero(self) -> "AreaWeights":
+    def _not_all_zero(self) -> AreaWeights:
         if sum(self.as_dict().values()) <= 0:
             raise ValueError("area weights are all zero; at least one must be positive")
         return self

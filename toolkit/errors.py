@@ -6,8 +6,9 @@ and from a notebook run that failed (`RunError`).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.model import Problem
@@ -26,7 +27,7 @@ class ClientDataError(AlignmentError):
         Every problem found, each naming file, row, column, found and expected.
     """
 
-    def __init__(self, problems: Sequence["Problem"], title: str = "invalid client data") -> None:
+    def __init__(self, problems: Sequence[Problem], title: str = "invalid client data") -> None:
         self.problems = list(problems)
         self.title = title
         super().__init__(self.render())

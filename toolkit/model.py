@@ -91,7 +91,7 @@ class RatingScale:
 
     @classmethod
     def native(cls, points: int, low: float = 1.0, favourable_labels_min: float | None = None,
-               favourable_labels: tuple[str, ...] = ()) -> "RatingScale":
+               favourable_labels: tuple[str, ...] = ()) -> RatingScale:
         """The scale of ``points`` answers from ``low``; favourable = the agreeing half unless labels say.
 
         ``favourable_labels_min`` is the lowest native value among the named

@@ -88,7 +88,7 @@ def import_norms(table: Path, crosswalk: Crosswalk, question_bank: pd.DataFrame)
     raw = pd.read_csv(table, encoding="utf-8-sig", dtype=str)
     if crosswalk.organisation_column in raw.columns:
         raw = raw.loc[~raw[crosswalk.organisation_column].isin(crosswalk.skip_organisations)]
-    areas = dict(zip(question_bank["question_id"].astype(str), question_bank["area"].astype(str)))
+    areas = dict(zip(question_bank["question_id"].astype(str), question_bank["area"].astype(str), strict=True))
     missing = [c for c in crosswalk.questions.values() if c not in raw.columns]
     unknown = [q for q in crosswalk.questions if q not in areas]
     if missing or unknown:

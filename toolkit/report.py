@@ -16,21 +16,22 @@ import platform
 import shutil
 import time
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, OutputError, RunError
-from toolkit.run.interrupts import raise_if_interrupted
-from toolkit.run.fingerprint import report_fingerprint
 from toolkit.model import Problem
+from toolkit.run import resources
+from toolkit.run.fingerprint import report_fingerprint
+from toolkit.run.interrupts import raise_if_interrupted
 from toolkit.run.publish import BACKUP, STAGING, recover_outputs
 from toolkit.run.publish import keep_failed as _keep_failed
 from toolkit.run.publish import publish as _publish
-from toolkit.run import resources
 
 __all__ = ["run_report", "ReportResult", "parse_formats", "check_parameters", "report_dir", "is_current",
            "read_run_record", "recover_outputs", "STAGING", "BACKUP"]
@@ -317,7 +318,7 @@ def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fm
             "status": "ok", "toolkit_version": __version__, **fingerprint,
             "parameters": params, "formats": list(fmts),
             "timings": {k: round(v, 3) for k, v in timings.items()},
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "versions": _versions(), "notes": notes, "benchmark": benchmark,
             "outputs": sorted(p.name for p in staging.iterdir()),
         }

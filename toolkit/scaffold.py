@@ -18,9 +18,9 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import yaml
 from openpyxl import Workbook
@@ -33,8 +33,20 @@ from pydantic import ValidationError
 from toolkit.client_config import ClientConfig
 from toolkit.errors import ClientDataError
 from toolkit.intake.questions import load_question_bank
-from toolkit.model import (AREA, DEPARTMENT, LEVEL, LEVELS, OPERATIONS_COLUMNS, OUTCOME, QUESTION,
-                           QUESTIONS_COLUMNS, RESPONDENT, REVERSE, TEXT, Problem)
+from toolkit.model import (
+    AREA,
+    DEPARTMENT,
+    LEVEL,
+    LEVELS,
+    OPERATIONS_COLUMNS,
+    OUTCOME,
+    QUESTION,
+    QUESTIONS_COLUMNS,
+    RESPONDENT,
+    REVERSE,
+    TEXT,
+    Problem,
+)
 from toolkit.rules import CLIENT_ID, CLIENT_ID_PATTERN, is_wave_id
 
 log = logging.getLogger("toolkit")
@@ -141,7 +153,7 @@ def build_intake_workbook(bank: Sequence[BankItem] | None = None, *,
     qs.append(QUESTIONS_COLUMNS)
     for q in bank:
         qs.append([q.question_id, q.area, q.text, q.reverse, q.outcome])
-    for c, width in zip("ABCDE", (12, 22, 90, 9, 9)):
+    for c, width in zip("ABCDE", (12, 22, 90, 9, 9), strict=True):
         qs.column_dimensions[c].width = width
         qs[f"{c}1"].font = bold
 

@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.run.atomic import write_text_atomic
 from toolkit.errors import AlignmentError
 from toolkit.findings import Findings
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREAS
 from toolkit.run import resources
+from toolkit.run.atomic import write_text_atomic
 
 log = logging.getLogger("toolkit")
 

@@ -158,7 +158,7 @@ def _themed(excerpts: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     themes = ex[THEME].tolist() if THEME in ex.columns else [""] * len(ex)
     patterns = compile_lexicon(lexicon)
     areas, resolved = [], []
-    for text, area, theme in zip(ex[TEXT].astype(str), ex[AREA].fillna("").astype(str), themes):
+    for text, area, theme in zip(ex[TEXT].astype(str), ex[AREA].fillna("").astype(str), themes, strict=True):
         if _coded(theme):
             areas.append(area)
             resolved.append(str(theme).strip())

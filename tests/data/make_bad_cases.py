@@ -13,6 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 import hostile  # noqa: E402
+
 GOOD = HERE / "good" / "mini"
 BAD = HERE / "bad"
 
@@ -23,7 +24,7 @@ def _tidy(text: str) -> str:
     out = ["respondent_id,department,level,question_id,rating"]
     for line in lines[1:]:
         cells = line.split(",")
-        out += [",".join(cells[:3] + [q, v]) for q, v in zip(head[3:], cells[3:])]
+        out += [",".join(cells[:3] + [q, v]) for q, v in zip(head[3:], cells[3:], strict=False)]
     return "\n".join(out) + "\n"
 
 

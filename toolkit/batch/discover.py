@@ -6,14 +6,15 @@ per client (a few milliseconds each).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from toolkit.errors import ClientDataError
-from toolkit.run.fingerprint import report_fingerprint
 from toolkit.model import Problem
 from toolkit.report import is_current, read_run_record, report_dir
 from toolkit.rules import is_wave_id
+from toolkit.run.fingerprint import report_fingerprint
 
 CLIENT_FILE = "client.yaml"
 

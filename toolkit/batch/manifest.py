@@ -6,10 +6,11 @@ finished, how, and which were still pending (``complete: false``).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from toolkit import __version__
 from toolkit.report import ReportResult
@@ -21,7 +22,7 @@ STATUSES: tuple[str, ...] = ("ok", "unchanged", "failed", "invalid")
 
 def utc_now() -> datetime:
     """Return the current UTC time, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def manifest_path(out_dir: Path, started: datetime) -> Path:
@@ -145,7 +146,7 @@ def format_batch_table(results: Sequence[ReportResult]) -> str:
     left = {0, 1, 2}
 
     def line(row: Sequence[str]) -> str:
-        cells = [c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         return "  ".join([*cells, row[-1]]).rstrip()
 
     lines = [line(r) for r in rows]

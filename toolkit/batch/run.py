@@ -26,22 +26,32 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal
 
 from toolkit.batch.discover import discover_clients, peek_wave
 from toolkit.batch.executors import default_workers, local_executor, pool_pids
 from toolkit.batch.manifest import Manifest, manifest_path, utc_now
 from toolkit.batch.snapshot import ClientScore, Snapshot, build_snapshot, code_hash, freeze_snapshot
 from toolkit.batch.task import ClientResult, ClientTask, TaskOutput, publish, read_inputs, run_task
-from toolkit.run.fingerprint import report_fingerprint
 from toolkit.metrics.score import DEFAULT_SEED
+from toolkit.report import (
+    DEFAULT_FORMATS,
+    NOTEBOOK,
+    OUTPUT_FILES,
+    ReportResult,
+    check_parameters,
+    parse_formats,
+    read_run_record,
+    recover_outputs,
+    report_dir,
+)
+from toolkit.run.fingerprint import report_fingerprint
 from toolkit.run.processes import descendants, terminate
-from toolkit.report import (DEFAULT_FORMATS, NOTEBOOK, OUTPUT_FILES, ReportResult, check_parameters, parse_formats,
-                            read_run_record, recover_outputs, report_dir)
 
 log = logging.getLogger("toolkit")
 

@@ -28,9 +28,10 @@ import hashlib
 import json
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -109,7 +110,7 @@ def score_key(folder: Path, *, seed: int, code: str) -> str:
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
 
 
-def score_client(folder: Path, *, seed: int) -> ClientScore | list["Problem"]:
+def score_client(folder: Path, *, seed: int) -> ClientScore | list[Problem]:
     """Score one client's current wave in this process; its problems instead when its data is invalid.
 
     The same calls as the client's kernel makes (intake, `toolkit.metrics.score`
@@ -139,7 +140,7 @@ def _published(value: Any) -> float | None:
     return None if number is None else (round(number, 2) or 0.0)
 
 
-def cached_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[ClientScore | list["Problem"], bool]:
+def cached_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[ClientScore | list[Problem], bool]:
     """Return a client's score (from ``<out>/.scores/`` when its inputs are unchanged) and whether it was cached."""
     key, score = lookup_score(folder, out_dir, seed=seed, code=code)
     if score is not None:
@@ -162,7 +163,7 @@ def lookup_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[
     return key, None
 
 
-def store_score(folder: Path, out_dir: Path, key: str, score: ClientScore | list["Problem"]) -> None:
+def store_score(folder: Path, out_dir: Path, key: str, score: ClientScore | list[Problem]) -> None:
     """Cache a valid client's score under ``<out>/.scores/`` (an invalid client is never cached)."""
     if isinstance(score, ClientScore):
         from toolkit.run.atomic import write_json_atomic
@@ -173,7 +174,7 @@ def store_score(folder: Path, out_dir: Path, key: str, score: ClientScore | list
                                   "own": score.own, "shown": score.shown})
 
 
-def _frame(clients: Sequence[dict[str, Any]]) -> "pd.DataFrame":
+def _frame(clients: Sequence[dict[str, Any]]) -> pd.DataFrame:
     import pandas as pd
 
     from toolkit.model import AREA
@@ -232,7 +233,7 @@ def latest_snapshot(out_dir: Path) -> Snapshot | None:
     return None
 
 
-def snapshot_others(path: Path, *, exclude: str | None = None) -> "pd.DataFrame":
+def snapshot_others(path: Path, *, exclude: str | None = None) -> pd.DataFrame:
     """Other clients' area alignment from a snapshot (or a client's peer view of one).
 
     The same frame as `toolkit.summary.load_portfolio` gives from published

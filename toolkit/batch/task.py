@@ -33,7 +33,7 @@ import time
 import traceback
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -303,7 +303,7 @@ def publish(output: TaskOutput, *, out_dir: Path, fingerprint: dict[str, Any], f
             "schema_version": report.RUN_SCHEMA_VERSION, "client_id": output.client_id, "wave": output.wave,
             "status": "ok", "toolkit_version": __version__, **fingerprint, "parameters": parameters,
             "formats": list(formats), "timings": {k: round(v, 3) for k, v in output.timings.items()},
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "versions": output.versions, "notes": output.notes, "benchmark": benchmark, "worker": output.worker,
             "outputs": sorted([*output.files, "run.json"]),
         }

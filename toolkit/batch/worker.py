@@ -13,8 +13,9 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from toolkit.errors import ClientDataError, RunError
 from toolkit.report import ReportResult, run_report

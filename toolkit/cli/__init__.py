@@ -8,8 +8,8 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, RunError
@@ -60,7 +60,7 @@ def _problem_table(problems) -> str:
               ("warning: " if p.severity == "warning" else "") + p.message) for p in problems]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     widths[2] = min(widths[2], 36)  # long column names push their line rather than being cut
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4] for r in rows]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4] for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  -------")
     return "\n".join(lines)
 

@@ -34,7 +34,7 @@ def default_template_dir() -> Path:
     return resources.template("deck")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reveal_dir() -> Path:
     """Return the folder of an installed reveal.js (the one holding ``dist/``).
 
@@ -101,25 +101,25 @@ def _read_inline(path: Path, closing_tag: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reveal_js() -> str:
     """Return the UMD build of reveal.js (``dist/reveal.js``), ready to inline."""
     return _read_inline(reveal_dir() / "dist" / "reveal.js", "</script")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reveal_css() -> str:
     """Return reveal.js's core stylesheet (``dist/reveal.css``, no theme), ready to inline."""
     return _read_inline(reveal_dir() / "dist" / "reveal.css", "</style")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def notes_js() -> str:
     """Return the speaker-notes plugin (``plugin/notes/notes.js``), ready to inline."""
     return _read_inline(reveal_dir() / "plugin" / "notes" / "notes.js", "</script")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def theme_css(template_dir: Path | None = None) -> str:
     """Return the house theme (``theme.css`` of the deck template), ready to inline.
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from toolkit.errors import AlignmentError
 
@@ -93,7 +94,7 @@ def resolve_chromium(chromium: str | None = None) -> str:
 
 
 @contextlib.contextmanager
-def launch_chromium(chromium: str | None = None, *, timeout_s: float = 60) -> Iterator["Browser"]:
+def launch_chromium(chromium: str | None = None, *, timeout_s: float = 60) -> Iterator[Browser]:
     """Launch a headless system Chromium under Playwright; close it on exit.
 
     Parameters

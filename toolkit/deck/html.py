@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 from toolkit.deck import assets
 from toolkit.deck.firm import Firm, brand_css, footer_text, load_firm, logo_data_uri
-from toolkit.run.atomic import write_text_atomic
 from toolkit.errors import DefinitionError
+from toolkit.run.atomic import write_text_atomic
 
 if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode

@@ -26,9 +26,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from toolkit.run.atomic import write_bytes_atomic
 from toolkit.deck.browser import launch_chromium, resolve_chromium
 from toolkit.errors import AlignmentError
+from toolkit.run.atomic import write_bytes_atomic
 
 if TYPE_CHECKING:  # pragma: no cover
     from playwright.sync_api import Browser
@@ -71,14 +71,14 @@ class DeckPrinter:
     """
 
     def __init__(self, chromium: str | None = None, *, timeout_s: float = 60,
-                 browser: "Browser | None" = None) -> None:
+                 browser: Browser | None = None) -> None:
         self.chromium = chromium
         self.timeout_s = timeout_s
         self._given = browser
         self._context = None
         self._browser = browser
 
-    def __enter__(self) -> "DeckPrinter":
+    def __enter__(self) -> DeckPrinter:
         if self._given is None:
             self._context = launch_chromium(self.chromium, timeout_s=self.timeout_s)
             self._browser = self._context.__enter__()

@@ -11,8 +11,9 @@ This module imports no renderer and no plotting library.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from toolkit.model import AREA_LABELS, AREAS
 

@@ -14,8 +14,16 @@ import yaml
 from toolkit.client_config import ClientConfig
 from toolkit.demo.generate import ClientSpec, GeneratedWave, WaveSpec, client_rngs, generate_wave, make_roster
 from toolkit.errors import DefinitionError
-from toolkit.model import (DEPARTMENT, EXCERPTS_COLUMNS, LEVEL, OPERATIONS_COLUMNS, QUESTION,
-                           RATING, RATINGS_COLUMNS, RESPONDENT)
+from toolkit.model import (
+    DEPARTMENT,
+    EXCERPTS_COLUMNS,
+    LEVEL,
+    OPERATIONS_COLUMNS,
+    QUESTION,
+    RATING,
+    RATINGS_COLUMNS,
+    RESPONDENT,
+)
 from toolkit.rules import MIN_GROUP_SIZE, MIN_QUOTE_GROUP
 from toolkit.scaffold import build_intake_workbook, save_workbook
 

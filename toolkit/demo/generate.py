@@ -16,15 +16,29 @@ analysis real signal. Nothing here touches the file system.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from toolkit.demo import text
-from toolkit.model import (AREA, AREAS, DEPARTMENT, KPI, LEVEL, LEVELS, PERIOD, RESPONDENT,
-                           SCALE_MAX, SCALE_MIN, TEXT, THEME, VALUE)
+from toolkit.model import (
+    AREA,
+    AREAS,
+    DEPARTMENT,
+    KPI,
+    LEVEL,
+    LEVELS,
+    PERIOD,
+    RESPONDENT,
+    SCALE_MAX,
+    SCALE_MIN,
+    TEXT,
+    THEME,
+    VALUE,
+)
 from toolkit.scaffold import BankItem, read_question_bank
 
 InterviewFormat = Literal["tidy", "wide", "xlsx"]
@@ -184,7 +198,7 @@ def make_roster(rng: np.random.Generator, size: int) -> list[str]:
     """Return ``size`` distinct fictional full names."""
     firsts = rng.permutation(len(text.FIRST_NAMES))[:size]
     lasts = rng.permutation(len(text.LAST_NAMES))[:size]
-    return [f"{text.FIRST_NAMES[f]} {text.LAST_NAMES[l]}" for f, l in zip(firsts, lasts)]
+    return [f"{text.FIRST_NAMES[f]} {text.LAST_NAMES[l]}" for f, l in zip(firsts, lasts, strict=True)]
 
 
 def make_respondents(wave: WaveSpec, rng: np.random.Generator) -> pd.DataFrame:
@@ -192,7 +206,7 @@ def make_respondents(wave: WaveSpec, rng: np.random.Generator) -> pd.DataFrame:
     depts: list[str] = []
     levels: list[str] = []
     for d in wave.departments:
-        for level, k in zip(LEVELS, (d.executive, d.manager, d.frontline)):
+        for level, k in zip(LEVELS, (d.executive, d.manager, d.frontline), strict=True):
             depts += [d.name] * k
             levels += [level] * k
     order = rng.permutation(len(depts))

@@ -16,8 +16,18 @@ import yaml
 
 from toolkit.demo import text
 from toolkit.demo.files import HEADER, client_config, wide_ratings, write_client, write_csv
-from toolkit.demo.generate import (AreaSpec, ClientSpec, DeptSpec, GeneratedWave, KpiSpec, WaveSpec,
-                                   client_rngs, make_roster, simulate_answers, simulate_excerpts)
+from toolkit.demo.generate import (
+    AreaSpec,
+    ClientSpec,
+    DeptSpec,
+    GeneratedWave,
+    KpiSpec,
+    WaveSpec,
+    client_rngs,
+    make_roster,
+    simulate_answers,
+    simulate_excerpts,
+)
 from toolkit.model import AREAS, DEPARTMENT, KPI, LEVEL, LEVELS, PERIOD, RESPONDENT, VALUE
 from toolkit.scaffold import INTERVIEWS_SHEET, read_question_bank
 
@@ -39,7 +49,7 @@ def _split(total: int, parts: int, rng: np.random.Generator, minimum: int = 3) -
     """Split ``total`` into ``parts`` random sizes, each at least ``minimum``."""
     base = [minimum] * parts
     extra = rng.multinomial(total - minimum * parts, rng.dirichlet(np.full(parts, 2.0)))
-    return [b + int(e) for b, e in zip(base, extra)]
+    return [b + int(e) for b, e in zip(base, extra, strict=True)]
 
 
 def _levels(size: int, rng: np.random.Generator) -> tuple[int, int, int]:
@@ -63,7 +73,7 @@ def portfolio_spec(index: int, rng: np.random.Generator,
     n_depts = int(min(len(pool), max(2, total // 8), rng.integers(3, 7)))
     names = [pool[i] for i in sorted(rng.choice(len(pool), n_depts, replace=False))]
     departments = tuple(DeptSpec(name, *_levels(size, rng))
-                        for name, size in zip(names, _split(total, n_depts, rng)))
+                        for name, size in zip(names, _split(total, n_depts, rng), strict=True))
     areas = {}
     for area in AREAS:
         areas[area] = AreaSpec(
@@ -96,9 +106,9 @@ def portfolio_spec(index: int, rng: np.random.Generator,
         strategy=f"Synthetic strategy of portfolio client {index + 1}.",
         customer_promise=PROMISES[int(rng.integers(4))], management_style=STYLES[int(rng.integers(3))],
         unique_capabilities=(f"{word} operating model", f"{sector.lower()} know-how"),
-        area_weights={a: round(float(w), 3) for a, w in zip(AREAS, weights)},
+        area_weights={a: round(float(w), 3) for a, w in zip(AREAS, weights, strict=True)},
         kpis=tuple(kpis), waves=waves,
-        outcome_betas={a: float(b) for a, b in zip(AREAS, rng.dirichlet(np.ones(4)) * 1.2)},
+        outcome_betas={a: float(b) for a, b in zip(AREAS, rng.dirichlet(np.ones(4)) * 1.2, strict=True)},
         email_domain=f"{client_id}.example",
     )
 

@@ -7,14 +7,14 @@ export to their builders (a registry, not an ``if`` chain).
 from __future__ import annotations
 
 import io
-from typing import Callable
+from collections.abc import Callable
 
 from matplotlib.figure import Figure
 
+from toolkit.explore.engine import View
 from toolkit.model import AREA, KPI
 from toolkit.plots import plot_heatmap, plot_kpi_attainment, plot_perception_gap, plot_scorecard, theme
 from toolkit.plots.base import area_label
-from toolkit.explore.engine import View
 
 #: Screen sizes: smaller type than the slide theme, no constrained layout (it doubles the draw time).
 SCREEN_RC = {
@@ -109,7 +109,7 @@ def kpi_figure(view: View, area: str | None = None) -> Figure:
     if area:
         ids = set(a.kpis.loc[a.kpis[AREA] == area, KPI])
         rows = rows.loc[rows[KPI].isin(ids)]
-    labels = dict(zip(a.kpis[KPI], a.kpis["name"]))
+    labels = dict(zip(a.kpis[KPI], a.kpis["name"], strict=True))
     n_depts = int(rows["department"].nunique()) if len(rows) else 1
     with theme(SCREEN_RC):
         fig = _figure(3.6 + 0.2 * ((n_depts - 1) // 6))

@@ -15,19 +15,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
+from toolkit.explore.scenario import Filters, Weights, filter_client, reweight
 from toolkit.metrics import ScoredWave, score_wave
-from toolkit.metrics.score import DEFAULT_BOOT, DEFAULT_SEED
 from toolkit.metrics.assessment import Assessment
+from toolkit.metrics.score import DEFAULT_BOOT, DEFAULT_SEED
 from toolkit.model import DEPARTMENT, LEVEL, ClientData
 from toolkit.privacy import SUPPRESSED, SUPPRESSED_REASON, protect
 from toolkit.privacy.views import cross_hidden_cells, group_hidden_reason, hide_cross_cells, suppress_all
-from toolkit.explore.scenario import Filters, Weights, filter_client, reweight
 
 log = logging.getLogger("toolkit")
 

@@ -12,17 +12,17 @@ import math
 import os
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from toolkit import __version__
+from toolkit.explore.engine import View
 from toolkit.model import AREAS
 from toolkit.privacy import SUPPRESSED, SUPPRESSED_REASON
-from toolkit.explore.engine import View
 
 log = logging.getLogger("toolkit")
 
@@ -67,7 +67,7 @@ def scenario_dict(view: View, baseline: View | None = None, *, created: datetime
     out = {
         "schema_version": SCENARIO_VERSION,
         "toolkit_version": __version__,
-        "created": (created or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "created": (created or datetime.now(UTC)).isoformat(timespec="seconds"),
         "client_id": a.client_id, "client_name": a.client_name, "wave": a.wave,
         "filters": view.filters.as_dict(),
         "weights": view.weights.as_dict(),
@@ -114,7 +114,7 @@ def zip_bytes(folder: str | Path) -> bytes:
 
 def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Path, *,
                 baseline: View | None = None, now: datetime | None = None, dpi: int = 150,
-                quotes: "pd.DataFrame | None" = None) -> Path:
+                quotes: pd.DataFrame | None = None) -> Path:
     """Write the charts and the scenario to ``reports_dir/<client>/<wave>/explore-<timestamp>/``.
 
     Parameters
@@ -141,7 +141,7 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
     """
     from toolkit.explore.charts import stamped_png
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     parent = Path(reports_dir) / view.assessment.client_id / view.assessment.wave
     parent.mkdir(parents=True, exist_ok=True)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")

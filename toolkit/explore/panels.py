@@ -14,10 +14,10 @@ import math
 
 import pandas as pd
 
+from toolkit.explore.engine import View
 from toolkit.metrics.score import DEFAULT_BOOT
 from toolkit.model import AREA, AREA_LABELS, AREAS, DEPARTMENT, LEVEL, TEXT, THEME
 from toolkit.privacy import SUPPRESSED
-from toolkit.explore.engine import View
 
 SUPPRESSED_TEXT = "suppressed"
 ABSENT_TEXT = "—"
@@ -192,14 +192,14 @@ def area_html(view: View, area: str) -> str:
     if len(depts):
         shown = depts.loc[~depts[SUPPRESSED].to_numpy(dtype=bool)].sort_values("perception", kind="mergesort")
         n_hidden = int(depts[SUPPRESSED].sum())
-        items = [f"<li>{esc(d)}: {number(p)}</li>" for d, p in zip(shown[DEPARTMENT], shown["perception"])]
+        items = [f"<li>{esc(d)}: {number(p)}</li>" for d, p in zip(shown[DEPARTMENT], shown["perception"], strict=True)]
         if n_hidden:
             items.append(f"<li><i>{n_hidden} department{'s' if n_hidden != 1 else ''} {SUPPRESSED_TEXT}</i></li>")
         out.append("<p>Departments, lowest perception first:</p><ul>" + "".join(items) + "</ul>")
     kpis = a.kpis.loc[a.kpis[AREA] == area]
     if len(kpis):
         items = [f"<li>{esc(n)}: {number(v)} % of periods on target</li>"
-                 for n, v in zip(kpis["name"], kpis["attainment"])]
+                 for n, v in zip(kpis["name"], kpis["attainment"], strict=True)]
         out.append("<p>KPIs:</p><ul>" + "".join(items) + "</ul>")
     out.append(legend_html(["Alignment", "Perception", "Consistency", "Within-department consistency", "Evidence",
                             "Cronbach's α", "[lo–hi]", "—", "suppressed", "not applicable"]))
@@ -239,12 +239,12 @@ def quotes_html(quotes: pd.DataFrame, view: View) -> str:
         return ('<div class="oat-quotes"><i>No quote matches, or none comes from a group large enough '
                 f"to quote (at least {view.client.config.privacy.min_quote_group} people).</i></div>")
     if "sentiment_label" in quotes.columns:
-        moods = [sentiment_text(lb, sr) for lb, sr in zip(quotes["sentiment_label"], quotes["sentiment_source"])]
+        moods = [sentiment_text(lb, sr) for lb, sr in zip(quotes["sentiment_label"], quotes["sentiment_source"], strict=True)]
     else:
         moods = [sentiment_label(float(s)) for s in quotes[SENTIMENT]]
     items = [f"<li>“{esc(t)}” <span class='oat-attr'>— {esc(lv)} · {esc(AREA_LABELS.get(a, a))} · "
              f"{esc(th)} · {esc(m)}</span></li>"
-             for t, lv, a, th, m in zip(quotes[TEXT], quotes[LEVEL], quotes[AREA], quotes[THEME], moods)]
+             for t, lv, a, th, m in zip(quotes[TEXT], quotes[LEVEL], quotes[AREA], quotes[THEME], moods, strict=True)]
     return f'<div class="oat-quotes"><p>{len(items)} quote(s)</p><ul>{"".join(items)}</ul></div>'
 
 

@@ -32,12 +32,12 @@ def speech_only(client: ClientData) -> tuple[ClientData, dict[tuple[str, str], s
     texts = ex[TEXT].astype(str)
     quotes_speech = bool(any(is_quoted(t) for t in texts))
     kinds = ex[KIND_COLUMN] if KIND_COLUMN in ex.columns else pd.Series([None] * len(ex), index=ex.index)
-    keep = [not is_note(t, k, file_quotes_speech=quotes_speech) for t, k in zip(texts, kinds)]
+    keep = [not is_note(t, k, file_quotes_speech=quotes_speech) for t, k in zip(texts, kinds, strict=True)]
     kept = ex.loc[keep].copy()
     kept[TEXT] = [unquote(t) for t in kept[TEXT].astype(str)]
     coded: dict[tuple[str, str], str] = {}
     if SENTIMENT_COLUMN in kept.columns:
-        for area, text, label in zip(kept[AREA], kept[TEXT], kept[SENTIMENT_COLUMN]):
+        for area, text, label in zip(kept[AREA], kept[TEXT], kept[SENTIMENT_COLUMN], strict=True):
             if isinstance(label, str) and label:
                 coded[(str(area), redact_text(str(text), client.roster))] = label
     return replace(client, excerpts=kept[EXCERPTS_COLUMNS].reset_index(drop=True)), coded
@@ -46,7 +46,7 @@ def speech_only(client: ClientData) -> tuple[ClientData, dict[tuple[str, str], s
 def label_quotes(quotes: pd.DataFrame, coded: dict[tuple[str, str], str]) -> pd.DataFrame:
     """``quotes`` with ``sentiment_label`` and ``sentiment_source`` (coded / suggested / "")."""
     labels, sources = [], []
-    for area, text in zip(quotes[AREA], quotes[TEXT]):
+    for area, text in zip(quotes[AREA], quotes[TEXT], strict=True):
         label = coded.get((str(area), str(text)))
         if label:
             labels.append(label)

@@ -10,15 +10,15 @@ the new weights in ``client.yaml``.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from toolkit.client_config import AreaWeights, ClientConfig, ComponentWeights
-from toolkit.metrics.alignment import band, principal_gap, weighted_present
 from toolkit.metrics import ScoredWave
+from toolkit.metrics.alignment import band, principal_gap, weighted_present
 from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.bootstrap import interval
 from toolkit.model import AREAS, DEPARTMENT, LEVEL, RESPONDENT, ClientData
@@ -64,12 +64,12 @@ class Weights:
     component: ComponentWeights
 
     @classmethod
-    def of(cls, config: ClientConfig) -> "Weights":
+    def of(cls, config: ClientConfig) -> Weights:
         """The weights in force in ``client.yaml``."""
         return cls(config.area_weights, config.component_weights)
 
     @classmethod
-    def from_values(cls, area: Mapping[str, float], component: Mapping[str, float]) -> "Weights":
+    def from_values(cls, area: Mapping[str, float], component: Mapping[str, float]) -> Weights:
         """Validated weights from plain numbers (raises `pydantic.ValidationError` when all are zero)."""
         return cls(AreaWeights(**{a: float(area[a]) for a in AREAS}),
                    ComponentWeights(**{c: float(component[c]) for c in COMPONENTS}))

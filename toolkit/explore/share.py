@@ -10,8 +10,8 @@ any request a future edit might add.
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
@@ -79,8 +79,8 @@ def view_pdf(html: str | Path, out: str | Path, *, chromium: str | None = None, 
     """
     import concurrent.futures
 
-    from toolkit.run.atomic import write_bytes_atomic
     from toolkit.deck.browser import launch_chromium, resolve_chromium
+    from toolkit.run.atomic import write_bytes_atomic
 
     resolve_chromium(chromium)
     page_file = Path(html).resolve()

@@ -22,14 +22,22 @@ from matplotlib.figure import Figure
 from pydantic import ValidationError
 
 from toolkit.errors import AlignmentError
-from toolkit.metrics.score import DEFAULT_SEED
-from toolkit.model import AREA_LABELS, AREAS, DEPARTMENT, LEVEL, LEVELS
 from toolkit.explore.charts import CHARTS, render_png
 from toolkit.explore.engine import ExploreEngine, View
 from toolkit.explore.export import export_view, zip_bytes
-from toolkit.explore.panels import (ALL, area_html, cleared_html, esc, filter_quotes, quote_themes, quotes_html,
-                                    scorecard_html)
+from toolkit.explore.panels import (
+    ALL,
+    area_html,
+    cleared_html,
+    esc,
+    filter_quotes,
+    quote_themes,
+    quotes_html,
+    scorecard_html,
+)
 from toolkit.explore.scenario import COMPONENTS, Filters, Weights
+from toolkit.metrics.score import DEFAULT_SEED
+from toolkit.model import AREA_LABELS, AREAS, DEPARTMENT, LEVEL, LEVELS
 
 log = logging.getLogger("toolkit")
 
@@ -133,7 +141,7 @@ class Explorer:
         self._build_widgets(clients, first)
         # open on the requested client, or on the first one whose data loads (problems show in the status)
         for candidate in [first] + [c for c in clients if c != first]:
-            self._set_silently(lambda: setattr(self.client_picker, "value", candidate))
+            self._set_silently(lambda c=candidate: setattr(self.client_picker, "value", c))
             self._load(candidate, None)
             if hasattr(self, "client"):
                 break
@@ -217,7 +225,7 @@ class Explorer:
         self.export_button.on_click(lambda _: self._export_clicked())
 
     @classmethod
-    def open(cls, data_dir: str | Path = "client_data", **kwargs) -> "Explorer":
+    def open(cls, data_dir: str | Path = "client_data", **kwargs) -> Explorer:
         """Create an explorer and display it in the notebook (``Explorer.open("../client_data")``)."""
         from IPython.display import display
 
@@ -405,8 +413,7 @@ class Explorer:
 
     def _draw_compare(self) -> None:
         """Two groups side by side (through the privacy engine), then drift and benchmark of the whole client."""
-        from toolkit.explore.compare import (benchmark_html, compare_html, compare_views, drift_assessment,
-                                             drift_html)
+        from toolkit.explore.compare import benchmark_html, compare_html, compare_views, drift_assessment, drift_html
 
         if self.compare_a.value and self.compare_b.value:
             try:
@@ -446,7 +453,7 @@ class Explorer:
 
     def _export_clicked(self) -> None:
         try:
-            self.weights
+            _ = self.weights  # validates the weights; raises when every weight is 0
         except ValidationError:
             self.status.value = "<b>Nothing to export: the scorecard is cleared until a weight is above 0.</b>"
             self.download.value = ""

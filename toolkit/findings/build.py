@@ -9,8 +9,14 @@ import pandas as pd
 from toolkit.client_config import ClientConfig
 from toolkit.findings.candidates import PRINCIPAL_GAP, Finding, candidate_findings
 from toolkit.findings.context import area_context, as_shown, overall_context
-from toolkit.findings.narrative import (Cost, costs_of_misalignment, drift_sentences,
-                                        oai_sentence, principal_gap_sentence, summary_sentences)
+from toolkit.findings.narrative import (
+    Cost,
+    costs_of_misalignment,
+    drift_sentences,
+    oai_sentence,
+    principal_gap_sentence,
+    summary_sentences,
+)
 from toolkit.findings.playbook import CROSS_CUTTING, Playbook, evaluate, load_playbook, render
 from toolkit.findings.roadmap import build_roadmap, housekeeping
 from toolkit.findings.storyline import SUMMARY_SIZE, all_aligned_sentence, top_findings

@@ -17,8 +17,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.findings.context import num, visible
-from toolkit.findings.significance import (ALPHA, excludes_zero, holm, respondent_points,
-                                           unit_shortfall_interval)
+from toolkit.findings.significance import ALPHA, excludes_zero, holm, respondent_points, unit_shortfall_interval
 from toolkit.findings.wording import interval_text
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREA_LABELS, AREAS, DEPARTMENT
@@ -217,7 +216,7 @@ def blind_spots(assessment: Assessment, vals: dict[str, dict]) -> list[Finding]:
                 holm([num(p) if num(p) is not None else math.nan for p in gaps["p_value"]]))
     levels = visible(assessment.levels)
     found: dict[str, Finding] = {}
-    for (_, row), p_adj in zip(gaps.iterrows(), adjusted):
+    for (_, row), p_adj in zip(gaps.iterrows(), adjusted, strict=True):
         gap, area = num(row.get("gap")), str(row[AREA])
         w = vals.get(area, {}).get("weight")
         called = bool(row["flagged"]) if v2 else (not math.isnan(p_adj) and p_adj < ALPHA)

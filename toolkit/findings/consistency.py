@@ -8,11 +8,19 @@ test can check a whole deck's text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import combinations
-from typing import Iterable
 
-from toolkit.findings.candidates import (BLIND_SPOT, DRIFT, KPI_CONTRADICTION, LOW_AGREEMENT, OUTLIER_UNIT,
-                                         PRINCIPAL_GAP, STRENGTH, Finding)
+from toolkit.findings.candidates import (
+    BLIND_SPOT,
+    DRIFT,
+    KPI_CONTRADICTION,
+    LOW_AGREEMENT,
+    OUTLIER_UNIT,
+    PRINCIPAL_GAP,
+    STRENGTH,
+    Finding,
+)
 from toolkit.model import AREA_LABELS
 
 #: Stances that cannot both hold for one area.

@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import operator
 import string
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -72,12 +73,12 @@ class Condition(_Strict):
     metric: str | None = None
     op: Op | None = None
     value: float | None = None
-    all_: list["Condition"] | None = Field(default=None, alias="all", min_length=1)
-    any_: list["Condition"] | None = Field(default=None, alias="any", min_length=1)
-    not_: "Condition | None" = Field(default=None, alias="not")
+    all_: list[Condition] | None = Field(default=None, alias="all", min_length=1)
+    any_: list[Condition] | None = Field(default=None, alias="any", min_length=1)
+    not_: Condition | None = Field(default=None, alias="not")
 
     @model_validator(mode="after")
-    def _one_form(self) -> "Condition":
+    def _one_form(self) -> Condition:
         forms = [self.metric is not None or self.op is not None or self.value is not None,
                  self.all_ is not None, self.any_ is not None, self.not_ is not None]
         if sum(forms) != 1:

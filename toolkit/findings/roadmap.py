@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit.findings.candidates import (BLIND_SPOT, DRIFT, KPI_CONTRADICTION, LOW_AGREEMENT, OUTLIER_UNIT,
-                                         PRINCIPAL_GAP, STRENGTH, Finding)
+from toolkit.findings.candidates import (
+    BLIND_SPOT,
+    DRIFT,
+    KPI_CONTRADICTION,
+    LOW_AGREEMENT,
+    OUTLIER_UNIT,
+    PRINCIPAL_GAP,
+    STRENGTH,
+    Finding,
+)
 from toolkit.findings.context import visible
 from toolkit.model import AREA, DEPARTMENT
 

@@ -7,7 +7,7 @@ findings call these, and only these, to decide what is significant.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

@@ -158,7 +158,7 @@ def _questions(labels: list[str], bank: pd.DataFrame, undecided: list[str]) -> t
     """Ids for question labels: the bank's when similar, else new ids in a drafted questions.csv."""
     ids, extra = {}, []
     used: set[str] = set()
-    for label, (bid, barea, score) in zip(labels, match_bank(labels, bank)):
+    for label, (bid, barea, score) in zip(labels, match_bank(labels, bank), strict=True):
         if score >= MATCH:
             ids[label] = bid
             used.add(bid)
@@ -313,7 +313,7 @@ def _draft_long(header: list[str], body: list[list[str]], bank: pd.DataFrame) ->
     levels, used = _levels_lines(header, body, {qi, ai, person, dept}, undecided)
     qids, qcsv = _questions(questions, bank, undecided)
     kinds = [_answer_kind([r[ai] for r in body if r[qi] == q]) for q in questions]
-    unknown = [q for q, k in zip(questions, kinds) if k is None]
+    unknown = [q for q, k in zip(questions, kinds, strict=True) if k is None]
     for q in unknown:
         undecided.append(f"answers to {q!r} are not on a rating scale: listed under ignore")
     lines = _header_lines(shape, 0)

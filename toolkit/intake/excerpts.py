@@ -10,8 +10,8 @@ import pandas as pd
 from toolkit.intake.columns import report_extra_columns, require_columns
 from toolkit.intake.files import Table, read_table, text_column
 from toolkit.intake.mapping import TableMapping, rename_columns
-from toolkit.intake.shaping import shape_table
 from toolkit.intake.problems import ProblemLog
+from toolkit.intake.shaping import shape_table
 from toolkit.model import AREA, AREA_LABELS, AREAS, EXCERPTS_COLUMNS, RESPONDENT, TEXT, THEME
 
 EMPTY_EXCERPTS = pd.DataFrame({c: pd.Series(dtype="str") for c in EXCERPTS_COLUMNS})

@@ -19,15 +19,14 @@ import datetime as dt
 import logging
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from toolkit.intake.csvtext import (guess_east_asian, ragged_rows, read_ragged, report_encoding,
-                                    report_ragged)
+from toolkit.intake.csvtext import guess_east_asian, ragged_rows, read_ragged, report_encoding, report_ragged
 from toolkit.intake.problems import ProblemLog
 from toolkit.intake.safe_xlsx import check_table_file
 

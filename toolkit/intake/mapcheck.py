@@ -15,7 +15,7 @@ import pandas as pd
 
 from toolkit.intake.mapping import Mapping, drop_columns
 from toolkit.intake.problems import ProblemLog
-from toolkit.model import DEPARTMENT, KPI, PERIOD, PERIOD_START, QUESTION, RESPONDENT
+from toolkit.model import DEPARTMENT, PERIOD, PERIOD_START, QUESTION, RESPONDENT
 from toolkit.reasons import Reason
 
 SHOWN = 5

@@ -60,9 +60,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from toolkit.intake.read_config import read_yaml, validate_model
 from toolkit.intake.files import display_path, text_column
 from toolkit.intake.problems import ProblemLog
+from toolkit.intake.read_config import read_yaml, validate_model
 from toolkit.model import LEVEL, LEVELS, QUESTION, RATING, RESPONDENT, SCALE_MAX, SCALE_MIN, RatingScale
 
 Level = Literal["executive", "manager", "frontline"]
@@ -136,7 +136,7 @@ class Scale(_Strict):
         return labels
 
     @model_validator(mode="after")
-    def _range(self) -> "Scale":
+    def _range(self) -> Scale:
         if self.max <= self.min:
             raise ValueError(f"scale max ({self.max:g}) must be above min ({self.min:g})")
         span = self.high - self.min

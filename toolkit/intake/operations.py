@@ -11,9 +11,9 @@ import pandas as pd
 from toolkit.intake.columns import report_extra_columns, require_columns
 from toolkit.intake.files import Table, text_codes
 from toolkit.intake.mapping import Mapping, TableMapping
-from toolkit.intake.shaping import shape_table
 from toolkit.intake.periods import PERIOD_EXPECTED, parse_period
 from toolkit.intake.problems import ProblemLog
+from toolkit.intake.shaping import shape_table
 from toolkit.model import DEPARTMENT, KPI, OPERATIONS_COLUMNS, PERIOD, PERIOD_START, VALUE
 
 EMPTY_OPERATIONS = pd.DataFrame({KPI: pd.Series(dtype="str"), DEPARTMENT: pd.Series(dtype="str"),

@@ -8,8 +8,8 @@ examples plus one summary line, so a wholly wrong file stays readable.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -98,7 +98,7 @@ class ProblemLog:
         for col, part in frame.groupby("col", sort=False):
             part = part.sort_values("row", kind="stable")
             shown = part if len(part) <= CAP else part.iloc[:CAP_SHOWN]
-            for r, v in zip(shown["row"].tolist(), shown["val"].tolist()):
+            for r, v in zip(shown["row"].tolist(), shown["val"].tolist(), strict=True):
                 self.add(file, reason, template.format(found=show_value(v), raw=_as_found(v),
                                                                  expected=expected),
                          row=r, column=str(col), found=None if v is None else _as_found(v),

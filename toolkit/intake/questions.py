@@ -19,7 +19,17 @@ from toolkit.errors import DefinitionError
 from toolkit.intake.columns import report_extra_columns, require_columns
 from toolkit.intake.files import read_table, text_column
 from toolkit.intake.problems import ProblemLog
-from toolkit.model import AREA, AREAS, OUTCOME, OUTCOME_AREA, QUESTION, QUESTIONS_COLUMNS, REVERSE, TEXT, format_problems
+from toolkit.model import (
+    AREA,
+    AREAS,
+    OUTCOME,
+    OUTCOME_AREA,
+    QUESTION,
+    QUESTIONS_COLUMNS,
+    REVERSE,
+    TEXT,
+    format_problems,
+)
 from toolkit.run import resources
 
 BANK = resources.question_bank_path()

@@ -18,10 +18,19 @@ import pandas as pd
 from toolkit.intake.columns import report_extra_columns, require_columns
 from toolkit.intake.files import Table, cell_text, text_column
 from toolkit.intake.mapping import InterviewsMapping, Mapping, normalise_label
-from toolkit.intake.shaping import shape_interviews
 from toolkit.intake.problems import ProblemLog
-from toolkit.model import (DEFAULT_SCALE, DEPARTMENT, LEVEL, LEVELS, QUESTION, RATING, RATINGS_COLUMNS, RESPONDENT,
-                           RatingScale)
+from toolkit.intake.shaping import shape_interviews
+from toolkit.model import (
+    DEFAULT_SCALE,
+    DEPARTMENT,
+    LEVEL,
+    LEVELS,
+    QUESTION,
+    RATING,
+    RATINGS_COLUMNS,
+    RESPONDENT,
+    RatingScale,
+)
 from toolkit.rules import MIN_GROUP_SIZE
 
 DEFAULT_NOT_APPLICABLE = frozenset({"na", "n/a", "n.a.", "not applicable", "-"})

@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.client_config import ClientConfig
-from toolkit.intake.read_config import load_config
 from toolkit.intake.excerpts import EMPTY_EXCERPTS, read_excerpts, read_roster
 from toolkit.intake.files import display_path, find_table, read_table
 from toolkit.intake.mapcheck import check_interview_keys, check_operations_fit, check_respondent_key
@@ -21,11 +20,12 @@ from toolkit.intake.operations import EMPTY_OPERATIONS, read_operations
 from toolkit.intake.problems import ProblemLog
 from toolkit.intake.questions import BANK, UNUSED_AREA, check_questions, drop_unused, load_question_bank
 from toolkit.intake.ratings import read_ratings
+from toolkit.intake.read_config import load_config
 from toolkit.intake.safe_paths import SAFE_WAVE, check_links, check_wave_folders
 from toolkit.intake.safe_text import check_text_lengths
-from toolkit.run.limits import apply_limits, client_limits, limits_scope
 from toolkit.model import AREA, DEFAULT_SCALE, QUESTION, VALUE, RatingScale
 from toolkit.rules import CLIENT_ID_PATTERN
+from toolkit.run.limits import apply_limits, client_limits, limits_scope
 
 log = logging.getLogger("toolkit")
 

@@ -1,7 +1,7 @@
 """Alignment ``A``, the Overall Alignment Index, bands and the principal gap (DESIGN 2.1)."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -44,7 +44,7 @@ def benchmark_percentiles(current_areas: pd.DataFrame, others: pd.DataFrame | No
         return None
     areas = current_areas.reset_index() if AREA not in current_areas.columns else current_areas
     rows = []
-    for area, value in zip(areas[AREA], areas["alignment"].to_numpy(dtype=float)):
+    for area, value in zip(areas[AREA], areas["alignment"].to_numpy(dtype=float), strict=True):
         peers = pool.loc[pool[AREA] == area].drop_duplicates("client_id", keep="last")["alignment"]
         peers = peers.to_numpy(dtype=float)
         peers = peers[~np.isnan(peers)]

@@ -15,7 +15,7 @@ loop over individual resamples.
 """
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -100,7 +100,7 @@ def bootstrap_areas(area_values: Mapping[str, np.ndarray], n_boot: int, rng: np.
     sums = np.vstack(blocks)
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     start = 0
-    for area, width in zip(areas, widths):
+    for area, width in zip(areas, widths, strict=True):
         j = area_values[area].shape[1]
         s2 = SIGMA2_UNIFORM if sigma2 is None else sigma2[area]
         out[area] = _statistics(sums[:, start:start + width], j, s2)
@@ -160,7 +160,7 @@ def bootstrap_evidence(kpis: pd.DataFrame, n_boot: int, rng: np.random.Generator
     """
     out: dict[str, list[np.ndarray]] = {}
     for area, n_obs, att in zip(kpis["area"], kpis["n_obs"].to_numpy(dtype=np.int64),
-                                kpis["attainment"].to_numpy(dtype=float)):
+                                kpis["attainment"].to_numpy(dtype=float), strict=True):
         if n_obs <= 0 or np.isnan(att):
             continue
         share = rng.binomial(int(n_obs), min(max(att / 100.0, 0.0), 1.0), size=n_boot) / n_obs

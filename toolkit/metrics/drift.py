@@ -10,8 +10,8 @@ a simulation gave 9 % false alarms instead of <= 5 %.)
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from statistics import NormalDist
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -75,7 +75,7 @@ def drift_table(previous: Mapping[tuple[str, str], tuple[float, np.ndarray]],
     out = pd.DataFrame(rows, columns=DRIFT_COLUMNS)
     p_holm, level = holm(out["p_value"].to_numpy(dtype=float), alpha)
     bounds = [(diff - _NORMAL.inv_cdf(1 - lv / 2) * se, diff + _NORMAL.inv_cdf(1 - lv / 2) * se)
-              if not np.isnan(lv) else (float("nan"), float("nan")) for (diff, se), lv in zip(diffs, level)]
+              if not np.isnan(lv) else (float("nan"), float("nan")) for (diff, se), lv in zip(diffs, level, strict=True)]
     out["lo"] = [b[0] for b in bounds]
     out["hi"] = [b[1] for b in bounds]
     out["p_holm"] = p_holm

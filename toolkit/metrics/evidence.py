@@ -1,7 +1,7 @@
 """Evidence ``E``: how often the operations KPIs meet their strategic targets (DESIGN 2.1)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

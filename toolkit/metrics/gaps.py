@@ -114,7 +114,7 @@ def level_gaps(points: dict[str, np.ndarray], levels: np.ndarray, min_group_size
             samples.append((pa, pb))
     out = pd.DataFrame(rows, columns=GAP_COLUMNS)
     p_holm, level = holm(out["p_value"].to_numpy(dtype=float), alpha)
-    bounds = [welch_interval(pa, pb, 1.0 - lv) for (pa, pb), lv in zip(samples, level)]
+    bounds = [welch_interval(pa, pb, 1.0 - lv) for (pa, pb), lv in zip(samples, level, strict=True)]
     out["lo"] = [lo for lo, _ in bounds]
     out["hi"] = [hi for _, hi in bounds]
     out["p_holm"] = p_holm

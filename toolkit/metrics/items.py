@@ -11,8 +11,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.model import (AREA, DEFAULT_SCALE, DEPARTMENT, LEVEL, OUTCOME, OUTCOME_AREA, QUESTION, RATING,
-                           RESPONDENT, REVERSE, SCALE_MAX, SCALE_MIN, TEXT, RatingScale)
+from toolkit.model import (
+    AREA,
+    DEFAULT_SCALE,
+    DEPARTMENT,
+    LEVEL,
+    OUTCOME,
+    OUTCOME_AREA,
+    QUESTION,
+    RATING,
+    RESPONDENT,
+    REVERSE,
+    SCALE_MAX,
+    SCALE_MIN,
+    TEXT,
+    RatingScale,
+)
 
 log = logging.getLogger("toolkit")
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -11,8 +11,7 @@ import pandas as pd
 from toolkit.metrics.alignment import band, principal_gap, weighted_present
 from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.benchmark import benchmark_percentiles
-from toolkit.metrics.bootstrap import (bootstrap_areas, bootstrap_evidence, interval, paired_counts,
-                                      paired_evidence)
+from toolkit.metrics.bootstrap import bootstrap_areas, bootstrap_evidence, interval, paired_counts, paired_evidence
 from toolkit.metrics.consistency import consistency, group_consistency, item_rwg, within_group_consistency
 from toolkit.metrics.drift import OVERALL, drift_table
 from toolkit.metrics.drivers import MAX_CONDITION, MIN_DRIVER_N, REFUSED_COLLINEAR, key_drivers

@@ -15,8 +15,8 @@ from toolkit.metrics.bootstrap import bootstrap_areas, bootstrap_evidence, inter
 from toolkit.metrics.consistency import consistency, display_sigma2
 from toolkit.metrics.drift import drift_table
 from toolkit.metrics.gaps import level_gaps
-from toolkit.metrics.perception import perception, to_points
 from toolkit.metrics.items import respondent_means
+from toolkit.metrics.perception import perception, to_points
 from toolkit.rules import MIN_GROUP_SIZE
 
 COMPONENTS = {"perception": 0.5, "consistency": 0.25, "evidence": 0.25}
@@ -39,8 +39,8 @@ def rounded_moments(mean: float, sd: float) -> tuple[float, float]:
         lo = -math.inf if k == 1 else (k - 0.5 - mean) / sd
         hi = math.inf if k == 5 else (k + 0.5 - mean) / sd
         probs.append((_phi(hi) if hi != math.inf else 1.0) - (_phi(lo) if lo != -math.inf else 0.0))
-    m = sum(k * p for k, p in zip(range(1, 6), probs))
-    v = sum((k - m) ** 2 * p for k, p in zip(range(1, 6), probs))
+    m = sum(k * p for k, p in zip(range(1, 6), probs, strict=True))
+    v = sum((k - m) ** 2 * p for k, p in zip(range(1, 6), probs, strict=True))
     return m, v
 
 

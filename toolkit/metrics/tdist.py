@@ -12,9 +12,8 @@ directly, so large ``df`` does not round ``x`` to 1. Tests compare it with
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import math
+from collections.abc import Callable
 
 _EPS = 1e-15
 _TINY = 1e-300

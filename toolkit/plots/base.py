@@ -49,7 +49,7 @@ def area_sort_key(area_ids: Iterable[str]) -> list[int]:
 def order_areas(area_ids: Iterable[str]) -> list[str]:
     """Return the distinct area ids in method order (unknown ids last, in first-seen order)."""
     ids = list(dict.fromkeys(area_ids))
-    return [a for _, a in sorted(zip(area_sort_key(ids), ids))]
+    return [a for _, a in sorted(zip(area_sort_key(ids), ids, strict=True))]
 
 
 def as_frame(data: pd.DataFrame) -> pd.DataFrame:

@@ -9,8 +9,18 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from toolkit.plots.base import (
-    draw_empty, area_label, area_sort_key, as_frame, categorical_ticks, check_columns, flags, get_ax,
-    hide, mark_absent, numbers, optional_column,
+    area_label,
+    area_sort_key,
+    as_frame,
+    categorical_ticks,
+    check_columns,
+    draw_empty,
+    flags,
+    get_ax,
+    hide,
+    mark_absent,
+    numbers,
+    optional_column,
 )
 from toolkit.plots.theme import GREY, OKABE_ITO, TEXT_COLOR
 

@@ -8,7 +8,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from toolkit.plots.base import (
-    area_label, area_sort_key, as_frame, categorical_ticks, check_columns, draw_empty, get_ax, numbers,
+    area_label,
+    area_sort_key,
+    as_frame,
+    categorical_ticks,
+    check_columns,
+    draw_empty,
+    get_ax,
+    numbers,
 )
 from toolkit.plots.theme import GREY, OKABE_ITO, TEXT_COLOR
 

@@ -9,8 +9,18 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from toolkit.plots.base import (
-    draw_empty, area_label, area_sort_key, as_frame, categorical_ticks, check_columns, flags, get_ax,
-    hide, mark_absent, numbers, optional_column,
+    area_label,
+    area_sort_key,
+    as_frame,
+    categorical_ticks,
+    check_columns,
+    draw_empty,
+    flags,
+    get_ax,
+    hide,
+    mark_absent,
+    numbers,
+    optional_column,
 )
 from toolkit.plots.theme import OKABE_ITO, TEXT_COLOR
 
@@ -71,7 +81,7 @@ def plot_perception_gap(data: pd.DataFrame, *, area: str = "area", gap: str = "g
         return draw_empty(ax, title)
 
     areas = data[area].astype(str).tolist()
-    pairs = list(zip(data[group_a].astype(str), data[group_b].astype(str)))
+    pairs = list(zip(data[group_a].astype(str), data[group_b].astype(str), strict=True))
     pair_order = list(dict.fromkeys(pairs))
     rank = area_sort_key(areas)
     order = sorted(range(len(data)), key=lambda i: (rank[i], pair_order.index(pairs[i])))

@@ -11,8 +11,18 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
 from toolkit.plots.base import (
-    draw_empty, SUPPRESSED_HATCH, area_label, as_frame, check_columns, flags, gap_text, get_ax, numbers,
-    optional_column, order_areas, wrap,
+    SUPPRESSED_HATCH,
+    area_label,
+    as_frame,
+    check_columns,
+    draw_empty,
+    flags,
+    gap_text,
+    get_ax,
+    numbers,
+    optional_column,
+    order_areas,
+    wrap,
 )
 from toolkit.plots.theme import LIGHT_GREY, SCORE_CMAP, TEXT_COLOR
 
@@ -90,7 +100,7 @@ def plot_heatmap(data: pd.DataFrame, *, row: str = "department", col: str = "are
     grid = np.full((len(rows), len(cols)), np.nan)
     hidden = np.zeros_like(grid, dtype=bool)
     values, secret = numbers(data, value), flags(data, suppressed)
-    for r, c, v, s in zip(data[row].astype(str), data[col].astype(str), values, secret):
+    for r, c, v, s in zip(data[row].astype(str), data[col].astype(str), values, secret, strict=True):
         i, j = r_index[r], c_index[c]
         grid[i, j], hidden[i, j] = (np.nan if s else v), s
 

@@ -9,7 +9,13 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from toolkit.plots.base import (
-    draw_empty, MISSING_TEXT, as_frame, check_columns, get_ax, numbers, wrap,
+    MISSING_TEXT,
+    as_frame,
+    check_columns,
+    draw_empty,
+    get_ax,
+    numbers,
+    wrap,
 )
 from toolkit.plots.theme import CATEGORY_COLORS, GREY, TEXT_COLOR
 
@@ -75,7 +81,7 @@ def plot_kpi_attainment(data: pd.DataFrame, *, kpi: str = "kpi_id", department: 
                color=CATEGORY_COLORS[d_i % len(CATEGORY_COLORS)],
                edgecolor="#333333" if d_i % len(CATEGORY_COLORS) == 7 else "none", zorder=2,
                **kwargs)
-        for x, v in zip(xs, vs):
+        for x, v in zip(xs, vs, strict=True):
             if np.isnan(v):
                 ax.text(x, 1.5, MISSING_TEXT, rotation=90, ha="center", va="bottom",
                         fontsize="x-small", fontstyle="italic", color="#555555", gid="missing")

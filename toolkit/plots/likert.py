@@ -10,8 +10,16 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from toolkit.plots.base import (
-    draw_empty, as_frame, categorical_ticks, check_columns, flags, get_ax, mark_absent, numbers,
-    optional_column, wrap,
+    as_frame,
+    categorical_ticks,
+    check_columns,
+    draw_empty,
+    flags,
+    get_ax,
+    mark_absent,
+    numbers,
+    optional_column,
+    wrap,
 )
 from toolkit.plots.theme import OKABE_ITO, TEXT_COLOR
 
@@ -108,7 +116,7 @@ def plot_likert(data: pd.DataFrame, *, label: str = "text", shares: Sequence[str
         mark_absent(ax, 0, positions[i], bool(hidden[i]), ha="center")
 
     labels = [wrap(str(t) + (" (reverse-keyed)" if r else ""), wrap_width)
-              for t, r in zip(data[label], reversed_)]
+              for t, r in zip(data[label], reversed_, strict=True)]
     categorical_ticks(ax, positions, labels)
     ax.axvline(0, color=TEXT_COLOR, linewidth=1.2, zorder=4)
     ax.set_ylim(len(data) - 0.5, -0.5)
@@ -116,7 +124,7 @@ def plot_likert(data: pd.DataFrame, *, label: str = "text", shares: Sequence[str
     ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
     ax.set_xlabel("← disagree          share of answers          agree →")
     ax.spines["left"].set_visible(False)
-    ax.legend(handles=[Patch(facecolor=c, label=t) for c, t in zip(LIKERT_COLORS, SCALE_LABELS)],
+    ax.legend(handles=[Patch(facecolor=c, label=t) for c, t in zip(LIKERT_COLORS, SCALE_LABELS, strict=True)],
               loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=5, borderaxespad=0.2,
               handlelength=1.2, columnspacing=1.0)
     if title:

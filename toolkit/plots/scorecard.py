@@ -10,11 +10,26 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from toolkit.plots.base import (
-    draw_empty, as_frame, categorical_ticks, check_columns, flags, get_ax, mark_absent, numbers,
-    hide, optional_column,
+    as_frame,
+    categorical_ticks,
+    check_columns,
+    draw_empty,
+    flags,
+    get_ax,
+    hide,
+    mark_absent,
+    numbers,
+    optional_column,
 )
 from toolkit.plots.theme import (
-    ALIGNED_MIN, BAND_COLORS, BANDS, GREY, PARTLY_MIN, TEXT_COLOR, band_of, normalise_band,
+    ALIGNED_MIN,
+    BAND_COLORS,
+    BANDS,
+    GREY,
+    PARTLY_MIN,
+    TEXT_COLOR,
+    band_of,
+    normalise_band,
 )
 
 
@@ -99,7 +114,7 @@ def plot_scorecard(data: pd.DataFrame, *, x: str = "label", y: str = "alignment"
     present = ~np.isnan(values)
     bands = _bands(data, band, values)
     positions = np.arange(len(data), dtype=float)
-    colors = [BAND_COLORS[b] for b, p in zip(bands, present) if p]
+    colors = [BAND_COLORS[b] for b, p in zip(bands, present, strict=True) if p]
     ax.barh(positions[present], values[present], color=colors, height=0.62, zorder=2, **kwargs)
 
     label_at = values.copy()
@@ -228,7 +243,7 @@ def plot_weight_alignment(data: pd.DataFrame, *, x: str = "weight", y: str = "al
     ax.text(top_w * 0.985, 97, "SUSTAIN", ha="right", va="top", **corner)
     ax.text(top_w * 0.015, 97, "MAINTAIN", ha="left", va="top", **corner)
 
-    colors = [BAND_COLORS[b] for b, p in zip(bands, present) if p]
+    colors = [BAND_COLORS[b] for b, p in zip(bands, present, strict=True) if p]
     ax.scatter(weights[present], values[present], s=kwargs.pop("s", 420), c=colors,
                edgecolors="white", linewidths=2, zorder=3, gid="areas", **kwargs)
     for i in np.flatnonzero(present):

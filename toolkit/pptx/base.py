@@ -1,8 +1,8 @@
 """Slide scaffolding: a slide on a named layout, its title and kicker, content regions, captions, notes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import PP_PLACEHOLDER

@@ -204,8 +204,8 @@ def set_properties(prs, *, title: str, client_name: str, wave: str, firm: Firm, 
     The dates are now (UTC), or ``$SOURCE_DATE_EPOCH`` when set (reproducible builds).
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    now = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
-           else dt.datetime.now(dt.timezone.utc)).replace(microsecond=0, tzinfo=None)
+    now = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit()
+           else dt.datetime.now(dt.UTC)).replace(microsecond=0, tzinfo=None)
     props = prs.core_properties
     props.title = title
     props.subject = client_name

@@ -9,10 +9,10 @@ from __future__ import annotations
 import io
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 from toolkit.deck.plan import PlannedSlide
 from toolkit.run.atomic import write_bytes_atomic

@@ -16,11 +16,11 @@ from pptx.util import Inches
 
 from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
-from toolkit.slides.content import group_counts, kpi_misses, quotes_for, trim
 from toolkit.pptx import native_charts, notes
 from toolkit.pptx.base import GAP, add_panel, body_placeholders, new_page, set_notes, write_in_shape
 from toolkit.pptx.notes import num
 from toolkit.pptx.text import Box, Para, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
+from toolkit.slides.content import group_counts, kpi_misses, quotes_for, trim
 
 HORIZONS = (30, 60, 90)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
@@ -85,7 +85,7 @@ def _tiles(page, box: Box, row) -> None:
     gap = int(Inches(0.12))
     top_row, bottom_row = box.cut_top((box.height - gap) // 2, gap=gap)
     cells = top_row.columns(3, gap) + bottom_row.columns(3, gap)[:2]
-    for (label, value, band), cell in zip(specs, cells):
+    for (label, value, band), cell in zip(specs, cells, strict=True):
         banded = band is not None
         shape = add_panel(page.slide, cell, fill=band_rgb(band) if banded else MSO_THEME_COLOR.BACKGROUND_2,
                           name=f"{label} tile")
@@ -148,7 +148,7 @@ def costs(prs, layouts, story, spec: PlannedSlide) -> None:
                   shares=(3.0, 2.2, 2.6, 1.8), sizes=(13, 12, 11, 10), name="KPI misses")
     if not cards:
         return set_notes(page.slide, notes.costs_notes(story))
-    for cost, box in zip(cards, area.columns(len(cards), GAP)):
+    for cost, box in zip(cards, area.columns(len(cards), GAP), strict=False):
         c = cost if isinstance(cost, dict) else vars(cost)
         sev = str(c.get("severity", "")).lower()
         bar, card = box.cut_top(int(Inches(0.1)))
@@ -179,12 +179,10 @@ def roadmap_rows(story) -> list[list[str]]:
 
 
 def roadmap(prs, layouts, story, spec: PlannedSlide) -> None:
-    from toolkit.pptx.text import EMU_PER_PT, table_height
 
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="What to do next, in priority order")
     rows = roadmap_rows(story)
     shares = (1.1, 2.0, 7.0, 2.1)
-    widths = [int(page.body.width * s / sum(shares)) for s in shares]
     header = ["Horizon", "Area", "Action", "Owner"]
     add_table(page.slide, page.body, header, rows, shares=shares, sizes=(14, 13, 12, 11, 10),
               name="Recommendations")

@@ -120,7 +120,7 @@ def _text_styles(master) -> None:
     rpr.set("b", "1")
     rpr.find("a:solidFill/a:schemeClr", NS).set("val", "tx2")
     body = styles.find("p:bodyStyle", NS)
-    for level, size in zip(range(1, 10), (1800, 1600, 1400, 1400, 1400, 1400, 1400, 1400, 1400)):
+    for level, size in zip(range(1, 10), (1800, 1600, 1400, 1400, 1400, 1400, 1400, 1400, 1400), strict=True):
         ppr = body.find(f"a:lvl{level}pPr", NS)
         if ppr is not None:
             ppr.find("a:defRPr", NS).set("sz", str(size))

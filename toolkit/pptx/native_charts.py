@@ -13,13 +13,19 @@ No value is invented for a suppressed cell: it is left blank in the series.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 from lxml import etree
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_THEME_COLOR
 from pptx.util import Emu, Pt
 
@@ -236,7 +242,7 @@ def add_scorecard_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Sc
     rows = _bottom_up_frame(areas.reset_index() if "area" not in areas else areas)
     labels = [str(r.get("label") or area_name(r["area"])) for _, r in rows.iterrows()]
     hidden = rows["suppressed"].fillna(False).astype(bool) if "suppressed" in rows else pd.Series(False, rows.index)
-    values = [None if h else value_or_none(v) for v, h in zip(rows["alignment"], hidden)]
+    values = [None if h else value_or_none(v) for v, h in zip(rows["alignment"], hidden, strict=True)]
     data = CategoryChartData(number_format="0")
     data.categories = labels
     data.add_series("Alignment", values)
@@ -246,13 +252,13 @@ def add_scorecard_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Sc
     _category_axis(chart)
     _value_axis(chart, low=0, high=100, unit=25, title="Alignment (0–100); whiskers: 90 % interval")
     series = chart.plots[0].series[0]
-    for i, (band, value) in enumerate(zip(rows.get("band", [None] * len(rows)), values)):
+    for i, (band, value) in enumerate(zip(rows.get("band", [None] * len(rows)), values, strict=True)):
         if value is not None:
             _fill(series.points[i].format, band_rgb(band))
     lows = [value_or_none(v) for v in rows.get("alignment_lo", [None] * len(rows))]
     highs = [value_or_none(v) for v in rows.get("alignment_hi", [None] * len(rows))]
-    minus = [v - lo if v is not None and lo is not None else None for v, lo in zip(values, lows)]
-    plus = [hi - v if v is not None and hi is not None else None for v, hi in zip(values, highs)]
+    minus = [v - lo if v is not None and lo is not None else None for v, lo in zip(values, lows, strict=True)]
+    plus = [hi - v if v is not None and hi is not None else None for v, hi in zip(values, highs, strict=True)]
     if any(m is not None for m in minus):
         add_error_bars(series, minus, plus)
     _labels(series, "0", XL_LABEL_POSITION.INSIDE_BASE, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))
@@ -299,10 +305,10 @@ def add_likert_chart(slide, box: Box, items: pd.DataFrame, *, name: str = "Items
     split = likert_split(shown)
     wrap_width = max(20, int(box.width / 12700 * 0.55 / (TEXT_SIZE * 0.5)))  # labels take about half the width
     labels = [_wrap(str(t) + (" (reverse-keyed)" if bool(r) else ""), wrap_width)
-              for t, r in zip(shown["text"], shown.get("reverse", pd.Series(False, shown.index)).fillna(False))]
+              for t, r in zip(shown["text"], shown.get("reverse", pd.Series(False, shown.index)).fillna(False), strict=True)]
     data = CategoryChartData(number_format="0")
     data.categories = labels
-    for (label, _), column in zip(LIKERT_GROUPS, ("unfavourable", "neutral", "favourable")):
+    for (label, _), column in zip(LIKERT_GROUPS, ("unfavourable", "neutral", "favourable"), strict=True):
         data.add_series(label, [value_or_none(v) for v in split[column]])
     frame = _add(slide, box, XL_CHART_TYPE.BAR_STACKED_100, data, name=name, legend=True)
     chart = frame.chart
@@ -310,7 +316,7 @@ def add_likert_chart(slide, box: Box, items: pd.DataFrame, *, name: str = "Items
     _category_axis(chart)
     _value_axis(chart, low=0, high=1, unit=0.25, number_format="0%", gridlines=False)
     chart.value_axis.visible = False  # every segment carries its share; the legend names them
-    for series, (_, color) in zip(chart.plots[0].series, LIKERT_GROUPS):
+    for series, (_, color) in zip(chart.plots[0].series, LIKERT_GROUPS, strict=True):
         _fill(series.format, color if color is not None else NEUTRAL)
         series.format.line.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         white = color is not None
@@ -356,7 +362,7 @@ def add_weight_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Weigh
         line.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         line.format.line.width = Pt(1.25)
         line.smooth = True
-    for i, (series, r) in enumerate(zip(chart.plots[0].series, shown)):
+    for i, (series, r) in enumerate(zip(chart.plots[0].series, shown, strict=False)):  # the series may end with the shortfall curve
         series.format.line.fill.background()
         series.marker.style = XL_MARKER_STYLE.CIRCLE
         series.marker.size = 18
@@ -402,7 +408,7 @@ def add_gap_chart(slide, box: Box, gaps: pd.DataFrame, *, name: str = "Perceptio
     misaligned colour and labelled in bold.
     """
     areas = _bottom_up(dict.fromkeys(gaps["area"].astype(str)))
-    pairs = list(dict.fromkeys(zip(gaps["group_a"].astype(str), gaps["group_b"].astype(str))))
+    pairs = list(dict.fromkeys(zip(gaps["group_a"].astype(str), gaps["group_b"].astype(str), strict=True)))
     data = CategoryChartData(number_format="0.0")
     data.categories = [area_name(a) for a in areas]
     flags: list[list[bool]] = []
@@ -450,8 +456,8 @@ def add_drift_chart(slide, box: Box, drift: pd.DataFrame, *, previous: str, curr
     data = CategoryChartData(number_format="0")
     data.categories = [area_name(a) if str(a) in AREA_LABELS else "Overall Alignment Index" if str(a) in ("oai", "overall", "")
                        else str(a) for a in rows["area"]]
-    data.add_series(f"Wave {previous}", [None if h else value_or_none(v) for v, h in zip(rows["previous"], hidden)])
-    data.add_series(f"Wave {current}", [None if h else value_or_none(v) for v, h in zip(rows["current"], hidden)])
+    data.add_series(f"Wave {previous}", [None if h else value_or_none(v) for v, h in zip(rows["previous"], hidden, strict=True)])
+    data.add_series(f"Wave {current}", [None if h else value_or_none(v) for v, h in zip(rows["current"], hidden, strict=True)])
     frame = _add(slide, box, XL_CHART_TYPE.BAR_CLUSTERED, data, name=name, legend=True)
     chart = frame.chart
     _gap_width(chart, 55, overlap=0)
@@ -472,7 +478,7 @@ def add_benchmark_chart(slide, box: Box, bench: pd.DataFrame, *, name: str = "Be
     data = CategoryChartData(number_format="0")
     data.categories = [area_name(a) for a in bench["area"]]
     data.add_series("Percentile among other clients",
-                    [None if h else value_or_none(v) for v, h in zip(bench["percentile"], hidden)])
+                    [None if h else value_or_none(v) for v, h in zip(bench["percentile"], hidden, strict=True)])
     frame = _add(slide, box, XL_CHART_TYPE.BAR_CLUSTERED, data, name=name)
     chart = frame.chart
     _gap_width(chart, 60)
@@ -502,14 +508,14 @@ def add_drivers_chart(slide, box: Box, drivers: pd.DataFrame, *, name: str = "Ke
     _value_axis(chart, low=0, high=100, unit=25,
                 title="Share of the explained variance of the outcome (%); whiskers: 90 % interval")
     series = chart.plots[0].series[0]
-    for i, (area, value) in enumerate(zip(rows["area"], values)):
+    for i, (area, value) in enumerate(zip(rows["area"], values, strict=True)):
         if value is not None:
             _fill(series.points[i].format, MSO_THEME_COLOR.ACCENT_1 if area == top else GREY)
     lows = [value_or_none(v) for v in rows["relative_lo"]]
     highs = [value_or_none(v) for v in rows["relative_hi"]]
     # a percentile interval need not contain the estimate: no whisker on that side (never a negative length)
-    minus = [max(v - lo, 0.0) if v is not None and lo is not None else None for v, lo in zip(values, lows)]
-    plus = [max(hi - v, 0.0) if v is not None and hi is not None else None for v, hi in zip(values, highs)]
+    minus = [max(v - lo, 0.0) if v is not None and lo is not None else None for v, lo in zip(values, lows, strict=False)]
+    plus = [max(hi - v, 0.0) if v is not None and hi is not None else None for v, hi in zip(values, highs, strict=False)]
     if any(m is not None for m in minus):
         add_error_bars(series, minus, plus)
     _labels(series, "0", XL_LABEL_POSITION.INSIDE_BASE, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))

@@ -13,7 +13,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from toolkit.model import AREA_LABELS
-from toolkit.pptx.text import Box, EMU_PER_PT, INSET_X, INSET_Y, lines_needed, use_template_table_style
+from toolkit.pptx.text import EMU_PER_PT, INSET_X, INSET_Y, Box, lines_needed, use_template_table_style
 
 SUPPRESSED_FILL = RGBColor(0xE6, 0xE6, 0xE6)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
@@ -51,7 +51,7 @@ def heatmap_grid(data: pd.DataFrame, *, row: str = "department", col: str = "are
     hidden = data["suppressed"].fillna(False).astype(bool) if "suppressed" in data else pd.Series(False, data.index)
     cells: dict[tuple[str, str], float | None] = {}
     for r, c, v, h in zip(data[row].astype(str), data[col].astype(str), pd.to_numeric(data[value], errors="coerce"),
-                          hidden):
+                          hidden, strict=True):
         cells[(r, c)] = None if h or pd.isna(v) else float(v)
     return rows, cols, cells
 
@@ -124,7 +124,7 @@ def add_heatmap_table(slide, box: Box, data: pd.DataFrame, *, value: str = "perc
     sizes = list(sizes)
 
     def height_at(size: float) -> tuple[float, list[float]]:
-        header_lines = max(lines_needed(t, (w - 2 * INSET_X) / EMU_PER_PT, size) for t, w in zip(header, widths))
+        header_lines = max(lines_needed(t, (w - 2 * INSET_X) / EMU_PER_PT, size) for t, w in zip(header, widths, strict=True))
         body_lines = [max(lines_needed(r, (first_w - 2 * INSET_X) / EMU_PER_PT, size), 1) for r in rows]
         heights = [header_lines * size * 1.2 * EMU_PER_PT + 2 * INSET_Y]
         heights += [max(n * size * 1.2 * EMU_PER_PT + 2 * INSET_Y, size * 2.0 * EMU_PER_PT) for n in body_lines]

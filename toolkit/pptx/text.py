@@ -8,8 +8,8 @@ the deck; fonts are the theme's (``+mn-lt`` / ``+mj-lt``) unless stated.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -45,7 +45,7 @@ class Box:
         return self.top + self.height
 
     @classmethod
-    def of(cls, shape) -> "Box":
+    def of(cls, shape) -> Box:
         """The box of a shape (placeholders inherit theirs from the layout)."""
         return cls(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
 
@@ -53,23 +53,23 @@ class Box:
         """Width and height in inches."""
         return self.width / EMU_PER_INCH, self.height / EMU_PER_INCH
 
-    def cut_top(self, height: int, gap: int = 0) -> tuple["Box", "Box"]:
+    def cut_top(self, height: int, gap: int = 0) -> tuple[Box, Box]:
         """Split into a top band of ``height`` and the rest below it (after ``gap``)."""
         top = Box(self.left, self.top, self.width, height)
         rest = Box(self.left, self.top + height + gap, self.width, max(0, self.height - height - gap))
         return top, rest
 
-    def cut_bottom(self, height: int, gap: int = 0) -> tuple["Box", "Box"]:
+    def cut_bottom(self, height: int, gap: int = 0) -> tuple[Box, Box]:
         """Split into the part above and a bottom band of ``height``."""
         above = Box(self.left, self.top, self.width, max(0, self.height - height - gap))
         return above, Box(self.left, self.bottom - height, self.width, height)
 
-    def columns(self, n: int, gap: int) -> list["Box"]:
+    def columns(self, n: int, gap: int) -> list[Box]:
         """``n`` equal columns separated by ``gap``."""
         width = (self.width - gap * (n - 1)) // n
         return [Box(self.left + i * (width + gap), self.top, width, self.height) for i in range(n)]
 
-    def split(self, share: float, gap: int) -> tuple["Box", "Box"]:
+    def split(self, share: float, gap: int) -> tuple[Box, Box]:
         """Left part of ``share`` of the width, right part after ``gap``."""
         width = int((self.width - gap) * share)
         return (Box(self.left, self.top, width, self.height),
@@ -236,7 +236,7 @@ def table_height(rows: Sequence[Sequence[str]], widths: Sequence[int], size: flo
     """Estimated height in points of a table whose rows grow to hold their text."""
     total = 0.0
     for row in rows:
-        lines = max(lines_needed(text, (w - 2 * INSET_X) / EMU_PER_PT, size) for text, w in zip(row, widths))
+        lines = max(lines_needed(text, (w - 2 * INSET_X) / EMU_PER_PT, size) for text, w in zip(row, widths, strict=True))
         total += lines * size * LINE_SPACING + 2 * INSET_Y / EMU_PER_PT
     return total
 
@@ -261,7 +261,7 @@ def add_table(slide, box: Box, header: Sequence[str], rows: Sequence[Sequence[st
     body = [list(header)] + [list(r) for r in rows]
     sizes = list(sizes)
     size = next((s for s in sizes if table_height(body, widths, s) <= box.height / EMU_PER_PT), sizes[-1])
-    heights = [max(lines_needed(t, (w - 2 * INSET_X) / EMU_PER_PT, size) for t, w in zip(r, widths))
+    heights = [max(lines_needed(t, (w - 2 * INSET_X) / EMU_PER_PT, size) for t, w in zip(r, widths, strict=True))
                * size * LINE_SPACING * EMU_PER_PT + 2 * INSET_Y for r in body]
     frame = slide.shapes.add_table(len(body), len(header), Emu(box.left), Emu(box.top), Emu(box.width),
                                    Emu(int(sum(heights))))
@@ -270,7 +270,7 @@ def add_table(slide, box: Box, header: Sequence[str], rows: Sequence[Sequence[st
     table = frame.table
     for j, w in enumerate(widths):
         table.columns[j].width = Emu(w)
-    for i, (row, h) in enumerate(zip(body, heights)):
+    for i, (row, h) in enumerate(zip(body, heights, strict=True)):
         table.rows[i].height = Emu(int(h))
         for j, text in enumerate(row):
             cell = table.cell(i, j)

@@ -12,10 +12,16 @@
 * `toolkit.privacy.notices` -- structured warnings (code, area, group).
 """
 from toolkit.privacy.notices import Notice
-from toolkit.privacy.redaction import (EMAIL_TOKEN, NAME_TOKEN, PHONE_TOKEN, normalise, quote_groups_allowed,
-                                       redact_text)
-from toolkit.privacy.suppression import (SUPPRESSED, SUPPRESSED_REASON, client_safe_warnings, primary_reason,
-                                         protect, secondary_reason, secondary_suppression)
+from toolkit.privacy.redaction import EMAIL_TOKEN, NAME_TOKEN, PHONE_TOKEN, normalise, quote_groups_allowed, redact_text
+from toolkit.privacy.suppression import (
+                                       SUPPRESSED,
+                                       SUPPRESSED_REASON,
+                                       client_safe_warnings,
+                                       primary_reason,
+                                       protect,
+                                       secondary_reason,
+                                       secondary_suppression,
+)
 
 __all__ = ["EMAIL_TOKEN", "NAME_TOKEN", "PHONE_TOKEN", "SUPPRESSED", "SUPPRESSED_REASON", "Notice",
            "client_safe_warnings", "normalise", "primary_reason", "protect", "quote_groups_allowed",

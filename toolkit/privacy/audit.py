@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -272,7 +272,7 @@ def _block_diagonal(blocks: Sequence[np.ndarray], widths: Sequence[int]):
 
     rows, cols, vals = [], [], []
     r0 = c0 = 0
-    for a, w in zip(blocks, widths):
+    for a, w in zip(blocks, widths, strict=False):
         a = np.asarray(a, dtype=float).reshape(-1, w)
         r, c = np.nonzero(a)
         rows.append(r + r0)
@@ -354,7 +354,7 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
     basis = null_space(np.vstack([rows.astype(float), extra]), len(table.n))
     pinned = determined(rows, groups, len(table.n), known, basis)
     out: list[Breach] = []
-    for g, p in zip(groups, pinned):
+    for g, p in zip(groups, pinned, strict=True):
         if p:
             out.append(Breach(g, float(table.n[list(g)].sum()), "span"))
             if first_only:
@@ -363,7 +363,7 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
         return out
     half = (table.hi - table.lo) / 2.0
     undecided: list[tuple[int, ...]] = []
-    for g, p in zip(groups, pinned):
+    for g, p in zip(groups, pinned, strict=False):
         if p:
             continue
         if not _touches(rows, g) or inner_width(table, basis, g) >= half:
@@ -377,7 +377,7 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
                 return out
         else:
             undecided.append(g)
-    for g, (lo, hi) in zip(undecided, mean_intervals(table, rows, undecided)):  # one LP for all of them
+    for g, (lo, hi) in zip(undecided, mean_intervals(table, rows, undecided), strict=False):  # one LP for all of them
         if hi - lo < half - 1e-9:
             out.append(Breach(g, float(table.n[list(g)].sum()), "interval", hi - lo))
             if first_only:
@@ -402,11 +402,11 @@ def _candidates(table: Table, shown: np.ndarray, breach: Breach, fixed: np.ndarr
     rows = table.rows[shown].astype(float)
     y, *_ = np.linalg.lstsq(rows.T, target, rcond=None)
     shown_idx = np.flatnonzero(shown)
-    used = {int(r) for r, coef in zip(shown_idx, y) if abs(coef) > 1e-7}
+    used = {int(r) for r, coef in zip(shown_idx, y, strict=True) if abs(coef) > 1e-7}
     touching = {int(r) for r in idx if table.rows[r, list(breach.cells)].any()}
     cand = [int(r) for r in idx if int(r) in used | touching] or [int(r) for r in idx]
     cost = table.rows[cand].astype(float) @ table.n
-    return [r for _, r in sorted(zip(cost, cand))]
+    return [r for _, r in sorted(zip(cost, cand, strict=True))]
 
 
 def choose_suppression(table: Table, shown: np.ndarray, k: int, *, fixed: np.ndarray | None = None,
@@ -464,7 +464,7 @@ def _first_clearing(table: Table, shown: np.ndarray, breach: Breach, cand: Seque
         half = (table.hi - table.lo) / 2.0
         widths = iter(hi - lo for _, (lo, hi) in _interval_questions(questions))
         verdict = [v if v is not None else bool(next(widths) < half - 1e-9) for v in verdict]
-    for r, pinned in zip(cand, verdict):
+    for r, pinned in zip(cand, verdict, strict=False):
         if not pinned:
             return int(r)
     return int(cand[0])

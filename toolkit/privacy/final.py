@@ -39,12 +39,12 @@ def check_summary(summary: dict[str, Any], client: ClientData) -> list[str]:
     departments = _frame(summary.get("departments", []), [DEPARTMENT, AREA, "n", "perception"])
     levels = _frame(summary.get("levels", []), [LEVEL, AREA, "n", "perception"])
     shown = _frame(summary.get("coverage", []), [DEPARTMENT, LEVEL, "n"])
-    hidden = {(str(d), str(lv)) for d, lv, s in zip(shown[DEPARTMENT], shown[LEVEL], shown[SUPPRESSED]) if s}
+    hidden = {(str(d), str(lv)) for d, lv, s in zip(shown[DEPARTMENT], shown[LEVEL], shown[SUPPRESSED], strict=True) if s}
     people = client.respondents
     coverage = people.groupby([DEPARTMENT, LEVEL], sort=True).size().rename("n").reset_index()
     coverage[SUPPRESSED] = [(str(d), str(lv)) in hidden or (str(d), str(lv)) not in
-                            set(zip(shown[DEPARTMENT].astype(str), shown[LEVEL].astype(str)))
-                            for d, lv in zip(coverage[DEPARTMENT], coverage[LEVEL])]
+                            set(zip(shown[DEPARTMENT].astype(str), shown[LEVEL].astype(str), strict=True))
+                            for d, lv in zip(coverage[DEPARTMENT], coverage[LEVEL], strict=True)]
     return verify(areas, departments, levels, coverage, k, cells=client_cells(client))
 
 

@@ -56,7 +56,7 @@ class Layout:
     rows: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
 
     @classmethod
-    def of(cls, coverage: pd.DataFrame) -> "Layout":
+    def of(cls, coverage: pd.DataFrame) -> Layout:
         """Cells from ``coverage`` (``department, level, n``)."""
         depts = sorted({str(d) for d in coverage[DEPARTMENT]})
         levels = sorted({str(lv) for lv in coverage[LEVEL]})
@@ -88,7 +88,7 @@ class Layout:
     def grid(self, frame: pd.DataFrame, column: str) -> np.ndarray:
         """``(C,)`` values of ``column`` of a frame with department and level columns (0 where absent)."""
         out = np.zeros(len(self.departments) * len(self.levels))
-        for d, lv, v in zip(frame[DEPARTMENT], frame[LEVEL], frame[column]):
+        for d, lv, v in zip(frame[DEPARTMENT], frame[LEVEL], frame[column], strict=True):
             if str(d) in self.departments and str(lv) in self.levels and pd.notna(v):
                 out[self.cell_index(d, lv)] = float(v)
         return out
@@ -130,7 +130,7 @@ def _published_sums(layout: Layout, area: str, areas: pd.DataFrame, departments:
         b.append(float(areas.loc[area, "perception"]) * n.sum())
     for frame, kind, col in ((departments, "department", DEPARTMENT), (levels, "level", LEVEL)):
         sub = frame.loc[(frame[AREA] == area).to_numpy(dtype=bool)]
-        for g, p in zip(sub[col], sub["perception"]):
+        for g, p in zip(sub[col], sub["perception"], strict=True):
             if pd.notna(p):
                 r = layout.rows[layout.keys.index((kind, str(g), ""))]
                 rows.append(r)
@@ -141,9 +141,9 @@ def _published_sums(layout: Layout, area: str, areas: pd.DataFrame, departments:
 def _shown(layout: Layout, area: str, departments: pd.DataFrame, levels: pd.DataFrame,
            coverage_hidden: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Which rows of the layout are published for ``area`` before the audit."""
-    hidden_d = {str(d) for d, a, s in zip(departments[DEPARTMENT], departments[AREA], departments[SUPPRESSED])
+    hidden_d = {str(d) for d, a, s in zip(departments[DEPARTMENT], departments[AREA], departments[SUPPRESSED], strict=True)
                 if a == area and s}
-    hidden_l = {str(lv) for lv, a, s in zip(levels[LEVEL], levels[AREA], levels[SUPPRESSED]) if a == area and s}
+    hidden_l = {str(lv) for lv, a, s in zip(levels[LEVEL], levels[AREA], levels[SUPPRESSED], strict=True) if a == area and s}
     shown = np.ones(len(layout.keys), dtype=bool)
     for r, (kind, a, b) in enumerate(layout.keys):
         cells = layout.rows[r]
@@ -197,7 +197,7 @@ def one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def audit_breakdowns(*args, **kwargs) -> "AuditResult":
+def audit_breakdowns(*args, **kwargs) -> AuditResult:
     """Choose the extra suppression of departments, levels and cells (see `_audit_breakdowns`)."""
     with one_blas_thread():
         return _audit_breakdowns(*args, **kwargs)
@@ -257,7 +257,7 @@ def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd
     return result
 
 
-def give_back(table: "Table", shown: np.ndarray, hidden: np.ndarray, k: int) -> np.ndarray:
+def give_back(table: Table, shown: np.ndarray, hidden: np.ndarray, k: int) -> np.ndarray:
     """Show again every extra-hidden row whose return keeps the audit passing.
 
     The greedy choice hides rows one breach at a time (and starts from the

@@ -7,7 +7,7 @@ a warning (drop the ones about a suppressed area, replace one) reads
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from toolkit.metrics.items import RATING_COUNT_PHRASES
 
@@ -37,7 +37,7 @@ class Notice(str):
     area: str
     group: str
 
-    def __new__(cls, text: str, code: str, *, area: str = "", group: str = "") -> "Notice":
+    def __new__(cls, text: str, code: str, *, area: str = "", group: str = "") -> Notice:
         self = super().__new__(cls, text)
         self.code, self.area, self.group = code, area, group
         return self

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 #: Anything that still looks like an absolute POSIX or Windows path after the known folders are replaced.
 _ABSOLUTE = re.compile(r"(?<![\w.:/])(?:/(?:home|root|Users|tmp|var|work|mnt|opt|srv|private)/[^\s'\",)\]}]*"

@@ -12,7 +12,8 @@ with the deck's figures to pin a small group, is caught before it leaves.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from toolkit.model import ClientData
 

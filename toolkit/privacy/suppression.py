@@ -21,8 +21,8 @@ department row or level column has exactly one hidden cell among several.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,8 +34,15 @@ from toolkit.metrics.consistency import within_group_consistency
 from toolkit.metrics.perception import between_group_sd
 from toolkit.model import AREA, DEPARTMENT, LEVEL, Problem
 from toolkit.privacy.audit import audit_reason
-from toolkit.privacy.notices import (HIDDEN_GROUPS, LINKED_AUDIT, METRIC_RATING_COUNT, TOTAL_SMALL, Notice, as_notice,
-                                     without)
+from toolkit.privacy.notices import (
+    HIDDEN_GROUPS,
+    LINKED_AUDIT,
+    METRIC_RATING_COUNT,
+    TOTAL_SMALL,
+    Notice,
+    as_notice,
+    without,
+)
 from toolkit.reasons import Reason
 
 log = logging.getLogger("toolkit")
@@ -112,7 +119,7 @@ def hide_rows(frame: pd.DataFrame, mask: np.ndarray, reasons: list[str], value_c
     was = out[SUPPRESSED].to_numpy(dtype=bool)
     old = out[SUPPRESSED_REASON].astype(object).to_numpy()
     out[SUPPRESSED] = was | mask
-    out[SUPPRESSED_REASON] = np.array([r if w or not m else why for r, w, m, why in zip(old, was, mask, reasons)],
+    out[SUPPRESSED_REASON] = np.array([r if w or not m else why for r, w, m, why in zip(old, was, mask, reasons, strict=True)],
                                       dtype=object)
     return out
 
@@ -156,7 +163,7 @@ def department_spread(areas: pd.DataFrame, departments: pd.DataFrame, hidden: np
     out = areas.copy()
     shown = departments.loc[~departments[SUPPRESSED].to_numpy(dtype=bool)]
     within, between = [], []
-    for area, area_hidden in zip(out.index, np.asarray(hidden, dtype=bool)):
+    for area, area_hidden in zip(out.index, np.asarray(hidden, dtype=bool), strict=True):
         rows = shown.loc[shown[AREA] == area]
         if area_hidden or len(rows) < 2:
             within.append(float("nan"))
@@ -203,18 +210,18 @@ def _shown_warnings(assessment: Assessment, areas: pd.DataFrame, total_small: bo
     A warning about a hidden area may state a number computed from its few
     respondents, so it goes; so do the rating counts of a hidden total.
     """
-    labels = {str(a): str(lb) for a, lb in zip(assessment.areas.index, assessment.areas["label"])}
-    alpha = {str(a): str(w) for a, w in zip(assessment.areas.index, assessment.areas["alpha_warning"])}
+    labels = {str(a): str(lb) for a, lb in zip(assessment.areas.index, assessment.areas["label"], strict=True)}
+    alpha = {str(a): str(w) for a, w in zip(assessment.areas.index, assessment.areas["alpha_warning"], strict=True)}
     hidden = [str(a) for a in areas.index[areas[SUPPRESSED].to_numpy(dtype=bool)]]
     notices = [as_notice(w, labels, alpha) for w in assessment.warnings]
     return without(notices, codes=[METRIC_RATING_COUNT] if total_small else [], areas=hidden)
 
 
 def _protect_gaps(gaps: pd.DataFrame, levels: pd.DataFrame, k: int) -> pd.DataFrame:
-    hidden_levels = {(a, lv) for a, lv, s in zip(levels[AREA], levels[LEVEL], levels[SUPPRESSED]) if s}
+    hidden_levels = {(a, lv) for a, lv, s in zip(levels[AREA], levels[LEVEL], levels[SUPPRESSED], strict=True) if s}
     small = (gaps["n_a"].to_numpy(dtype=float) < k) | (gaps["n_b"].to_numpy(dtype=float) < k)
     linked = np.array([(a, ga) in hidden_levels or (a, gb) in hidden_levels
-                       for a, ga, gb in zip(gaps[AREA], gaps["group_a"], gaps["group_b"])], dtype=bool)
+                       for a, ga, gb in zip(gaps[AREA], gaps["group_a"], gaps["group_b"], strict=True)], dtype=bool)
     out = mark(gaps, small, linked & ~small, ["gap", "p_value", "lo", "hi", "p_holm"], k)
     out["flagged"] = out["flagged"].to_numpy(dtype=bool) & ~out[SUPPRESSED].to_numpy(dtype=bool)
     return out
@@ -224,7 +231,7 @@ def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k
     if drift is None:
         return None
     prev_n = drift.attrs.get("previous_n", {})
-    current_hidden = {a: bool(s) for a, s in zip(areas.index, areas[SUPPRESSED])}
+    current_hidden = {a: bool(s) for a, s in zip(areas.index, areas[SUPPRESSED], strict=False)}
     current_hidden["overall"] = bool(oai.get(SUPPRESSED, False))
     # Each wave's OAI in the overall row is the one its own deck shows, re-weighted over the areas that
     # wave shows (`toolkit.metrics.score`), so it carries no hidden area's score and stays shown.
@@ -240,9 +247,9 @@ def _protect_units(units: pd.DataFrame | None, departments: pd.DataFrame, k: int
     """The outlier unit (method v2) is named only when its department's result is shown in that area."""
     if units is None:
         return None
-    shown = {(a, d) for a, d, s in zip(departments[AREA], departments["department"], departments[SUPPRESSED]) if not s}
+    shown = {(a, d) for a, d, s in zip(departments[AREA], departments["department"], departments[SUPPRESSED], strict=True) if not s}
     out = units.copy()
-    hidden = np.array([bool(o) and (a, o) not in shown for a, o in zip(out[AREA], out["outlier"])], dtype=bool)
+    hidden = np.array([bool(o) and (a, o) not in shown for a, o in zip(out[AREA], out["outlier"], strict=True)], dtype=bool)
     out.loc[hidden, "outlier"] = ""
     out.loc[hidden, "outlier_n"] = 0
     for col in ("outlier_gap", "outlier_lo", "outlier_hi"):
@@ -282,7 +289,7 @@ def _without_bands(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
 
     reason = count_withheld_reason(k)
     out = coverage.copy()
-    have = set(zip(out[DEPARTMENT].astype(str), out[LEVEL].astype(str)))
+    have = set(zip(out[DEPARTMENT].astype(str), out[LEVEL].astype(str), strict=False))
     missing = [(d, lv) for d in sorted(set(out[DEPARTMENT].astype(str))) for lv in sorted(set(out[LEVEL].astype(str)))
                if (d, lv) not in have]
     if missing:
@@ -309,11 +316,11 @@ def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.Data
     out = []
     for frame, kind, col, cols in ((departments, "department", DEPARTMENT, ["perception", "favourable", "consistency"]),
                                    (levels, "level", LEVEL, ["perception", "favourable"])):
-        reasons = [result.hidden.get((kind, str(g), str(a)), "") for g, a in zip(frame[col], frame[AREA])]
+        reasons = [result.hidden.get((kind, str(g), str(a)), "") for g, a in zip(frame[col], frame[AREA], strict=True)]
         out.append(hide_rows(frame, np.array([bool(r) for r in reasons], dtype=bool), reasons, cols))
     cell_reason = {c: audit_reason(k) for c in result.cells_hidden}
     cell_reason.update({c: counts_reason(k) for c in result.counts_hidden if c not in cell_reason})
-    reasons = [cell_reason.get((str(d), str(lv)), "") for d, lv in zip(coverage[DEPARTMENT], coverage[LEVEL])]
+    reasons = [cell_reason.get((str(d), str(lv)), "") for d, lv in zip(coverage[DEPARTMENT], coverage[LEVEL], strict=True)]
     cov = hide_rows(coverage, np.array([bool(r) for r in reasons], dtype=bool), reasons, ["n"])
     # within one breakdown the next-smallest sibling rule still applies to what the audit hid
     out = [_siblings_again(f, [AREA], cols, k) for f, cols in

@@ -114,7 +114,7 @@ def cross_hidden_cells(full: Assessment, filters: GroupFilter) -> dict[str, str]
         own, other, value = DEPARTMENT, LEVEL, filters.department
     rows = c.loc[(c[own] == value).to_numpy(dtype=bool, na_value=False) & c[SUPPRESSED].to_numpy(dtype=bool)]
     return {str(g): str(r) or "suppressed in the full client's department x level breakdown"
-            for g, r in zip(rows[other], rows[SUPPRESSED_REASON])}
+            for g, r in zip(rows[other], rows[SUPPRESSED_REASON], strict=True)}
 
 
 def hide_cross_cells(view: Assessment, full: Assessment, filters: GroupFilter) -> Assessment:
@@ -150,7 +150,7 @@ def hide_cross_cells(view: Assessment, full: Assessment, filters: GroupFilter) -
         gaps = view.perception_gaps
         ma, wa = mask_of(gaps, "group_a")
         mb, wb = mask_of(gaps, "group_b")
-        gaps = hide_rows(gaps, ma | mb, [a or b for a, b in zip(wa, wb)], ["gap", "p_value", "n_a", "n_b"])
+        gaps = hide_rows(gaps, ma | mb, [a or b for a, b in zip(wa, wb, strict=True)], ["gap", "p_value", "n_a", "n_b"])
         if "flagged" in gaps.columns:
             gaps["flagged"] = gaps["flagged"].to_numpy(dtype=bool) & ~gaps[SUPPRESSED].to_numpy(dtype=bool)
         changes["perception_gaps"] = gaps

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from toolkit import __version__
 from toolkit.run import resources
-
 
 
 def _file_hash(path: Path) -> str:

@@ -39,7 +39,8 @@ import subprocess
 import sys
 import threading
 import time
-from typing import IO, Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
 
 log = logging.getLogger("toolkit")
 

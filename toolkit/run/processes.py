@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 
 def descendants(pid: int) -> list[int]:

@@ -9,7 +9,7 @@ to a shipped file is built here with `importlib.resources`, never from
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -17,7 +17,7 @@ __all__ = ["templates_dir", "template", "notebooks_dir", "notebook", "assessment
            "course_dir", "method_page", "question_bank_path", "package_dir", "source_root"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _folder(package: str) -> Path:
     """The folder of a data package as a real path (papermill and nbconvert need files on disk)."""
     found = files(package)
@@ -72,7 +72,7 @@ def method_page() -> Path:
     return _folder("toolkit.docs") / "method.md"
 
 
-@lru_cache(maxsize=None)
+@cache
 def source_root() -> Path | None:
     """The repository folder when the toolkit runs from a source checkout, else None.
 

@@ -4,10 +4,23 @@
 `toolkit.deck.plan.deck_plan`; each ``*_slide(story, spec)`` draws one planned slide.
 """
 from toolkit.slides.base import Slide
-from toolkit.slides.charts import (benchmark_slide, drift_slide, heatmap_slide, perception_gap_slide,
-                                   scorecard_slide, weight_slide)
-from toolkit.slides.content import (area_slide, costs_slide, coverage_slide, executive_summary_slide,
-                                    method_slide, roadmap_slide, title_slide)
+from toolkit.slides.charts import (
+                                   benchmark_slide,
+                                   drift_slide,
+                                   heatmap_slide,
+                                   perception_gap_slide,
+                                   scorecard_slide,
+                                   weight_slide,
+)
+from toolkit.slides.content import (
+                                   area_slide,
+                                   costs_slide,
+                                   coverage_slide,
+                                   executive_summary_slide,
+                                   method_slide,
+                                   roadmap_slide,
+                                   title_slide,
+)
 from toolkit.slides.deck import deck_slides, render_slide, show_deck
 
 __all__ = ["Slide", "area_slide", "benchmark_slide", "costs_slide", "coverage_slide", "deck_slides", "drift_slide",

@@ -9,8 +9,8 @@ import base64
 import html
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure

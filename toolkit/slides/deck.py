@@ -6,14 +6,28 @@ displays one output per planned slide, and the HTML export
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from toolkit.deck.plan import PlannedSlide, deck_plan
 from toolkit.slides.base import Slide
-from toolkit.slides.charts import (benchmark_slide, drift_slide, drivers_slide, heatmap_slide, perception_gap_slide,
-                                   scorecard_slide, weight_slide)
-from toolkit.slides.content import (area_slide, costs_slide, coverage_slide, executive_summary_slide,
-                                    method_slide, roadmap_slide, title_slide)
+from toolkit.slides.charts import (
+    benchmark_slide,
+    drift_slide,
+    drivers_slide,
+    heatmap_slide,
+    perception_gap_slide,
+    scorecard_slide,
+    weight_slide,
+)
+from toolkit.slides.content import (
+    area_slide,
+    costs_slide,
+    coverage_slide,
+    executive_summary_slide,
+    method_slide,
+    roadmap_slide,
+    title_slide,
+)
 
 #: How each plan key is drawn as HTML (``area:<id>`` slides use `area_slide`).
 RENDERERS: dict[str, Callable[..., Slide]] = {

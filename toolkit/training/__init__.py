@@ -4,8 +4,7 @@
 >>> training.check("3-perception", ...).status
 'unanswered'
 """
-from toolkit.training import ex1_alignment, ex2_intake, ex3_scoring  # noqa: F401  (register their exercises)
-from toolkit.training import ex4_evidence, ex5_findings, ex6_capstone  # noqa: F401  (register their exercises)
+from toolkit.training import ex1_alignment, ex2_intake, ex3_scoring, ex4_evidence, ex5_findings, ex6_capstone  # noqa: F401  (register their exercises)  # noqa: F401  (register their exercises)
 from toolkit.training.context import TrainingData, training_data
 from toolkit.training.datasets import write_training_data
 from toolkit.training.ex1_alignment import toy_firm

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from toolkit.metrics.items import RatingMatrix, build_matrix
 from toolkit.metrics.assessment import Assessment
+from toolkit.metrics.items import RatingMatrix, build_matrix
 from toolkit.metrics.score import DEFAULT_SEED
 from toolkit.model import AREAS, REVERSE, ClientData
 from toolkit.story import Waves, assess_waves, find, load_waves, protect_waves

@@ -11,12 +11,12 @@ import pandas as pd
 from toolkit.errors import ClientDataError
 from toolkit.intake import load_client, validate_client
 from toolkit.model import DEPARTMENT, LEVEL, QUESTION, RATING, RESPONDENT, format_problems
+from toolkit.reasons import Reason
 from toolkit.training.context import TrainingData
 from toolkit.training.datasets import DONT_KNOW
 from toolkit.training.registry import exercise
 from toolkit.training.result import CheckResult
 from toolkit.training.workspace import mapping_folder
-from toolkit.reasons import Reason
 
 #: The mapping that reads ``survey_export.csv`` correctly (the solution, used to check answers).
 REFERENCE_MAPPING: dict[str, Any] = {"interviews": {

@@ -64,7 +64,7 @@ def judge_departments(answer: Any, data: TrainingData) -> CheckResult:
     m = data.unkeyed_matrix
     codes, names = m.codes(DEPARTMENT)
     _, unkeyed, _ = group_perception(m.values[:, m.area_columns(AREA4)], codes, len(names))
-    unkeyed = dict(zip(names, unkeyed))
+    unkeyed = dict(zip(names, unkeyed, strict=True))
     for dept in shown.index:
         value, right = float(given[dept]), float(shown.loc[dept, "perception"])
         if abs(value - right) > TOL:
@@ -87,7 +87,7 @@ def judge_gap(answer: Any, data: TrainingData) -> CheckResult:
     m = data.unkeyed_matrix
     codes, names = m.codes(LEVEL)
     _, unkeyed, _ = group_perception(m.values[:, m.area_columns(GAP_AREA)], codes, len(names))
-    unkeyed = dict(zip(names, unkeyed))
+    unkeyed = dict(zip(names, unkeyed, strict=True))
     mistakes = [
         Mistake(-float(row["gap"]), "the sign is reversed: the gap is executive minus frontline, so a positive "
                 "gap means executives see things rosier", "P(executive) - P(frontline)."),

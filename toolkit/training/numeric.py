@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

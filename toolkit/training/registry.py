@@ -9,9 +9,10 @@ recomputed from the toolkit's own metrics at check time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from toolkit.errors import AlignmentError
 from toolkit.training.context import TrainingData, training_data
