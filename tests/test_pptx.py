@@ -74,9 +74,9 @@ def test_titles_and_count_follow_the_deck_plan(client, stories, decks):
     assert [spec.title for spec in plan(stories[client])] == expected
     kickers = [next((sh.text_frame.text for sh in s.shapes if sh.name == "Kicker"), "") for s in prs.slides]
     assert kickers[1:] == [p.kicker.upper() for p in deck_plan(stories[client])][1:]
-    # 14 slides: title, summary, scorecard, weight, 4 areas, heatmap, gap, costs, roadmap, method, coverage;
-    # northwind has an earlier wave (+ drift) -> 15; no benchmark without a portfolio
-    assert len(prs.slides) == {"northwind-logistics": 15}.get(client, 14)
+    # 15 slides: title, summary, scorecard, weight, 4 areas, heatmap, gap, key drivers, costs, roadmap, method,
+    # coverage; northwind has an earlier wave (+ drift) -> 16; no benchmark without a portfolio
+    assert len(prs.slides) == {"northwind-logistics": 16}.get(client, 15)
 
 
 def test_benchmark_slide_follows_the_html_deck(stories):
@@ -320,8 +320,8 @@ _page_count = page_count
 
 
 def test_libreoffice_converts_every_slide(pdfs, decks, custom_deck):
-    assert _page_count(pdfs["northwind-logistics"]) == len(Presentation(decks["northwind-logistics"]).slides) == 15
-    assert _page_count(pdfs["custom"]) == len(Presentation(custom_deck).slides) == 14
+    assert _page_count(pdfs["northwind-logistics"]) == len(Presentation(decks["northwind-logistics"]).slides) == 16
+    assert _page_count(pdfs["custom"]) == len(Presentation(custom_deck).slides) == 15
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler-utils) not installed")

@@ -42,7 +42,8 @@ def northwind():
 def test_the_deck_and_every_explorer_export_together_pin_no_small_group(northwind):
     engine, client, full = northwind
     from toolkit.metrics import assess
-    from toolkit.privacy.linked import client_cells, deck_wave_changes
+    from toolkit.privacy.linked import client_cells
+    from toolkit.story import deck_wave_changes
 
     # the explorer's unfiltered view hides what the deck hides (wave changes included)
     deck = protect(assess(client, n_boot=5), client.config.privacy, cells=client_cells(client),

@@ -83,6 +83,30 @@ def load_waves(client_dir: str | Path, wave: str | None = None) -> Waves:
     return Waves(folder, client, previous, prev_wave)
 
 
+def deck_wave_changes(client, load=None) -> list[tuple[str, str]]:
+    """`toolkit.privacy.linked.membership_changes` against the wave before ``client``'s, as the deck computes them.
+
+    The explorer's unfiltered view must hide what the deck hides (everything
+    published together), so it asks for the same wave changes.
+
+    Parameters
+    ----------
+    client
+        A `toolkit.model.ClientData` (current or earlier wave).
+    load
+        ``load(wave) -> ClientData`` of the same folder (default: `toolkit.intake.load_client`).
+    """
+    from toolkit.intake import list_waves, load_client
+    from toolkit.privacy.linked import membership_changes
+
+    waves = list_waves(client.root)
+    earlier = waves[: waves.index(client.wave)] if client.wave in waves else waves
+    if not earlier:
+        return []
+    previous = (load or (lambda wave: load_client(client.root, wave=wave)))(earlier[-1])
+    return membership_changes(client, previous, int(client.config.privacy.min_group_size))
+
+
 def load_others(portfolio_dir: str | Path | None, *, exclude: str) -> Any:
     """Other clients' results for benchmark percentiles, or None.
 

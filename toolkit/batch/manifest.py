@@ -146,7 +146,7 @@ def format_batch_table(results: Sequence[ReportResult]) -> str:
     left = {0, 1, 2}
 
     def line(row: Sequence[str]) -> str:
-        cells = [c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=False))]  # row[-1] (reason) has no width
         return "  ".join([*cells, row[-1]]).rstrip()
 
     lines = [line(r) for r in rows]

@@ -177,7 +177,7 @@ def heatmap_title(story: Any) -> list[str] | str:
         for _, grp in depts.groupby("area"):
             p = grp["perception"].dropna()
             spread = max(spread, float(p.max() - p.min())) if len(p) >= 2 else spread
-    return f"No department stands apart: the widest spread in one area is {_r(spread)} points"
+    return f"No department is a significant outlier; the widest spread in one area is {_r(spread)} points"
 
 
 def levels_title(story: Any) -> list[str] | str:
@@ -278,7 +278,8 @@ def method_title(story: Any) -> str:
 
 def coverage_title(story: Any) -> str:
     n = _n((story.assessment.oai or {}).get("n"))
-    cov = _visible(story.assessment.coverage)
+    # Department names are the org chart, not a count: hidden head-count cells still name their department.
+    cov = story.assessment.coverage
     depts = cov["department"].nunique() if cov is not None and len(cov) and "department" in cov else 0
     if n is None:
         return "Coverage is withheld: too few respondents to report counts"

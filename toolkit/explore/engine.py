@@ -145,7 +145,8 @@ class ExploreEngine:
         if reason:
             assessment = suppress_all(raw, client.config.privacy, reason)
         else:
-            from toolkit.privacy.linked import client_cells, deck_wave_changes
+            from toolkit.privacy.linked import client_cells
+            from toolkit.story import deck_wave_changes
 
             # The full client's audit covers every view (each is a union of its cells): a filtered view
             # applies the threshold and the sibling rule, then hides what the full coverage hides.

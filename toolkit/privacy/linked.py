@@ -372,26 +372,3 @@ def membership_changes(current, previous, k: int) -> list[tuple[str, str]]:
                 out.append((kind, str(group)))
     return out
 
-
-def deck_wave_changes(client, load=None) -> list[tuple[str, str]]:
-    """`membership_changes` against the wave before ``client``'s, as the deck computes them.
-
-    The explorer's unfiltered view must hide what the deck hides (everything
-    published together), so it asks for the same wave changes.
-
-    Parameters
-    ----------
-    client
-        A `toolkit.model.ClientData` (current or earlier wave).
-    load
-        ``load(wave) -> ClientData`` of the same folder (default: `toolkit.intake.load_client`).
-    """
-    from toolkit.intake import list_waves, load_client
-
-    waves = list_waves(client.root)
-    earlier = waves[: waves.index(client.wave)] if client.wave in waves else waves
-    if not earlier:
-        return []
-    previous = (load or (lambda wave: load_client(client.root, wave=wave)))(earlier[-1])
-    return membership_changes(client, previous, int(client.config.privacy.min_group_size))
-
