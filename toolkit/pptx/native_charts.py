@@ -219,6 +219,18 @@ def add_error_bars(series, minus: Sequence[float | None], plus: Sequence[float |
 
 # --- the deck's charts ------------------------------------------------------------------------------------
 
+def add_interval_bars(series, values: Sequence[float | None], lows: Sequence[float | None],
+                      highs: Sequence[float | None]) -> None:
+    """Error bars from each point's interval; an end on the wrong side of its estimate (a percentile
+    bootstrap can miss it) gets no whisker, never a negative one. Nothing is added without any interval."""
+    minus = [max(v - lo, 0.0) if v is not None and lo is not None else None
+             for v, lo in zip(values, lows, strict=True)]
+    plus = [max(hi - v, 0.0) if v is not None and hi is not None else None
+            for v, hi in zip(values, highs, strict=True)]
+    if any(m is not None for m in minus):
+        add_error_bars(series, minus, plus)
+
+
 def add_scorecard_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Scorecard chart"):
     """Alignment per area (horizontal bars coloured by band) with its 90 % interval as error bars.
 
@@ -257,10 +269,7 @@ def add_scorecard_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Sc
             _fill(series.points[i].format, band_rgb(band))
     lows = [value_or_none(v) for v in rows.get("alignment_lo", [None] * len(rows))]
     highs = [value_or_none(v) for v in rows.get("alignment_hi", [None] * len(rows))]
-    minus = [v - lo if v is not None and lo is not None else None for v, lo in zip(values, lows, strict=True)]
-    plus = [hi - v if v is not None and hi is not None else None for v, hi in zip(values, highs, strict=True)]
-    if any(m is not None for m in minus):
-        add_error_bars(series, minus, plus)
+    add_interval_bars(series, values, lows, highs)
     _labels(series, "0", XL_LABEL_POSITION.INSIDE_BASE, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))
     return frame
 
@@ -513,11 +522,7 @@ def add_drivers_chart(slide, box: Box, drivers: pd.DataFrame, *, name: str = "Ke
             _fill(series.points[i].format, MSO_THEME_COLOR.ACCENT_1 if area == top else GREY)
     lows = [value_or_none(v) for v in rows["relative_lo"]]
     highs = [value_or_none(v) for v in rows["relative_hi"]]
-    # a percentile interval need not contain the estimate: no whisker on that side (never a negative length)
-    minus = [max(v - lo, 0.0) if v is not None and lo is not None else None for v, lo in zip(values, lows, strict=False)]
-    plus = [max(hi - v, 0.0) if v is not None and hi is not None else None for v, hi in zip(values, highs, strict=False)]
-    if any(m is not None for m in minus):
-        add_error_bars(series, minus, plus)
+    add_interval_bars(series, values, lows, highs)
     _labels(series, "0", XL_LABEL_POSITION.INSIDE_BASE, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))
     return frame
 
