@@ -102,7 +102,7 @@ def _assess(sizes, k=3, seed=0, score=None, n_boot=5):
     client = make_client(people=_people(sizes, seed, score))
     raw = assess(client, n_boot=n_boot, seed=seed)
     cells = client_cells(client)
-    sub = cells.loc[cells["area"] == AREA]
+    sub = cells.loc[(cells["area"] == AREA) & (cells["measure"] == "perception")]
     _CELL_VALUES[id(raw)] = {(d, lv): (s / n, n) for d, lv, n, s in zip(sub["department"], sub["level"],
                                                                         sub["n"], sub["sum"], strict=True)}
     privacy = Privacy(min_group_size=k, min_quote_group=max(k, 5))
@@ -311,7 +311,7 @@ def test_final_summary_is_audited_again_and_a_leak_blocks_publication():
 
 def client_cells_of_client(client, cell) -> float:
     c = client_cells(client)
-    row = c.loc[(c["department"] == cell[0]) & (c["level"] == cell[1]) & (c["area"] == AREA)]
+    row = c.loc[(c["department"] == cell[0]) & (c["level"] == cell[1]) & (c["area"] == AREA) & (c["measure"] == "perception")]
     return float(row["sum"].iloc[0] / row["n"].iloc[0])
 
 
@@ -421,7 +421,7 @@ def _demo(name):
 
 
 def _demo_insider(raw, safe, cells, area):
-    sub = cells.loc[cells["area"] == area]
+    sub = cells.loc[(cells["area"] == area) & (cells["measure"] == "perception")]
     _CELL_VALUES[id(raw)] = {(d, lv): (s / n, n) for d, lv, n, s in zip(sub["department"], sub["level"],
                                                                         sub["n"], sub["sum"], strict=False)}
     return Insider(safe, raw, area)  # hypothesis-free: the insider of section 6, on a demo client

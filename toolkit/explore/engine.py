@@ -55,6 +55,12 @@ class View:
         Protected (`toolkit.privacy.protect`) assessment.
     hidden_reason
         Why the whole view is suppressed ("" when it is shown).
+    source
+        The unfiltered client the view was cut from (None: ``client`` itself).
+    full
+        The unfiltered client's protected assessment at its own weights (the
+        deck's figures; None: ``assessment`` itself, for an unfiltered view).
+        `toolkit.explore.export.export_view` audits an export against it.
     """
 
     client: ClientData
@@ -63,6 +69,8 @@ class View:
     n_boot: int
     assessment: Assessment
     hidden_reason: str = ""
+    source: ClientData | None = None
+    full: Assessment | None = None
 
     @property
     def hidden(self) -> bool:
@@ -156,7 +164,7 @@ class ExploreEngine:
                                  linked_audit=full is None, wave_changes=changes)
             if full is not None:
                 assessment = hide_cross_cells(assessment, full, filters)
-        view = View(sub, filters, weights, self.n_boot_for(client), assessment, reason)
+        view = View(sub, filters, weights, self.n_boot_for(client), assessment, reason, source=client, full=full)
         with self._lock:
             self._views[key] = view
             while len(self._views) > 64:

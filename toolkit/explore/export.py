@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -99,6 +100,25 @@ def export_stamp(view: View, baseline: View | None, now: datetime) -> str:
     return " · ".join(parts)
 
 
+def check_export(view: View, scenario: Mapping[str, Any], folder: Path,
+                 summary: Mapping[str, Any] | None = None) -> None:
+    """The privacy audit of an export (`toolkit.privacy.publication.assert_export_publishable`).
+
+    Raises `toolkit.privacy.final.PublicationBlocked` when the view, with the
+    deck's summary and the views already in ``folder``, pins a small group.
+    """
+    from toolkit.privacy.publication import SUMMARY_FILE, assert_export_publishable, published_scenarios, summary_of
+
+    client = view.source if view.source is not None else view.client
+    if summary is None:
+        published = folder / SUMMARY_FILE
+        if published.is_file():
+            summary = json.loads(published.read_text(encoding="utf-8"))
+        else:
+            summary = summary_of(view.full if view.full is not None else view.assessment)
+    assert_export_publishable(scenario, client, summary, published_scenarios(folder))
+
+
 def zip_bytes(folder: str | Path) -> bytes:
     """The files of an export folder as one zip (for the notebook's download link)."""
     import io
@@ -114,8 +134,13 @@ def zip_bytes(folder: str | Path) -> bytes:
 
 def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Path, *,
                 baseline: View | None = None, now: datetime | None = None, dpi: int = 150,
-                quotes: pd.DataFrame | None = None) -> Path:
+                quotes: pd.DataFrame | None = None, summary: Mapping[str, Any] | None = None) -> Path:
     """Write the charts and the scenario to ``reports_dir/<client>/<wave>/explore-<timestamp>/``.
+
+    Nothing is written unless the privacy audit passes (`check_export`): the
+    view, the deck's summary and every view already exported for the client
+    and wave must together pin no group below ``min_group_size``; otherwise
+    `toolkit.privacy.final.PublicationBlocked` names the group (never a value).
 
     Parameters
     ----------
@@ -133,6 +158,10 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
         The view's quotes (`ExploreEngine.quotes`) for the shared page, or None.
     dpi
         Resolution of the PNGs.
+    summary
+        The deck's ``summary.json`` dict to audit against (default: the one in
+        the wave's report folder when the deck was built there, else the
+        deck's figures recomputed from the view's protected full assessment).
 
     Returns
     -------
@@ -143,6 +172,7 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
 
     now = now or datetime.now(UTC)
     parent = Path(reports_dir) / view.assessment.client_id / view.assessment.wave
+    check_export(view, scenario_dict(view, baseline, created=now), parent, summary)  # before anything is written
     parent.mkdir(parents=True, exist_ok=True)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     tmp = Path(tempfile.mkdtemp(prefix=f".explore-{stamp}.", suffix=".tmp", dir=parent))

@@ -458,8 +458,14 @@ class Explorer:
             self.status.value = "<b>Nothing to export: the scorecard is cleared until a weight is above 0.</b>"
             self.download.value = ""
             return
+        from toolkit.privacy.final import PublicationBlocked
+
         try:
             path = self.export()
+        except PublicationBlocked as exc:  # names the groups, never a value
+            self.status.value = f"<b>Not exported (privacy audit):</b> {esc(exc)}"
+            self.download.value = ""
+            return
         except OSError as exc:
             self.status.value = f"<b>Export failed:</b> {esc(exc)}"
             return

@@ -75,7 +75,12 @@ class Table:
     rows
         ``(R, C)`` bool: published figure r covers cell c.
     lo, hi
-        Bounds of one respondent's value (the scale).
+        Bounds of one unit's value (the scale).
+    people
+        ``(C,)`` respondents per cell, when the measure's units are not
+        respondents (e.g. favourable: one unit per *rating*, a respondent
+        giving several). Small groups are counted in respondents; ``n`` then
+        counts the units the mean is taken over. None: ``n``.
     """
 
     n: np.ndarray
@@ -84,12 +89,20 @@ class Table:
     lo: float = 0.0
     hi: float = 100.0
     labels: list[str] = field(default_factory=list)  # cell names, for messages
+    people: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.n = np.asarray(self.n, dtype=float)
         self.rows = np.asarray(self.rows, dtype=bool).reshape(-1, len(self.n))
         if self.sums is not None:
             self.sums = np.asarray(self.sums, dtype=float)
+        if self.people is not None:
+            self.people = np.asarray(self.people, dtype=float)
+
+    @property
+    def heads(self) -> np.ndarray:
+        """Respondents per cell (what ``min_group_size`` counts)."""
+        return self.n if self.people is None else self.people
 
 
 def small_groups(n: np.ndarray, k: int, limit: int = MAX_GROUPS) -> list[tuple[int, ...]]:
@@ -343,7 +356,7 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
     list of Breach
         Empty when the publication is safe for this measure.
     """
-    groups = small_groups(table.n, k)
+    groups = small_groups(table.heads, k)
     if cleared:
         groups = [g for g in groups if g not in cleared]
     if not groups:
@@ -356,7 +369,7 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
     out: list[Breach] = []
     for g, p in zip(groups, pinned, strict=True):
         if p:
-            out.append(Breach(g, float(table.n[list(g)].sum()), "span"))
+            out.append(Breach(g, float(table.heads[list(g)].sum()), "span"))
             if first_only:
                 return out
     if table.sums is None or not len(rows):
@@ -372,14 +385,14 @@ def audit(table: Table, shown: np.ndarray, k: int, *, first_only: bool = False,
             continue
         width = outer_width(table, rows, g)
         if width < half - 1e-9:
-            out.append(Breach(g, float(table.n[list(g)].sum()), "interval", width))
+            out.append(Breach(g, float(table.heads[list(g)].sum()), "interval", width))
             if first_only:
                 return out
         else:
             undecided.append(g)
     for g, (lo, hi) in zip(undecided, mean_intervals(table, rows, undecided), strict=False):  # one LP for all of them
         if hi - lo < half - 1e-9:
-            out.append(Breach(g, float(table.n[list(g)].sum()), "interval", hi - lo))
+            out.append(Breach(g, float(table.heads[list(g)].sum()), "interval", hi - lo))
             if first_only:
                 return out
         elif cleared is not None:

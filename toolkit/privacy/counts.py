@@ -52,11 +52,43 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
     dict
         ``(d, l) -> (min, max)`` for each hidden non-empty cell.
     """
+    n = np.asarray(n, dtype=float)
+    hidden = np.asarray(hidden, dtype=bool) & (n > 0) if banded else np.asarray(hidden, dtype=bool) | (n <= 0)
+    primary = np.asarray(primary, dtype=bool)
+    big = float(n.sum())
+    low = np.where(primary, 1.0, float(k)) if banded else np.zeros(n.shape)
+    high = np.where(primary, k - 1.0, big) if banded else np.full(n.shape, big)
+    return hidden_count_ranges(n, hidden, low, high, row_shown, col_shown, first_unique=first_unique)
+
+
+def hidden_count_ranges(n: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: np.ndarray,
+                        row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None, *,
+                        first_unique: bool = False) -> dict[tuple[int, int], tuple[int, int]]:
+    """Integer range of each hidden cell's count given the shown totals and what each cell's label says.
+
+    Parameters
+    ----------
+    n
+        ``(D, L)`` true counts; a cell not ``hidden`` is known (shown, or known empty).
+    hidden
+        ``(D, L)`` cells whose count is not known to the reader (empty ones may be among them).
+    low, high
+        ``(D, L)`` what the reader knows of each hidden count (its band: 1 to k-1, at least k, or 0 up).
+    row_shown, col_shown
+        Whether each department's and each level's total is known (default all); the overall total always is.
+    first_unique
+        Stop after the first cell with a single solution.
+
+    Returns
+    -------
+    dict
+        ``(d, l) -> (min, max)`` for each hidden cell (LP bounds rounded inwards).
+    """
     from toolkit.privacy.audit import lp_minima
 
     n = np.asarray(n, dtype=float)
-    hidden = np.asarray(hidden, dtype=bool) & (n > 0) if banded else np.asarray(hidden, dtype=bool) | (n <= 0)
-    cells = [tuple(map(int, c)) for c in np.argwhere(hidden)]
+    hidden = np.asarray(hidden, dtype=bool)
+    cells = [(int(c[0]), int(c[1])) for c in np.argwhere(hidden)]
     if not cells:
         return {}
     d_count, l_count = n.shape
@@ -80,8 +112,7 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
             b.append(n[[d for d in range(d_count) if (d, int(lv)) in pos], lv].sum())
     a.append(np.ones(len(cells)))  # the overall total
     b.append(float(n[hidden].sum()))
-    big = float(n.sum())
-    bounds = [((1.0, k - 1.0) if primary[c] else (float(k), big)) if banded else (0.0, big) for c in cells]
+    bounds = [(float(low[c]), float(high[c])) for c in cells]
     a_eq, b_eq, box = np.array(a), np.array(b, dtype=float), np.array(bounds, dtype=float)
     problems = []
     for c in cells:
@@ -91,8 +122,8 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
     minima = lp_minima(problems)  # every cell's two ends in one HiGHS call
     out = {}
     for j, c in enumerate(cells):
-        low, high = minima[2 * j], minima[2 * j + 1]
-        ends = (float(n[c]) if low is None else low, float(n[c]) if high is None else -high)
+        lo_end, hi_end = minima[2 * j], minima[2 * j + 1]
+        ends = (float(n[c]) if lo_end is None else lo_end, float(n[c]) if hi_end is None else -hi_end)
         out[c] = (math.ceil(ends[0] - 1e-7), math.floor(ends[1] + 1e-7))
         if first_unique and out[c][0] >= out[c][1]:
             break

@@ -2,20 +2,26 @@
 
 `check_summary` reads what a reader would read -- the summary's overall,
 department, level and department x level records -- and audits them together
-with the client's true cells (`toolkit.privacy.linked.verify`). A problem
-names the group, never its value; `assert_publishable` turns problems into a
+with the client's true cells (`toolkit.privacy.linked.verify`: perception and
+favourable), then re-checks the head counts (`count_problems`: no hidden
+department x level count may have a single solution given the shown totals
+and what each hidden cell's reason says of it). A problem names the group,
+never its value; `assert_publishable` turns problems into a
 `PublicationBlocked` error, which fails the run (exit 1) before anything is
 published.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit.errors import AlignmentError
 from toolkit.model import AREA, DEPARTMENT, LEVEL, ClientData
-from toolkit.privacy.linked import client_cells, verify
+from toolkit.privacy.counts import hidden_count_ranges
+from toolkit.privacy.linked import client_cells, count_withheld_reason, verify
 
 SUPPRESSED = "suppressed"
 
@@ -30,8 +36,11 @@ def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def check_summary(summary: dict[str, Any], client: ClientData) -> list[str]:
-    """Groups below the threshold that the summary's published figures pin (empty = publishable)."""
+def check_summary(summary: Mapping[str, Any], client: ClientData) -> list[str]:
+    """Groups below the threshold that the summary's published figures pin (empty = publishable).
+
+    Ratings first (`toolkit.privacy.linked.verify`), then head counts (`count_problems`).
+    """
     k = int(client.config.privacy.min_group_size)
     areas = _frame(summary.get("areas", []), [AREA, "n", "perception"]).set_index(AREA)
     if bool(summary.get("oai", {}).get(SUPPRESSED, False)):
@@ -45,7 +54,50 @@ def check_summary(summary: dict[str, Any], client: ClientData) -> list[str]:
     coverage[SUPPRESSED] = [(str(d), str(lv)) in hidden or (str(d), str(lv)) not in
                             set(zip(shown[DEPARTMENT].astype(str), shown[LEVEL].astype(str), strict=True))
                             for d, lv in zip(coverage[DEPARTMENT], coverage[LEVEL], strict=True)]
-    return verify(areas, departments, levels, coverage, k, cells=client_cells(client))
+    problems: list[str] = verify(areas, departments, levels, coverage, k, cells=client_cells(client))
+    return problems + count_problems(summary, client)
+
+
+def count_problems(summary: Mapping[str, Any], client: ClientData) -> list[str]:
+    """Hidden department x level head counts that the summary's shown totals pin to one value.
+
+    The reader is given every department and level total and the overall
+    total (the summary's ``n`` fields give them, or nearly), every shown
+    cell, and for each hidden cell what its reason says: "fewer than k"
+    (1 to k-1), the band-free "count withheld" (0 or more), any other reason
+    (at least k: only cells of k or more are hidden for a sibling or by the
+    audit). A department x level combination the summary does not list is
+    known to be empty when it is; a non-empty one it omits is unknown (0 or
+    more). One line per pinned cell, naming it, never its count.
+    """
+    k = int(client.config.privacy.min_group_size)
+    people = client.respondents
+    records = [r for r in summary.get("coverage", []) if r.get(DEPARTMENT) is not None and r.get(LEVEL) is not None]
+    depts = sorted({str(d) for d in people[DEPARTMENT]} | {str(r[DEPARTMENT]) for r in records})
+    levels = sorted({str(lv) for lv in people[LEVEL]} | {str(r[LEVEL]) for r in records})
+    n = np.zeros((len(depts), len(levels)))
+    for (d, lv), size in people.groupby([DEPARTMENT, LEVEL]).size().items():
+        n[depts.index(str(d)), levels.index(str(lv))] = float(size)
+    big = float(n.sum())
+    hidden = np.zeros(n.shape, dtype=bool)
+    low, high = np.zeros(n.shape), np.full(n.shape, big)
+    listed = np.zeros(n.shape, dtype=bool)
+    withheld, small = count_withheld_reason(k), f"fewer than {k} respondents"
+    for rec in records:
+        i, j = depts.index(str(rec[DEPARTMENT])), levels.index(str(rec[LEVEL]))
+        listed[i, j] = True
+        if not bool(rec.get(SUPPRESSED, False)):
+            continue
+        hidden[i, j] = True
+        reason = str(rec.get("reason") or rec.get("suppressed_reason") or "")
+        if reason.startswith(small):
+            low[i, j], high[i, j] = 1.0, k - 1.0
+        elif reason != withheld:
+            low[i, j] = float(k)
+    hidden |= ~listed & (n > 0)  # omitted but not empty: unknown, 0 or more
+    ranges = hidden_count_ranges(n, hidden, low, high)
+    return [f"head count of {depts[i]} x {levels[j]}: a hidden count (below {k} or protecting one) has a "
+            "single solution from the shown totals" for (i, j), (lo, hi) in sorted(ranges.items()) if lo >= hi]
 
 
 def assert_publishable(summary: dict[str, Any], client: ClientData) -> None:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from toolkit.model import AREA, DEPARTMENT, LEVEL
+from toolkit.model import AREA, DEPARTMENT, LEVEL, ClientData
 from toolkit.privacy.audit import Breach, Table, audit, audit_reason, choose_suppression
 from toolkit.privacy.counts import choose_counts
 
@@ -32,6 +33,8 @@ log = logging.getLogger("toolkit")
 SUPPRESSED = "suppressed"
 SUPPRESSED_REASON = "suppressed_reason"
 CELL_COLUMNS = [DEPARTMENT, LEVEL, AREA, "n", "sum"]
+#: The measures of a cells frame (`client_cells`): a mean per respondent, and a share of ratings.
+PERCEPTION, FAVOURABLE = "perception", "favourable"
 
 
 def count_withheld_reason(min_group_size: int) -> str:
@@ -176,7 +179,8 @@ def _area_inputs(layout: Layout, area: str, areas: pd.DataFrame, departments: pd
                  ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """One area's cell counts, cell sums (true ones, else sums consistent with what is published) and shown rows."""
     if cells is not None:
-        sub = cells.loc[cells[AREA] == area]
+        sub = measure_cells(cells, PERCEPTION)
+        sub = sub.loc[(sub[AREA] == area).to_numpy(dtype=bool)]
         n, sums = layout.grid(sub, "n"), layout.grid(sub, "sum")
     else:
         n, sums = head.copy(), None  # type: ignore[union-attr]
@@ -185,6 +189,48 @@ def _area_inputs(layout: Layout, area: str, areas: pd.DataFrame, departments: pd
         rows_b, b = _published_sums(layout, area, areas, departments, levels, n)
         sums = _feasible_sums(layout, rows_b, n, b, *scale) if len(b) else None
     return n, sums, shown
+
+
+def area_tables(layout: Layout, area: str, n: np.ndarray, sums: np.ndarray | None,
+                cells: pd.DataFrame | None, scale: tuple[float, float]) -> list[Table]:
+    """Every measure published per group for one area, each as a `Table` over the same rows.
+
+    * perception -- the mean of respondents' 0-100 area scores (linear);
+    * favourable -- the share of the area's *ratings* in the agreeing half,
+      a mean of 0/100 per rating (linear; ``people`` counts the respondents),
+      when ``cells`` has the `FAVOURABLE` measure.
+
+    Both are published on the same rows (a department's, level's or cell's
+    record shows both or neither), so one choice of rows serves both.
+    Consistency (item-level r_wg, floored at 0 and averaged over items) is
+    not linear in the answers and is not a table here: it is published only
+    on rows that also show perception and favourable -- the same row hides
+    all three (`toolkit.privacy.suppression`), and an explorer view shows it
+    only when its group is shown -- so it is shown only for groups that pass
+    this audit. Combining two groups' consistency does not isolate a third:
+    r_wg of a union depends on the item means of its parts, which no output
+    publishes per group, and the floor at 0 discards the variance.
+    """
+    tables = [Table(n, sums, layout.rows, scale[0], scale[1], layout.labels())]
+    if cells is not None and sums is not None:
+        fav = measure_cells(cells, FAVOURABLE)
+        fav = fav.loc[(fav[AREA] == area).to_numpy(dtype=bool)]
+        if len(fav):
+            tables.append(Table(layout.grid(fav, "n"), layout.grid(fav, "sum"), layout.rows, 0.0, 100.0,
+                                layout.labels(), people=layout.grid(fav, "people")))
+    return tables
+
+
+def choose_rows(tables: Sequence[Table], shown: np.ndarray, k: int, fixed: np.ndarray
+                ) -> tuple[np.ndarray, list[Breach]]:
+    """Extra rows to hide so that every table passes (`choose_suppression` table by table)."""
+    extra = np.zeros(len(shown), dtype=bool)
+    left: list[Breach] = []
+    for table in tables:  # hiding rows for a later table only widens the earlier tables' intervals
+        more, rest = choose_suppression(table, shown & ~extra, k, fixed=fixed)
+        extra |= more
+        left += rest
+    return extra, left
 
 
 def one_blas_thread():
@@ -240,11 +286,11 @@ def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd
         if bool(areas.loc[area, SUPPRESSED]):
             continue
         n, sums, shown = _area_inputs(layout, area, areas, departments, levels, cells, head, cov_hidden, scale)
-        table = Table(n, sums, layout.rows, scale[0], scale[1], layout.labels())
-        extra, left = choose_suppression(table, shown & ~hidden_before, k, fixed=fixed)
+        tables = area_tables(layout, str(area), n, sums, cells, scale)
+        extra, left = choose_rows(tables, shown & ~hidden_before, k, fixed)
         hidden = (extra | (shown & hidden_before))
         if not left:
-            hidden = give_back(table, shown, hidden, k)
+            hidden = give_back(tables, shown, hidden, k)
         hidden_before |= hidden
         for r in np.flatnonzero(hidden):
             kind, a, b2 = layout.keys[r]
@@ -257,7 +303,7 @@ def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd
     return result
 
 
-def give_back(table: Table, shown: np.ndarray, hidden: np.ndarray, k: int) -> np.ndarray:
+def give_back(table: Table | Sequence[Table], shown: np.ndarray, hidden: np.ndarray, k: int) -> np.ndarray:
     """Show again every extra-hidden row whose return keeps the audit passing.
 
     The greedy choice hides rows one breach at a time (and starts from the
@@ -269,7 +315,8 @@ def give_back(table: Table, shown: np.ndarray, hidden: np.ndarray, k: int) -> np
     Parameters
     ----------
     table
-        One area's cells and rows.
+        One area's cells and rows (or its tables, one per measure: a row
+        comes back only when every table still passes).
     shown
         Rows published for the area before the audit.
     hidden
@@ -277,12 +324,13 @@ def give_back(table: Table, shown: np.ndarray, hidden: np.ndarray, k: int) -> np
     k
         ``min_group_size``.
     """
+    tables = [table] if isinstance(table, Table) else list(table)
     hidden = hidden & shown
-    cost = table.rows.astype(float) @ table.n
+    cost = tables[0].rows.astype(float) @ tables[0].n
     for r in sorted(np.flatnonzero(hidden), key=lambda r: (-cost[r], r)):
         trial = hidden.copy()
         trial[r] = False
-        if not audit(table, shown & ~trial, k, first_only=True):
+        if not any(audit(t, shown & ~trial, k, first_only=True) for t in tables):
             hidden = trial
     return hidden
 
@@ -307,20 +355,26 @@ def _verify(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame
         if bool(areas.loc[area, SUPPRESSED]):
             continue
         n, sums, shown = _area_inputs(layout, area, areas, departments, levels, cells, head, cov_hidden, scale)
-        for br in audit(Table(n, sums, layout.rows, scale[0], scale[1]), shown, k):
-            names = " + ".join(layout.labels()[c] for c in br.cells)
-            how = "derivable exactly" if br.kind == "span" else "bounded to less than half the scale"
-            problems.append(f"area {area}: the group {names} (fewer than {k} respondents) is {how} "
-                            "from the published figures")
+        for measure, table in zip((PERCEPTION, FAVOURABLE), area_tables(layout, str(area), n, sums, cells, scale),
+                                  strict=False):
+            what = f"area {area}" if measure == PERCEPTION else f"area {area} ({measure})"
+            for br in audit(table, shown, k):
+                names = " + ".join(layout.labels()[c] for c in br.cells)
+                how = "derivable exactly" if br.kind == "span" else "bounded to less than half the scale"
+                problems.append(f"{what}: the group {names} (fewer than {k} respondents) is {how} "
+                                "from the published figures")
     return problems
 
 
-def client_cells(client) -> pd.DataFrame | None:
+def client_cells(client: ClientData) -> pd.DataFrame | None:
     """`cell_table` of a `toolkit.model.ClientData`: each respondent's 0-100 area score, summed per cell.
 
     Uses the metrics' own respondent means (`toolkit.metrics.items`); returns
     None when the data cannot be pivoted (the audit then reconstructs sums
-    from the published figures).
+    from the published figures). The frame also holds, with ``measure``
+    `FAVOURABLE`, each cell's favourable figure as a sum over its *ratings*
+    (``n`` ratings, ``people`` respondents, ``sum`` = 100 x favourable
+    ratings); the perception rows have ``measure`` `PERCEPTION`.
     """
     from toolkit.metrics.items import build_matrix, respondent_means
     from toolkit.metrics.perception import to_points
@@ -329,16 +383,35 @@ def client_cells(client) -> pd.DataFrame | None:
         matrix, _ = build_matrix(client.ratings, client.questions)
     except (KeyError, ValueError):  # pragma: no cover - intake guarantees the columns
         return None
-    frames = []
+    frames, favourable = [], []
     for area in sorted(set(matrix.items[AREA]) - {"outcome"}):
-        means, rated = respondent_means(matrix.values[:, matrix.area_columns(area)])
+        cols = matrix.area_columns(area)
+        values = matrix.values[:, cols]
+        means, rated = respondent_means(values)
         people = matrix.respondents.loc[rated, [DEPARTMENT, LEVEL]].copy()
         people[AREA] = area
         people["score"] = np.asarray(to_points(means[rated]), dtype=float)
         frames.append(people)
+        mask = ~np.isnan(values[rated])
+        hits = (np.where(mask, values[rated], -np.inf) >= matrix.favourable_min(cols) - 1e-9).sum(axis=1)
+        fav = people[[DEPARTMENT, LEVEL, AREA]].assign(ratings=mask.sum(axis=1).astype(float),
+                                                       hits=100.0 * hits.astype(float), people=1.0)
+        favourable.append(fav)
     if not frames:
         return None
-    return cell_table(pd.concat(frames, ignore_index=True))
+    out = cell_table(pd.concat(frames, ignore_index=True)).assign(measure=PERCEPTION)
+    out["people"] = out["n"].astype(float)
+    fav = (pd.concat(favourable, ignore_index=True).groupby([DEPARTMENT, LEVEL, AREA], sort=True)
+           [["ratings", "hits", "people"]].sum().reset_index()
+           .rename(columns={"ratings": "n", "hits": "sum"}).assign(measure=FAVOURABLE))
+    return pd.concat([out, fav[out.columns]], ignore_index=True)
+
+
+def measure_cells(cells: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The rows of one measure of a cells frame (a frame without ``measure`` holds perception only)."""
+    if "measure" not in cells.columns:
+        return cells if measure == PERCEPTION else cells.iloc[0:0]
+    return cells.loc[(cells["measure"] == measure).to_numpy(dtype=bool)]
 
 
 def membership_changes(current, previous, k: int) -> list[tuple[str, str]]:
