@@ -5,6 +5,12 @@ departments, 3 levels and the 180 department x level cells (the explorer's
 one-filter and two-filter views), for each of the four areas, plus the head
 counts. Executives are rare (1 %), so many executive cells hold 0-5 people.
 
+The audit models perception and favourable (two tables per area); the
+perception-only audit is measured beside it. The publication check
+(`check_publication`: ratings re-audited and head counts re-checked over the
+deck's summary plus *every* explorer view exported -- 60 department, 3 level
+and every department x level view) is timed too.
+
 Baselines measured in the same run: ``protect`` without the audit (primary
 and sibling suppression only), and the audit with one HiGHS call per linear
 programme (``BATCHED_LP = False``, the solver before the batching) against
@@ -30,7 +36,8 @@ from toolkit.metrics import assess  # noqa: E402
 from toolkit.model import ClientData  # noqa: E402
 from toolkit.privacy import SUPPRESSED, protect  # noqa: E402
 from toolkit.privacy import audit as audit_module  # noqa: E402
-from toolkit.privacy.linked import Layout, audit_breakdowns, client_cells, verify  # noqa: E402
+from toolkit.privacy.linked import PERCEPTION, Layout, audit_breakdowns, client_cells, measure_cells, verify  # noqa: E402
+from toolkit.privacy.publication import check_publication, summary_of  # noqa: E402
 
 N_RESPONDENTS, N_DEPTS = 20_000, 60
 
@@ -93,17 +100,46 @@ def main() -> None:
     t_full, new = timed(lambda: protect(raw, client.config.privacy, cells=cells))
     final = raw.coverage.assign(**{SUPPRESSED: new.coverage[SUPPRESSED].to_numpy(dtype=bool)[:len(raw.coverage)]})
     t_verify, problems = timed(lambda: verify(new.areas, new.departments, new.levels, final, k, cells=cells))
+    perception = measure_cells(cells, PERCEPTION)
+    t_perc, _ = timed(lambda: audit_breakdowns(old.areas, old.departments, old.levels, flagged, k, cells=perception))
+    views = every_view(new)
+    summary = summary_of(new)
+    t_pub, pub_problems = timed(lambda: check_publication(summary, client, views))
     print(f"scipy.optimize import (once)      : {t_import:6.3f} s")
     print(f"baseline protect, no audit        : {base:6.3f} s")
     print(f"cell sums (client_cells)          : {t_cells:6.3f} s")
     print(f"linked-table audit + head counts  : {t_audit:6.3f} s  (x{t_audit / base:.1f} baseline)  target < 2 s")
     print(f"protect with the audit            : {t_full:6.3f} s  (x{t_full / base:.1f} baseline)")
     print(f"final re-audit (verify)           : {t_verify:6.3f} s  -> {len(problems)} problems")
+    print(f"audit, perception only (before)   : {t_perc:6.3f} s  (perception + favourable x{t_audit / t_perc:.1f})")
+    print(f"publication check, deck + {len(views)} views: {t_pub:6.3f} s  -> {len(pub_problems)} problems  "
+          "target < 2 s")
     hidden = {f: (int(old.__dict__[f][SUPPRESSED].sum()), int(new.__dict__[f][SUPPRESSED].sum()))
               for f in ("departments", "levels", "coverage")}
     print("hidden before -> after: " + ", ".join(f"{f} {a} -> {b}" for f, (a, b) in hidden.items())
           + f"; audit chose {len(result.hidden)} figures, {len(result.cells_hidden)} cells, "
             f"{len(result.counts_hidden)} counts")
+
+
+def every_view(full) -> list[dict]:
+    """The scenario of every one- and two-filter explorer view, as `scenario_dict` writes them.
+
+    A department (level) view publishes that group's per-area figures -- the
+    deck's department (level) row -- and a cell view its cell; a view the
+    full client hides is exported suppressed.
+    """
+    out = []
+    for frame, col in ((full.departments, "department"), (full.levels, "level")):
+        for name, rows in frame.groupby(col, sort=True):
+            hidden = bool(rows[SUPPRESSED].any())
+            out.append({"filters": {col: str(name)}, "suppressed": hidden,
+                        "areas": [{"area": a, "n": None if hidden else n, "perception": None if hidden else p,
+                                   "suppressed": hidden} for a, n, p in zip(rows["area"], rows["n"],
+                                                                            rows["perception"], strict=True)]})
+    cov = full.coverage
+    for d, lv, s in zip(cov["department"], cov["level"], cov[SUPPRESSED], strict=True):
+        out.append({"filters": {"department": str(d), "level": str(lv)}, "suppressed": bool(s), "areas": []})
+    return out
 
 
 def solver_ratio() -> None:

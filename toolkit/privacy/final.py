@@ -61,8 +61,8 @@ def check_summary(summary: Mapping[str, Any], client: ClientData) -> list[str]:
 def count_problems(summary: Mapping[str, Any], client: ClientData) -> list[str]:
     """Hidden department x level head counts that the summary's shown totals pin to one value.
 
-    The reader is given every department and level total and the overall
-    total (the summary's ``n`` fields give them, or nearly), every shown
+    The reader is given the overall total, the total of every department and
+    level the summary shows (a shown record's ``n`` gives it, or nearly), every shown
     cell, and for each hidden cell what its reason says: "fewer than k"
     (1 to k-1), the band-free "count withheld" (0 or more), any other reason
     (at least k: only cells of k or more are hidden for a sibling or by the
@@ -95,9 +95,17 @@ def count_problems(summary: Mapping[str, Any], client: ClientData) -> list[str]:
         elif reason != withheld:
             low[i, j] = float(k)
     hidden |= ~listed & (n > 0)  # omitted but not empty: unknown, 0 or more
-    ranges = hidden_count_ranges(n, hidden, low, high)
+    row_shown = np.array([_total_shown(summary, "departments", DEPARTMENT, d) for d in depts], dtype=bool)
+    col_shown = np.array([_total_shown(summary, "levels", LEVEL, lv) for lv in levels], dtype=bool)
+    ranges = hidden_count_ranges(n, hidden, low, high, row_shown, col_shown)
     return [f"head count of {depts[i]} x {levels[j]}: a hidden count (below {k} or protecting one) has a "
             "single solution from the shown totals" for (i, j), (lo, hi) in sorted(ranges.items()) if lo >= hi]
+
+
+def _total_shown(summary: Mapping[str, Any], key: str, column: str, name: str) -> bool:
+    """Whether some shown record of the group (a department or level) gives its head count."""
+    return any(str(r.get(column)) == name and not bool(r.get(SUPPRESSED, False)) and r.get("n") is not None
+               for r in summary.get(key, []))
 
 
 def assert_publishable(summary: dict[str, Any], client: ClientData) -> None:
