@@ -27,8 +27,12 @@ import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 log = logging.getLogger("toolkit")
 
@@ -157,7 +161,8 @@ def determined(rows: np.ndarray, groups: Sequence[Sequence[int]], n_cols: int,
     g = np.zeros((len(groups), n_cols))
     for i, cells in enumerate(groups):
         g[i, list(cells)] = 1.0
-    return np.linalg.norm(g @ basis, axis=1) < 1e-7
+    pinned: np.ndarray = np.linalg.norm(g @ basis, axis=1) < 1e-7
+    return pinned
 
 
 def _reach(table: Table, basis: np.ndarray, cells: Sequence[int], fix: np.ndarray) -> tuple[float, float]:
@@ -252,8 +257,8 @@ def lp_minima(problems: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     if not batched:
         out: list[float | None] = []
         for c, a, b, box in problems:
-            res = linprog(c, A_eq=csr_matrix(a) if len(a) else None, b_eq=b if len(a) else None, bounds=box,
-                          method="highs")
+            res = linprog(c, A_eq=csr_matrix(a) if len(a) else None,  # type: ignore[call-overload]  # stubs: no sparse A_eq
+                          b_eq=b if len(a) else None, bounds=box, method="highs")
             out.append(float(res.fun) if res.status == 0 else None)
         return out
     out = []
@@ -265,7 +270,7 @@ def lp_minima(problems: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
             stop += 1
         part = problems[start:stop]
         a_eq = _block_diagonal([a for _, a, _, _ in part], [len(c) for c, _, _, _ in part])
-        res = linprog(np.concatenate([c for c, _, _, _ in part]), A_eq=a_eq,
+        res = linprog(np.concatenate([c for c, _, _, _ in part]), A_eq=a_eq,  # type: ignore[call-overload]  # sparse A_eq
                       b_eq=np.concatenate([b for _, _, b, _ in part]) if a_eq is not None else None,
                       bounds=np.vstack([box for _, _, _, box in part]), method="highs")
         if res.status != 0:
@@ -279,7 +284,7 @@ def lp_minima(problems: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     return out
 
 
-def _block_diagonal(blocks: Sequence[np.ndarray], widths: Sequence[int]):
+def _block_diagonal(blocks: Sequence[np.ndarray], widths: Sequence[int]) -> csr_matrix | None:
     """One sparse CSR matrix with the dense ``blocks`` on its diagonal (None when no block has a row)."""
     from scipy.sparse import csr_matrix
 
@@ -311,7 +316,7 @@ def _interval_questions(questions: Sequence[tuple[Table, np.ndarray, Sequence[in
                         ) -> list[tuple[int, tuple[float, float]]]:
     """``(index, (min, max))`` of each ``(table, rows, group)``'s mean, all in one `lp_minima` call."""
     problems, meta = [], []
-    cache: dict[int, tuple] = {}
+    cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
     for i, (table, rows, cells) in enumerate(questions):
         assert table.sums is not None
         key = id(rows)

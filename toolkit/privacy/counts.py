@@ -130,9 +130,12 @@ def hidden_count_ranges(n: np.ndarray, hidden: np.ndarray, low: np.ndarray, high
     return out
 
 
-def unique_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int, **kw) -> list[tuple[int, int]]:
+def unique_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int, *,
+                  row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None,
+                  first_unique: bool = False, banded: bool = True) -> list[tuple[int, int]]:
     """Hidden cells whose count has exactly one solution (``first_unique=True``: at most the first)."""
-    return [c for c, (lo, hi) in count_ranges(n, hidden, primary, k, **kw).items() if lo >= hi]
+    ranges = count_ranges(n, hidden, primary, k, row_shown, col_shown, first_unique=first_unique, banded=banded)
+    return [c for c, (lo, hi) in ranges.items() if lo >= hi]
 
 
 def choose_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int) -> tuple[np.ndarray, bool]:

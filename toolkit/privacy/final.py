@@ -76,7 +76,8 @@ def count_problems(summary: Mapping[str, Any], client: ClientData) -> list[str]:
     depts = sorted({str(d) for d in people[DEPARTMENT]} | {str(r[DEPARTMENT]) for r in records})
     levels = sorted({str(lv) for lv in people[LEVEL]} | {str(r[LEVEL]) for r in records})
     n = np.zeros((len(depts), len(levels)))
-    for (d, lv), size in people.groupby([DEPARTMENT, LEVEL]).size().items():
+    sizes = people.groupby([DEPARTMENT, LEVEL]).size()
+    for d, lv, size in zip(sizes.index.get_level_values(0), sizes.index.get_level_values(1), sizes, strict=True):
         n[depts.index(str(d)), levels.index(str(lv))] = float(size)
     big = float(n.sum())
     hidden = np.zeros(n.shape, dtype=bool)

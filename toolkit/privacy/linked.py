@@ -65,7 +65,8 @@ class Layout:
         levels = sorted({str(lv) for lv in coverage[LEVEL]})
         out = cls(depts, levels)
         n_cells = len(depts) * len(levels)
-        rows, keys = [np.ones(n_cells, dtype=bool)], [("overall", "", "")]
+        rows: list[np.ndarray] = [np.ones(n_cells, dtype=bool)]
+        keys: list[tuple[str, str, str]] = [("overall", "", "")]
         for i, d in enumerate(depts):
             r = np.zeros((len(depts), len(levels)), dtype=bool)
             r[i, :] = True
@@ -78,9 +79,9 @@ class Layout:
             keys.append(("level", lv, ""))
         for i, d in enumerate(depts):
             for j, lv in enumerate(levels):
-                r = np.zeros(n_cells, dtype=bool)
-                r[i * len(levels) + j] = True
-                rows.append(r)
+                cell = np.zeros(n_cells, dtype=bool)
+                cell[i * len(levels) + j] = True
+                rows.append(cell)
                 keys.append(("cell", d, lv))
         out.keys, out.rows = keys, np.array(rows, dtype=bool)
         return out
@@ -128,9 +129,10 @@ def _published_sums(layout: Layout, area: str, areas: pd.DataFrame, departments:
                     levels: pd.DataFrame, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the deck's figures for ``area`` with their sums (mean x n) -- what the insider reads."""
     rows, b = [], []
-    if area in areas.index and pd.notna(areas.loc[area, "perception"]):
+    overall = areas["perception"].reindex([area]).to_numpy(dtype=float)[0]
+    if not np.isnan(overall):
         rows.append(layout.rows[0])
-        b.append(float(areas.loc[area, "perception"]) * n.sum())
+        b.append(float(overall) * n.sum())
     for frame, kind, col in ((departments, "department", DEPARTMENT), (levels, "level", LEVEL)):
         sub = frame.loc[(frame[AREA] == area).to_numpy(dtype=bool)]
         for g, p in zip(sub[col], sub["perception"], strict=True):
@@ -233,20 +235,23 @@ def choose_rows(tables: Sequence[Table], shown: np.ndarray, k: int, fixed: np.nd
     return extra, left
 
 
-def one_blas_thread():
+def one_blas_thread() -> contextlib.AbstractContextManager[object]:
     """A context in which BLAS uses one thread: the audit's matrices are small, and on a shared
     machine a multithreaded BLAS spends more time waiting than computing (15x on 2 busy cores)."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - a dependency; without it the audit is only slower
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    limits: contextlib.AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+    return limits
 
 
-def audit_breakdowns(*args, **kwargs) -> AuditResult:
+def audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame,
+                     coverage: pd.DataFrame, k: int, *, cells: pd.DataFrame | None = None,
+                     scale: tuple[float, float] = (0.0, 100.0)) -> AuditResult:
     """Choose the extra suppression of departments, levels and cells (see `_audit_breakdowns`)."""
     with one_blas_thread():
-        return _audit_breakdowns(*args, **kwargs)
+        return _audit_breakdowns(areas, departments, levels, coverage, k, cells=cells, scale=scale)
 
 
 def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame,
@@ -335,10 +340,11 @@ def give_back(table: Table | Sequence[Table], shown: np.ndarray, hidden: np.ndar
     return hidden
 
 
-def verify(*args, **kwargs) -> list[str]:
+def verify(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
+           k: int, *, cells: pd.DataFrame | None = None, scale: tuple[float, float] = (0.0, 100.0)) -> list[str]:
     """Re-audit final figures (see `_verify`): one line per pinned group, never a value."""
     with one_blas_thread():
-        return _verify(*args, **kwargs)
+        return _verify(areas, departments, levels, coverage, k, cells=cells, scale=scale)
 
 
 def _verify(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
@@ -414,7 +420,7 @@ def measure_cells(cells: pd.DataFrame, measure: str) -> pd.DataFrame:
     return cells.loc[(cells["measure"] == measure).to_numpy(dtype=bool)]
 
 
-def membership_changes(current, previous, k: int) -> list[tuple[str, str]]:
+def membership_changes(current: ClientData, previous: ClientData, k: int) -> list[tuple[str, str]]:
     """Departments and levels whose membership changed by 1 to ``k - 1`` people between two waves.
 
     A department of 3 in one wave and 4 in the next, with the same three
@@ -436,12 +442,20 @@ def membership_changes(current, previous, k: int) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     now, before = current.respondents, previous.respondents
     for kind, col in (("department", DEPARTMENT), ("level", LEVEL)):
-        ids_now = now.groupby(col)["respondent_id"].agg(lambda s: set(map(str, s))).to_dict()
-        ids_before = before.groupby(col)["respondent_id"].agg(lambda s: set(map(str, s))).to_dict()
-        for group, members in sorted(ids_now.items(), key=lambda kv: str(kv[0])):
+        ids_now = _members(now, col)
+        ids_before = _members(before, col)
+        for group, members in sorted(ids_now.items()):
             old = ids_before.get(group, set())
             changed = len(members ^ old)
             if old & members and 0 < changed < k:
                 out.append((kind, str(group)))
     return out
 
+
+
+def _members(respondents: pd.DataFrame, column: str) -> dict[str, set[str]]:
+    """Respondent ids of each department or level."""
+    out: dict[str, set[str]] = {}
+    for group, rid in zip(respondents[column], respondents["respondent_id"], strict=True):
+        out.setdefault(str(group), set()).add(str(rid))
+    return out

@@ -7,7 +7,7 @@ a warning (drop the ones about a suppressed area, replace one) reads
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from toolkit.metrics.items import RATING_COUNT_PHRASES
 
@@ -42,7 +42,7 @@ class Notice(str):
         self.code, self.area, self.group = code, area, group
         return self
 
-    def __reduce__(self):  # keep the fields through pickling (explorer caches, Dask)
+    def __reduce__(self) -> tuple[Callable[[str, str, str, str], Notice], tuple[str, str, str, str]]:  # keep the fields through pickling (explorer caches, Dask)
         return (_rebuild, (str(self), self.code, self.area, self.group))
 
     def as_dict(self) -> dict[str, str]:
@@ -87,4 +87,4 @@ def without(warnings: Iterable[str], codes: Iterable[str] = (), areas: Iterable[
     """The warnings whose code is not in ``codes`` and whose area is not in ``areas``."""
     codes, areas = set(codes), set(areas)
     return [w for w in warnings
-            if getattr(w, "code", "") not in codes and not (getattr(w, "area", "") and w.area in areas)]
+            if getattr(w, "code", "") not in codes and not (getattr(w, "area", "") and getattr(w, "area", "") in areas)]

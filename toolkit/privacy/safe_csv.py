@@ -54,14 +54,14 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, sheet_name: str = "Sheet1"
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_name
+    ws = wb.create_sheet(sheet_name, 0)  # a Worksheet (``active`` is typed as possibly a chartsheet or None)
+    wb.remove(wb.worksheets[1])  # the workbook's default empty sheet
     safe = neutralise_frame(frame)
     ws.append([str(c) for c in safe.columns])
-    for row in safe.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
-    for row in ws.iter_rows(min_row=1):
-        for cell in row:
+    for values in safe.itertuples(index=False):
+        ws.append([None if (isinstance(v, float) and v != v) else v for v in values])
+    for cells in ws.iter_rows(min_row=1):
+        for cell in cells:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     wb.save(path)

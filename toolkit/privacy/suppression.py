@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -176,7 +177,8 @@ def department_spread(areas: pd.DataFrame, departments: pd.DataFrame, hidden: np
     return out
 
 
-def _protect_areas(assessment: Assessment, departments: pd.DataFrame, k: int) -> tuple[pd.DataFrame, dict, str]:
+def _protect_areas(assessment: Assessment, departments: pd.DataFrame, k: int
+                   ) -> tuple[pd.DataFrame, dict[str, Any], str]:
     """Hide areas rated by fewer than ``k`` (or all when the total is below ``k``), their ``n`` included."""
     areas = assessment.areas
     value_cols = [c for c in areas.columns if c not in ("label", "weight", "n_items", "band", "alpha_warning")]
@@ -188,7 +190,7 @@ def _protect_areas(assessment: Assessment, departments: pd.DataFrame, k: int) ->
     out = department_spread(out, departments, primary)
     out["band"] = np.where(primary, "", out["band"].astype(object)).astype(object)
     out["alpha_warning"] = np.where(primary, "", out["alpha_warning"].astype(object)).astype(object)
-    oai = dict(assessment.oai)
+    oai: dict[str, Any] = dict(assessment.oai)
     gap = assessment.principal_gap
     if total_small:
         oai.update(value=float("nan"), lo=float("nan"), hi=float("nan"), band="", n=None)
@@ -196,9 +198,11 @@ def _protect_areas(assessment: Assessment, departments: pd.DataFrame, k: int) ->
     elif primary.any():
         # An area rated by too few people must not leak through the OAI: re-weight the shown areas.
         shown = out.loc[~primary]
-        value = weighted_present(shown["alignment"].to_dict(), shown["weight"].to_dict())
+        alignment = {str(a): float(v) for a, v in shown["alignment"].items()}
+        weights = {str(a): float(v) for a, v in shown["weight"].items()}
+        value = float(weighted_present(alignment, weights))
         oai.update(value=value, lo=float("nan"), hi=float("nan"), band=band(value))
-        gap = principal_gap(shown["alignment"].to_dict(), shown["weight"].to_dict())
+        gap = principal_gap(alignment, weights)
     oai[SUPPRESSED] = bool(total_small)
     oai[SUPPRESSED_REASON] = primary_reason(k) if total_small else ""
     return out, oai, gap
@@ -227,7 +231,7 @@ def _protect_gaps(gaps: pd.DataFrame, levels: pd.DataFrame, k: int) -> pd.DataFr
     return out
 
 
-def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict, k: int) -> pd.DataFrame | None:
+def _protect_drift(drift: pd.DataFrame | None, areas: pd.DataFrame, oai: dict[str, Any], k: int) -> pd.DataFrame | None:
     if drift is None:
         return None
     prev_n = drift.attrs.get("previous_n", {})

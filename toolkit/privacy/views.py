@@ -108,6 +108,7 @@ def cross_hidden_cells(full: Assessment, filters: GroupFilter) -> dict[str, str]
     if (filters.department is None) == (filters.level is None):
         return {}
     c = full.coverage
+    value: str | None
     if filters.level is not None:
         own, other, value = LEVEL, DEPARTMENT, filters.level
     else:
