@@ -10,6 +10,7 @@ computes them (a change is called out only when its interval excludes 0).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from toolkit.explore.engine import ExploreEngine, View
 from toolkit.explore.panels import NOT_APPLICABLE_TEXT, SUPPRESSED_TEXT, esc, number, with_interval
@@ -50,7 +51,7 @@ def compare_html(a: View, b: View) -> str:
         for metric, label in METRICS:
             ra, rb = a.assessment.areas.loc[area], b.assessment.areas.loc[area]
             shown = not (a.hidden or b.hidden or ra.get(SUPPRESSED, False) or rb.get(SUPPRESSED, False))
-            diff = number(float(rb[metric]) - float(ra[metric])) if shown else SUPPRESSED_TEXT
+            diff = number(float(cast(float, rb[metric])) - float(cast(float, ra[metric]))) if shown else SUPPRESSED_TEXT
             rows.append(f"<tr><td>{esc(AREA_LABELS[area]) if metric == 'alignment' else ''}</td><td>{label}</td>"
                         f"<td>{cell(a, area, metric)}</td><td>{cell(b, area, metric)}</td><td>{diff}</td></tr>")
     head = (f"<tr><th>Area</th><th>Measure</th><th>{esc(a.filters.describe())}</th>"

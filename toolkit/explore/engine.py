@@ -99,9 +99,9 @@ class ExploreEngine:
         self.seed = seed
         self._n_boot = n_boot
         self._clients: dict[tuple[str, str | None], ClientData] = {}
-        self._waves: dict[tuple, tuple[ClientData, ScoredWave]] = {}
-        self._views: OrderedDict[tuple, View] = OrderedDict()
-        self._quotes: dict[tuple, pd.DataFrame] = {}
+        self._waves: dict[tuple[tuple[str, str, str], Filters], tuple[ClientData, ScoredWave]] = {}
+        self._views: OrderedDict[tuple[tuple[str, str, str], Filters, tuple[float, ...]], View] = OrderedDict()
+        self._quotes: dict[tuple[tuple[str, str, str], Filters], pd.DataFrame] = {}
         self._lock = threading.Lock()  # guards the LRU of views (prefetch runs in a thread)
 
     # --- data -------------------------------------------------------------------------------

@@ -38,13 +38,14 @@ AREA_FIELDS = ("weight", "n", "alignment", "alignment_lo", "alignment_hi", "band
 def _json_value(value: object) -> object:
     """NaN (absent or suppressed) becomes null; numpy scalars become Python numbers."""
     if hasattr(value, "item"):
-        value = value.item()  # type: ignore[union-attr]
+        value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
 
 
-def scenario_dict(view: View, baseline: View | None = None, *, created: datetime | None = None) -> dict:
+def scenario_dict(view: View, baseline: View | None = None, *, created: datetime | None = None
+                  ) -> dict[str, Any]:
     """The scenario and its resulting (protected) scores as a JSON-ready dict.
 
     Suppressed values are ``null`` with ``suppressed: true`` and the reason;
@@ -55,7 +56,7 @@ def scenario_dict(view: View, baseline: View | None = None, *, created: datetime
     areas = []
     for area in AREAS:
         r = a.areas.loc[area]
-        row = {"area": area, "label": str(r["label"])}
+        row: dict[str, Any] = {"area": area, "label": str(r["label"])}
         row.update({f: _json_value(r[f]) for f in AREA_FIELDS})
         row[SUPPRESSED] = bool(r.get(SUPPRESSED, False)) or view.hidden
         if row[SUPPRESSED]:

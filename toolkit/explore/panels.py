@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+from typing import cast
 
 import pandas as pd
 
@@ -147,7 +148,7 @@ def scorecard_html(view: View, baseline: View | None = None) -> str:
         r = a.areas.loc[area]
         hidden = bool(r.get(SUPPRESSED, False))
         rows.append(
-            f"<tr><td>{esc(AREA_LABELS[area])}</td><td>{number(100 * float(r['weight']), digits=0)} %</td>"
+            f"<tr><td>{esc(AREA_LABELS[area])}</td><td>{number(100 * float(cast(float, r['weight'])), digits=0)} %</td>"
             f"<td><b>{with_interval(r['alignment'], r['alignment_lo'], r['alignment_hi'], hidden)}</b></td>"
             f"<td>{esc(r['band']) if not hidden else SUPPRESSED_TEXT}</td>"
             f"<td>{with_interval(r['perception'], r['perception_lo'], r['perception_hi'], hidden)}</td>"

@@ -159,7 +159,7 @@ def reweight(wave: ScoredWave, weights: Weights) -> Assessment:
         p, p_draws = wave.draws[(area, "perception")]
         c, c_draws = wave.draws[(area, "consistency")]
         e = float(evidence[area])
-        alignment[area] = weighted_present({"perception": p, "consistency": c, "evidence": e}, cw)
+        alignment[area] = float(weighted_present({"perception": p, "consistency": c, "evidence": e}, cw))
         e_draws = getattr(wave, "evidence_draws", {}).get(area, np.full(len(p_draws), np.nan))  # KPI noise
         a_draws[area] = np.asarray(weighted_present({"perception": p_draws, "consistency": c_draws,
                                                      "evidence": e_draws}, cw), dtype=float)
@@ -169,9 +169,10 @@ def reweight(wave: ScoredWave, weights: Weights) -> Assessment:
     areas["alignment_lo"] = [lo for lo, _ in bounds]
     areas["alignment_hi"] = [hi for _, hi in bounds]
     areas["band"] = pd.Series([band(alignment[a]) for a in AREAS], index=areas.index, dtype=areas["band"].dtype)
-    oai_value = weighted_present(alignment, area_w)
+    oai_value = float(weighted_present(alignment, area_w))
     oai_draws = np.asarray(weighted_present(a_draws, area_w), dtype=float)
     lo, hi = interval(oai_draws)
-    oai = {"value": oai_value, "lo": lo, "hi": hi, "band": band(oai_value), "n": base.oai["n"]}
+    oai: dict[str, float | str | int] = {"value": oai_value, "lo": float(lo), "hi": float(hi),
+                                         "band": band(oai_value), "n": base.oai["n"]}
     return replace(base, areas=areas, oai=oai, principal_gap=principal_gap(alignment, area_w),
                    warnings=list(base.warnings))

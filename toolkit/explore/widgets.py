@@ -15,7 +15,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
@@ -37,7 +40,7 @@ from toolkit.explore.panels import (
 )
 from toolkit.explore.scenario import COMPONENTS, Filters, Weights
 from toolkit.metrics.score import DEFAULT_SEED
-from toolkit.model import AREA_LABELS, AREAS, DEPARTMENT, LEVEL, LEVELS
+from toolkit.model import AREA_LABELS, AREAS, DEPARTMENT, LEVEL, LEVELS, ClientData
 
 log = logging.getLogger("toolkit")
 
@@ -120,6 +123,9 @@ class Explorer:
     >>> ex.view.assessment.oai["value"]                    # doctest: +SKIP
     """
 
+    client: ClientData  # the client and wave shown
+    current: ClientData  # the client's current wave
+
     def __init__(self, data_dir: str | Path = "client_data", *, client: str | None = None,
                  reports_dir: str | Path | None = None, seed: int = DEFAULT_SEED, n_boot: int | None = None,
                  prefetch: bool = True) -> None:
@@ -141,7 +147,7 @@ class Explorer:
         self._build_widgets(clients, first)
         # open on the requested client, or on the first one whose data loads (problems show in the status)
         for candidate in [first] + [c for c in clients if c != first]:
-            self._set_silently(lambda c=candidate: setattr(self.client_picker, "value", c))
+            self._set_silently(partial(setattr, self.client_picker, "value", candidate))
             self._load(candidate, None)
             if hasattr(self, "client"):
                 break
@@ -225,15 +231,15 @@ class Explorer:
         self.export_button.on_click(lambda _: self._export_clicked())
 
     @classmethod
-    def open(cls, data_dir: str | Path = "client_data", **kwargs) -> Explorer:
+    def open(cls, data_dir: str | Path = "client_data", **kwargs: Any) -> Explorer:
         """Create an explorer and display it in the notebook (``Explorer.open("../client_data")``)."""
         from IPython.display import display
 
         explorer = cls(data_dir, **kwargs)
-        display(explorer.widget)
+        display(explorer.widget)  # type: ignore[no-untyped-call]  # IPython's display is unannotated
         return explorer
 
-    def _repr_mimebundle_(self, **kwargs):  # pragma: no cover - notebook display
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:  # pragma: no cover - notebook display
         return self.widget._repr_mimebundle_(**kwargs)
 
     # --- state ------------------------------------------------------------------------------
@@ -261,7 +267,7 @@ class Explorer:
             for key, s in group.items():
                 self.shares[key].value = f"{100 * s.value / total:.0f} %" if total > 0 else "—"
 
-    def _set_silently(self, fn) -> None:
+    def _set_silently(self, fn: Callable[[], object]) -> None:
         self._busy = True
         try:
             fn()
@@ -315,7 +321,7 @@ class Explorer:
         self._refresh(set(CHARTS) | {"quotes"})
         self._start_prefetch(client)
 
-    def _start_prefetch(self, client) -> None:
+    def _start_prefetch(self, client: ClientData) -> None:
         """Warm the filter caches in a daemon thread; a newer client or wave stops it."""
         self._generation += 1
         if not self._prefetch:
@@ -338,7 +344,7 @@ class Explorer:
         self._draw_visible()
         self.last_redraw_ms = 1000 * (time.perf_counter() - start)
 
-    def _on_wave(self, change) -> None:
+    def _on_wave(self, change: Mapping[str, Any]) -> None:
         if not self._busy:
             self._load(self.client_picker.value, change["new"] or None)
 

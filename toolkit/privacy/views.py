@@ -33,10 +33,13 @@ from toolkit.privacy.suppression import SUPPRESSED, SUPPRESSED_REASON, departmen
 
 
 class GroupFilter(Protocol):
-    """What `group_hidden_reason` needs of a filter."""
+    """What `group_hidden_reason` needs of a filter (read-only, as a frozen dataclass has them)."""
 
-    department: str | None
-    level: str | None
+    @property
+    def department(self) -> str | None: ...
+
+    @property
+    def level(self) -> str | None: ...
 
 
 def _first_reason(rows: pd.DataFrame) -> str:
