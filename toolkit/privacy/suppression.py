@@ -309,8 +309,13 @@ def _without_bands(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
 
 def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
                  raw_coverage: pd.DataFrame, k: int, cells: pd.DataFrame | None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
-    """Run the linked-table audit and hide what it chooses; returns the frames and the number hidden."""
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int, set[str]]:
+    """Run the linked-table audit and hide what it chooses.
+
+    Returns the frames, the number hidden and the areas whose *overall*
+    figure the audit had to hide (only when nothing else frees a small group:
+    e.g. three respondents in all, one of whom rated fewer items).
+    """
     from toolkit.privacy.linked import audit_breakdowns, counts_reason
 
     flagged = raw_coverage.assign(**{SUPPRESSED: coverage[SUPPRESSED].to_numpy(dtype=bool)})
@@ -333,7 +338,34 @@ def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.Data
     if not result.count_bands:
         cov = _without_bands(cov, k)
     n_hidden = len(result.hidden) + len(result.cells_hidden | result.counts_hidden)
-    return out[0], out[1], cov, n_hidden
+    whole = {area for kind, _, area in result.hidden if kind == "overall"}
+    return out[0], out[1], cov, n_hidden, whole
+
+
+def _hide_areas(areas: pd.DataFrame, oai: dict[str, Any], gap: str, departments: pd.DataFrame,
+                levels: pd.DataFrame, hide: set[str], k: int
+                ) -> tuple[pd.DataFrame, dict[str, Any], str, pd.DataFrame, pd.DataFrame]:
+    """Hide whole areas (their overall, department and level figures) and re-weight the OAI over the rest."""
+    reason = [audit_reason(k)] * len(areas)
+    value_cols = [c for c in areas.columns if c not in ("label", "weight", "n_items", SUPPRESSED)
+                  and pd.api.types.is_numeric_dtype(areas[c])]
+    mask = np.array([str(a) in hide for a in areas.index], dtype=bool)
+    out = hide_rows(areas, mask & ~areas[SUPPRESSED].to_numpy(dtype=bool), reason, value_cols)
+    out["band"] = np.where(mask, "", out["band"].astype(object)).astype(object)
+    out["alpha_warning"] = np.where(mask, "", out["alpha_warning"].astype(object)).astype(object)
+    frames = []
+    for frame, cols in ((departments, ["perception", "favourable", "consistency"]), (levels, ["perception", "favourable"])):
+        rows = np.array([str(a) in hide for a in frame[AREA]], dtype=bool)
+        frames.append(hide_rows(frame, rows, [audit_reason(k)] * len(frame), cols))
+    shown = out.loc[~out[SUPPRESSED].to_numpy(dtype=bool)]
+    oai = dict(oai)
+    if len(shown):
+        alignment = {str(a): float(v) for a, v in shown["alignment"].items()}
+        weights = {str(a): float(v) for a, v in shown["weight"].items()}
+        value = float(weighted_present(alignment, weights))
+        oai.update(value=value, lo=float("nan"), hi=float("nan"), band=band(value))
+        gap = principal_gap(alignment, weights)
+    return out, oai, gap, frames[0], frames[1]
 
 
 def wave_reason(min_group_size: int) -> str:
@@ -402,8 +434,10 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
         areas = department_spread(areas, departments, areas[SUPPRESSED].to_numpy(dtype=bool))
     n_audit = 0
     if linked_audit and not oai[SUPPRESSED]:
-        departments, levels, coverage, n_audit = _apply_audit(areas, departments, levels, coverage,
-                                                              assessment.coverage, k, cells)
+        departments, levels, coverage, n_audit, whole = _apply_audit(areas, departments, levels, coverage,
+                                                                     assessment.coverage, k, cells)
+        if whole:
+            areas, oai, gap, departments, levels = _hide_areas(areas, oai, gap, departments, levels, whole, k)
         areas = department_spread(areas, departments, areas[SUPPRESSED].to_numpy(dtype=bool))
     gaps = _protect_gaps(assessment.perception_gaps, levels, k)
     drift = _protect_drift(assessment.drift, areas, oai, k)
