@@ -134,7 +134,8 @@ def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
         add_text(page.slide, note_box, [para("No operations KPI is mapped to this area: alignment rests on "
                                              "interviews alone.", italic=True)],
                  sizes=(13, 12, 11), name="KPI note", color=MSO_THEME_COLOR.TEXT_2)
-    quotes = quotes_for(story, area_id, limit=1 if len(kpis) else 2)
+    # a quote needs about an inch (two lines and its attribution): without the room it is left out whole
+    quotes = quotes_for(story, area_id, limit=1 if len(kpis) else 2) if side.height >= Inches(0.9) else []
     if quotes:
         paras: list[Para] = []
         for text, level in quotes:
