@@ -13,9 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.deck.plan import PlannedSlide
 from toolkit.run.atomic import write_bytes_atomic
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.story import Story
 
 log = logging.getLogger("toolkit")
 
@@ -87,7 +91,7 @@ def renderers() -> dict[str, Callable]:
             "coverage": content.coverage}
 
 
-def plan(story) -> list[SlideSpec]:
+def plan(story: Story) -> list[SlideSpec]:
     """The deck's slides for ``story``: the deck plan's keys and titles, each with its PPTX renderer.
 
     Parameters
@@ -105,13 +109,13 @@ def plan(story) -> list[SlideSpec]:
     return [SlideSpec(p, partial(_area, area=p.area) if p.area else drawn[p.key]) for p in deck_plan(story)]
 
 
-def _area(prs, layouts, story, planned: PlannedSlide, *, area: str) -> None:
+def _area(prs, layouts, story: Story, planned: PlannedSlide, *, area: str) -> None:
     from toolkit.pptx import content
 
     content.area(prs, layouts, story, planned, area)
 
 
-def build_pptx(story, out: Path, *, template: Path | None = None, firm=None) -> Path:
+def build_pptx(story: Story, out: Path, *, template: Path | None = None, firm=None) -> Path:
     """Write the assessment deck for ``story`` as an editable PPTX on the firm's template.
 
     Titles, findings, tiles and tables are real text and tables; charts are

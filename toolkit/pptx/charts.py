@@ -6,6 +6,8 @@ and a box in, a chart object out); captions say the same as the HTML deck's.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.util import Inches
 
@@ -15,8 +17,11 @@ from toolkit.pptx import notes, tables
 from toolkit.pptx.base import add_caption, chart_with_caption, new_page, set_notes
 from toolkit.pptx.text import Box, Para, add_text, para
 
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.story import Story
 
-def scorecard(prs, layouts, story, spec: PlannedSlide) -> None:
+
+def scorecard(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Where the organisation stands")
     areas = story.assessment.areas
     body, strip = page.body.cut_bottom(int(Inches(1.05)), gap=int(Inches(0.1)))
@@ -30,14 +35,14 @@ def scorecard(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.scorecard_notes(story))
 
 
-def weight(prs, layouts, story, spec: PlannedSlide) -> None:
+def weight(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Priorities")
     areas = story.assessment.areas
     chart_with_caption(page, lambda slide, box: nc.add_weight_chart(slide, box, areas), spec.caption)
     set_notes(page.slide, notes.weight_notes(story))
 
 
-def heatmap(prs, layouts, story, spec: PlannedSlide) -> None:
+def heatmap(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Department × area")
     depts = story.assessment.departments
     k = story.client.config.privacy.min_group_size
@@ -53,7 +58,7 @@ def heatmap(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.heatmap_notes(story))
 
 
-def perception_gap(prs, layouts, story, spec: PlannedSlide) -> None:
+def perception_gap(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Leadership blind spots")
     gaps = story.assessment.perception_gaps
     if gaps.empty or gaps["gap"].isna().all():
@@ -68,14 +73,14 @@ def perception_gap(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.gap_notes(story))
 
 
-def drivers(prs, layouts, story, spec: PlannedSlide) -> None:
+def drivers(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     frame = story.assessment.drivers
     chart_with_caption(page, lambda slide, box: nc.add_drivers_chart(slide, box, frame), spec.caption)
     set_notes(page.slide, notes.drivers_notes(story))
 
 
-def drift(prs, layouts, story, spec: PlannedSlide) -> None:
+def drift(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Re-assessment")
     data = story.assessment.drift
     shown = data[data["metric"] == "alignment"] if "metric" in data else data
@@ -92,7 +97,7 @@ def drift(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.drift_notes(story))
 
 
-def benchmark(prs, layouts, story, spec: PlannedSlide) -> None:
+def benchmark(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Context")
     bench = story.assessment.benchmark
     chart_with_caption(page, lambda slide, box: nc.add_benchmark_chart(slide, box, bench), spec.caption)

@@ -8,6 +8,7 @@ suppressed value is absent here exactly as in the HTML deck; quotes come from
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
@@ -21,6 +22,9 @@ from toolkit.pptx.base import GAP, add_panel, body_placeholders, new_page, set_n
 from toolkit.pptx.notes import num
 from toolkit.pptx.text import Box, Para, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
 from toolkit.slides.content import group_counts, kpi_misses, quotes_for, trim
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.story import Story
 
 HORIZONS = (30, 60, 90)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
@@ -38,7 +42,7 @@ def band_rgb(band: object) -> RGBColor:
         return RGBColor(0x8C, 0x8C, 0x8C)
 
 
-def title(prs, layouts, story, spec: PlannedSlide) -> None:
+def title(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     cfg = story.client.config
     slide = prs.slides.add_slide(layouts["Title"])
     slide.shapes.title.text_frame.text = spec.title
@@ -57,7 +61,7 @@ def title(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(slide, notes.title_notes(story))
 
 
-def executive_summary(prs, layouts, story, spec: PlannedSlide) -> None:
+def executive_summary(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Two Content"], spec.title, kicker="In one page", keep=0)
     oai, f = story.assessment.oai, story.findings
     left, right = page.body.split(0.34, GAP)
@@ -94,7 +98,7 @@ def _tiles(page, box: Box, row) -> None:
                        anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.CENTER)
 
 
-def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
+def area(prs, layouts, story: Story, spec: PlannedSlide, area_id: str) -> None:
     a = story.assessment
     row = a.areas.loc[area_id]
     n = row.get("n")
@@ -134,7 +138,7 @@ def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
     set_notes(page.slide, notes.area_notes(story, area_id))
 
 
-def costs(prs, layouts, story, spec: PlannedSlide) -> None:
+def costs(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Why it matters")
     cards = list(story.findings.costs)
     misses = kpi_misses(story)
@@ -164,7 +168,7 @@ def costs(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.costs_notes(story))
 
 
-def roadmap_rows(story) -> list[list[str]]:
+def roadmap_rows(story: Story) -> list[list[str]]:
     """The roadmap's rows: one action per finding, by horizon (as the HTML deck); full sentences,
     owner and success KPI; a horizon without an action has no row."""
     recs = story.findings.roadmap
@@ -178,7 +182,7 @@ def roadmap_rows(story) -> list[list[str]]:
     return rows or [["–", "–", "No finding calls for action now: re-assess at the next wave.", "–"]]
 
 
-def roadmap(prs, layouts, story, spec: PlannedSlide) -> None:
+def roadmap(prs, layouts, story: Story, spec: PlannedSlide) -> None:
 
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="What to do next, in priority order")
     rows = roadmap_rows(story)
@@ -203,7 +207,7 @@ def _plain(html_text: str) -> Para:
     return Para(tuple(runs), bullet="char", space_after=0.45)
 
 
-def method(prs, layouts, story, spec: PlannedSlide) -> None:
+def method(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     from toolkit.slides.content import METHOD_TEXT
 
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker="How to read the numbers", keep=1)
@@ -219,7 +223,7 @@ def method(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.method_notes(story))
 
 
-def coverage(prs, layouts, story, spec: PlannedSlide) -> None:
+def coverage(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     from toolkit.privacy import client_safe_warnings
 
     a = story.assessment
