@@ -15,6 +15,8 @@ from toolkit.model import AREA_LABELS
 from toolkit.slides.base import CHART_SIZE, Slide, caption, chart, esc, section
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
     from toolkit.story import Story
 
 
@@ -110,7 +112,7 @@ def perception_gap_slide(story: Story, spec: PlannedSlide) -> Slide:
     # The blind-spot intervals and the legend take lines: the chart gives up that room so the slide still fits.
     w, h = CHART_SIZE
     size = (w * 0.6, h - 0.7) if len(levels) else (w, h - (1.0 if len(flagged) else 0.4))
-    def draw(ax) -> None:
+    def draw(ax: Axes) -> None:
         plot_perception_gap(gaps, ax=ax, title=None)
         if len(levels):  # the column heading says what the axis measures; the long label would not fit
             ax.set_xlabel("Points")
@@ -168,7 +170,8 @@ def score_table(data: pd.DataFrame, *, row: str, col: str, corner: str, value: s
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
-    from toolkit.plots.heatmap import SCORE_CMAP, ink_on
+    from toolkit.plots.heatmap import ink_on
+    from toolkit.plots.theme import SCORE_CMAP
 
     cmap = colormaps[SCORE_CMAP] if isinstance(SCORE_CMAP, str) else SCORE_CMAP
     rows, cols = list(dict.fromkeys(data[row].astype(str))), list(dict.fromkeys(data[col].astype(str)))
