@@ -8,7 +8,7 @@ suppressed value is absent here exactly as in the HTML deck; quotes come from
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
@@ -18,12 +18,16 @@ from pptx.util import Inches
 from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
 from toolkit.pptx import native_charts, notes
-from toolkit.pptx.base import GAP, add_panel, body_placeholders, new_page, set_notes, write_in_shape
+from toolkit.pptx.base import GAP, Page, add_panel, body_placeholders, new_page, set_notes, write_in_shape
 from toolkit.pptx.notes import num
-from toolkit.pptx.text import Box, Para, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
+from toolkit.pptx.text import Box, Para, Run, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
 from toolkit.slides.content import group_counts, kpi_misses, quotes_for, trim
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from pptx.presentation import Presentation
+
+    from toolkit.pptx.template import Layouts
     from toolkit.story import Story
 
 HORIZONS = (30, 60, 90)
@@ -37,12 +41,13 @@ def band_rgb(band: object) -> RGBColor:
     from toolkit.plots.theme import band_color
 
     try:
-        return RGBColor.from_string(band_color(str(band)).lstrip("#").upper())
+        color: RGBColor = RGBColor.from_string(band_color(str(band)).lstrip("#").upper())
+        return color
     except (KeyError, ValueError):
         return RGBColor(0x8C, 0x8C, 0x8C)
 
 
-def title(prs, layouts, story: Story, spec: PlannedSlide) -> None:
+def title(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     cfg = story.client.config
     slide = prs.slides.add_slide(layouts["Title"])
     slide.shapes.title.text_frame.text = spec.title
@@ -61,7 +66,7 @@ def title(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     set_notes(slide, notes.title_notes(story))
 
 
-def executive_summary(prs, layouts, story: Story, spec: PlannedSlide) -> None:
+def executive_summary(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Two Content"], spec.title, kicker=spec.kicker, keep=0)
     oai, f = story.assessment.oai, story.findings
     left, right = page.body.split(0.34, GAP)
@@ -80,7 +85,7 @@ def executive_summary(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.summary_notes(story))
 
 
-def _tiles(page, box: Box, row) -> None:
+def _tiles(page: Page, box: Box, row: pd.Series) -> None:
     specs = [("Alignment", num(row.get("alignment")), row.get("band")),
              ("Perception", num(row.get("perception")), None),
              ("Favourable", num(row.get("favourable"), suffix="%"), None),
@@ -98,9 +103,9 @@ def _tiles(page, box: Box, row) -> None:
                        anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.CENTER)
 
 
-def area(prs, layouts, story: Story, spec: PlannedSlide, area_id: str) -> None:
+def area(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide, area_id: str) -> None:
     a = story.assessment
-    row = a.areas.loc[area_id]
+    row = cast("pd.Series", a.areas.loc[area_id])  # the area index is unique: a row (pandas-stubs: Series | DataFrame)
     page = new_page(prs, layouts["Two Content"], spec.title, kicker=spec.kicker)
     left, right = page.body.split(0.64, GAP)  # the items take the full height: every label at 12 pt
     tiles_box, right = right.cut_top(int(Inches(1.9)), gap=int(Inches(0.2)))
@@ -135,7 +140,7 @@ def area(prs, layouts, story: Story, spec: PlannedSlide, area_id: str) -> None:
     set_notes(page.slide, notes.area_notes(story, area_id))
 
 
-def costs(prs, layouts, story: Story, spec: PlannedSlide) -> None:
+def costs(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     cards = list(story.findings.costs)
     misses = kpi_misses(story)
@@ -149,7 +154,7 @@ def costs(prs, layouts, story: Story, spec: PlannedSlide) -> None:
                   shares=(3.0, 2.2, 2.6, 1.8), sizes=(13, 12, 11, 10), name="KPI misses")
     if not cards:
         return set_notes(page.slide, notes.costs_notes(story))
-    for cost, box in zip(cards, area.columns(len(cards), GAP), strict=False):
+    for cost, box in zip(cards, area.columns(len(cards), GAP), strict=True):
         c = cost if isinstance(cost, dict) else vars(cost)
         sev = str(c.get("severity", "")).lower()
         bar, card = box.cut_top(int(Inches(0.1)))
@@ -179,7 +184,7 @@ def roadmap_rows(story: Story) -> list[list[str]]:
     return rows or [["–", "–", "No finding calls for action now: re-assess at the next wave.", "–"]]
 
 
-def roadmap(prs, layouts, story: Story, spec: PlannedSlide) -> None:
+def roadmap(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
 
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     rows = roadmap_rows(story)
@@ -192,7 +197,7 @@ def roadmap(prs, layouts, story: Story, spec: PlannedSlide) -> None:
 
 def _plain(html_text: str) -> Para:
     """An HTML method sentence (``<b>``, ``<sub>``, ``<sup>``) as runs: bold stays bold, r<sub>wg</sub> a subscript."""
-    runs = []
+    runs: list[Run] = []
     for chunk in re.split(r"(<b>.*?</b>|<sub>.*?</sub>|<sup>.*?</sup>)", html_text):
         if not chunk:
             continue
@@ -204,7 +209,7 @@ def _plain(html_text: str) -> Para:
     return Para(tuple(runs), bullet="char", space_after=0.45)
 
 
-def method(prs, layouts, story: Story, spec: PlannedSlide) -> None:
+def method(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     from toolkit.slides.content import METHOD_TEXT
 
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker, keep=1)
@@ -220,7 +225,7 @@ def method(prs, layouts, story: Story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.method_notes(story))
 
 
-def coverage(prs, layouts, story: Story, spec: PlannedSlide) -> None:
+def coverage(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     from toolkit.privacy import client_safe_warnings
 
     a = story.assessment

@@ -6,7 +6,7 @@ here as everywhere: a suppressed group is named as suppressed, never with its n.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -85,7 +85,7 @@ def weight_notes(story: Story) -> list[str]:
 
 def area_notes(story: Story, area: str) -> list[str]:
     a = story.assessment
-    row = a.areas.loc[area]
+    row = cast(pd.Series, a.areas.loc[area])  # the area index is unique: a row (pandas-stubs: Series | DataFrame)
     lines = [area_line(row),
              "Method: perception rescales each respondent's mean on the area's items from 1–5 to 0–100; "
              "consistency is the mean item-level r_wg (100 = everyone answers alike, 0 = random); favourable "
@@ -131,6 +131,7 @@ def gap_notes(story: Story) -> list[str]:
 
 def drivers_notes(story: Story) -> list[str]:
     d = story.assessment.drivers
+    assert d is not None, "the plan shows the drivers slide only with a drivers table"
     lines = ["Method: relative weights (Johnson, 2000) of the four areas' respondent means on the outcome "
              "questions' mean, via the SVD of the standardised scores; 90 % bootstrap intervals over respondents; "
              "a top driver is named only when it ranks first in at least 90 % of resamples.",
@@ -149,12 +150,13 @@ def costs_notes(story: Story) -> list[str]:
     areas = story.assessment.areas
     for area in AREAS:
         if area in areas.index:
-            lines.append(area_line(areas.loc[area]))
+            lines.append(area_line(cast(pd.Series, areas.loc[area])))  # unique area index: a row
     return lines + [respondents(story)]
 
 
 def drift_notes(story: Story) -> list[str]:
     drift = story.assessment.drift
+    assert drift is not None, "the plan shows the drift slide only with a previous wave"
     lines = [f"Method: alignment now vs wave {story.previous_wave}; a change is called only when its 90 % "
              "bootstrap interval excludes 0."]
     for _, d in drift[drift["metric"].isin(["alignment", "oai"])].iterrows():
@@ -166,6 +168,7 @@ def drift_notes(story: Story) -> list[str]:
 
 def benchmark_notes(story: Story) -> list[str]:
     bench = story.assessment.benchmark
+    assert bench is not None, "the plan shows the benchmark slide only with a benchmark"
     lines = ["Method: percentile of each area's alignment among the firm's other clients (their latest "
              "assessments); only percentiles leave this client's deck, never another client's data."]
     lines += [f"{AREA_LABELS.get(str(b['area']), str(b['area']))}: percentile {num(b.get('percentile'))}, "
