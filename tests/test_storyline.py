@@ -238,3 +238,24 @@ def test_department_consistency_is_shown_beside_perception_only_when_departments
     (frame,) = [sh for s in prs.slides for sh in s.shapes if sh.has_table and sh.name == "Consistency heatmap"]
     rows = {r.cells[0].text: [c.text for c in r.cells][1:] for r in list(frame.table.rows)[1:]}
     assert rows == {d: [cells[(d, AREA_LABELS[a])] for a in AREA_LABELS] for d in {x["department"] for x in depts}}
+
+
+def test_area_kpis_show_actual_against_target_trend_and_the_unit_that_misses(stories):
+    from toolkit.findings.wording import trend_text
+    from toolkit.slides.content import area_kpi_rows, area_slide
+
+    story = stories["harbor-concierge"]
+    kpis = {k["kpi_id"]: k for k in story.summary["kpis"]}
+    gs = kpis["guest_satisfaction"]
+    assert gs["change"] is not None  # twelve months: a trend is fitted
+    first = area_kpi_rows(story, "customer_experience")[0]
+    assert first == ["Guest satisfaction", f"{gs['mean']:.1f} vs ≥ 85 score", f"{gs['attainment']:.0f}%",
+                     trend_text(gs["change"], better="higher", target=85.0, unit="score")]
+    # the all-desk average hides Dubai: the slide names it with its own value and months on target
+    dubai = next(d for d in story.summary["kpi_departments"]
+                 if d["kpi_id"] == "guest_satisfaction" and d["department"] == "Dubai Desk")
+    (spec,) = [p for p in deck_plan(story) if p.key == "area:customer_experience"]
+    html = area_slide(story, spec).html
+    hits = round(dubai["attainment"] * dubai["n_obs"] / 100)
+    assert (f"Dubai Desk misses guest satisfaction: {dubai['mean']:.1f} vs ≥ 85 score, on target {hits} of "
+            f"{dubai['n_obs']} months.") in html.replace("&#x27;", "'")
