@@ -31,7 +31,9 @@ from toolkit.errors import AlignmentError
 from toolkit.run.atomic import write_bytes_atomic
 
 if TYPE_CHECKING:  # pragma: no cover
-    from playwright.sync_api import Browser
+    from contextlib import AbstractContextManager
+
+    from playwright.sync_api import Browser, Route
 
 log = logging.getLogger("toolkit")
 
@@ -40,7 +42,7 @@ class DeckPdfError(AlignmentError):
     """Chromium could not print the deck (timeout, crash, missing file)."""
 
 
-def _allow_local_only(route) -> None:
+def _allow_local_only(route: Route) -> None:
     """Playwright route handler: let file: and data: through, abort anything else."""
     url = route.request.url
     if url.startswith(("file:", "data:", "blob:", "about:")):
@@ -75,7 +77,7 @@ class DeckPrinter:
         self.chromium = chromium
         self.timeout_s = timeout_s
         self._given = browser
-        self._context = None
+        self._context: AbstractContextManager[Browser] | None = None
         self._browser = browser
 
     def __enter__(self) -> DeckPrinter:
