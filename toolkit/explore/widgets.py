@@ -236,7 +236,7 @@ class Explorer:
         from IPython.display import display
 
         explorer = cls(data_dir, **kwargs)
-        display(explorer.widget)  # type: ignore[no-untyped-call]  # IPython's display is unannotated
+        display(explorer.widget)
         return explorer
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:  # pragma: no cover - notebook display

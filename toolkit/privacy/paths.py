@@ -64,16 +64,16 @@ def scrub_paths(notebook: str | Path, mapping: Mapping[str, str]) -> None:
     """Rewrite an executed notebook in place: no absolute path in sources, outputs or metadata."""
     import nbformat
 
-    nb = nbformat.read(str(notebook), as_version=4)  # type: ignore[no-untyped-call]  # nbformat is unannotated
+    nb = nbformat.read(str(notebook), as_version=4)
     for cell in nb.cells:
         cell.source = scrub_text(cell.source, mapping)
         if cell.cell_type == "code":
-            cell.outputs = nbformat.from_dict(  # type: ignore[no-untyped-call]  # nbformat is unannotated
+            cell.outputs = nbformat.from_dict(
                 _scrub([dict(o) for o in cell.outputs], mapping))
     meta = dict(nb.metadata.get("papermill", {}))
     for key in ("input_path", "output_path", "cwd"):
         meta.pop(key, None)
     if meta:
-        nb.metadata["papermill"] = nbformat.from_dict(  # type: ignore[no-untyped-call]  # nbformat is unannotated
+        nb.metadata["papermill"] = nbformat.from_dict(
             _scrub(meta, mapping))
-    nbformat.write(nb, str(notebook))  # type: ignore[no-untyped-call]  # nbformat is unannotated
+    nbformat.write(nb, str(notebook))
