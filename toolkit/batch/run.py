@@ -28,7 +28,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -230,7 +230,7 @@ def run_batch(
 
     if todo:
         _run_all(todo, scores, snapshot, manifest, emit, executor=executor, pool=pool, workers=workers,
-                 out_dir=out_dir, formats=fmts, parameters=params, notebook=notebook, code=code)
+                 out_dir=out_dir, formats=fmts, parameters=params, notebook=notebook, code=code, seed=seed)
     elif pool is not None:
         pool.shutdown(wait=True)
     manifest.phases["rendering"] = time.perf_counter() - t1
@@ -280,6 +280,8 @@ def score_portfolio(portfolio: Sequence[Path], out_dir: Path, *, seed: int, code
             reported += 1
 
     def land(folder: Path, score: Any) -> None:
+        if isinstance(score, ClientScore):  # remember which files it validated (`make_task`)
+            score = replace(score, key=keys[folder])
         done[folder] = score
         store_score(folder, out_dir, keys[folder], score)
         report()
@@ -368,17 +370,29 @@ def _invalid(folder: Path, problems: list) -> ClientResult:
 
 
 def make_task(folder: Path, score: ClientScore, snapshot: Snapshot, *, notebook: Path, notebook_bytes: bytes,
-              formats: Sequence[str], parameters: dict[str, Any], code: str) -> ClientTask:
-    """Pack one client for a worker: its files, its peer view of the snapshot, the notebook."""
-    return ClientTask(folder.name, score.wave, read_inputs(folder), snapshot.peers(folder.name), notebook_bytes,
+              formats: Sequence[str], parameters: dict[str, Any], code: str, seed: int = DEFAULT_SEED) -> ClientTask:
+    """Pack one client for a worker: its files, its peer view of the snapshot, the notebook.
+
+    Phase 1 validated the client while scoring it. When the bytes read now are
+    the very files it scored (same `toolkit.batch.snapshot.files_key`), the task
+    says so (``validated``) and carries the client's wave and name: the worker
+    then does not load the client again before starting its kernel. Otherwise
+    (the files changed since), the worker validates them itself, as before.
+    The kernel's own load of the client (`toolkit.story.build_story`) is unchanged.
+    """
+    from toolkit.batch.snapshot import files_key
+
+    files = read_inputs(folder)
+    validated = bool(score.key) and bool(score.name) and files_key(files, seed=seed, code=code) == score.key
+    return ClientTask(folder.name, score.wave, files, snapshot.peers(folder.name), notebook_bytes,
                       str(notebook), hashlib.sha256(notebook_bytes).hexdigest(), code, tuple(formats),
-                      dict(parameters))
+                      dict(parameters), client_name=score.name if validated else "", validated=validated)
 
 
 def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, ClientScore], snapshot: Snapshot,
              manifest: Manifest, emit: Callable[[BatchEvent], None], *, executor: Executor | None,
              pool: ProcessPoolExecutor | None, workers: int | None, out_dir: Path, formats: Sequence[str],
-             parameters: dict[str, Any], notebook: Path, code: str) -> None:
+             parameters: dict[str, Any], notebook: Path, code: str, seed: int = DEFAULT_SEED) -> None:
     """Render ``todo`` on the executor, at most ``limit`` at a time; publish each result as it lands.
 
     ``pool`` is a local pool already started during scoring (used when no ``executor`` is given).
@@ -402,7 +416,7 @@ def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, Cli
                 try:
                     task = make_task(folder, scores[folder.name], snapshot, notebook=notebook,
                                      notebook_bytes=notebook_bytes, formats=formats, parameters=parameters,
-                                     code=code)
+                                     code=code, seed=seed)
                 except (OSError, ValueError) as exc:  # unreadable, or beyond the size limit
                     result = ClientResult(folder.name, scores[folder.name].wave, "failed", why=why,
                                           message=str(exc), ename=type(exc).__name__)

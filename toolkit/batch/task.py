@@ -83,6 +83,11 @@ class ClientTask:
     code_hash: str
     formats: tuple[str, ...]
     parameters: dict[str, Any]
+    #: The client's display name; set with ``validated``.
+    client_name: str = ""
+    #: True when the batch validated exactly these files while scoring them (phase 1): the
+    #: worker trusts ``wave`` and ``client_name`` and does not load the client again.
+    validated: bool = False
 
 
 @dataclass
@@ -209,27 +214,35 @@ def run_task(task: ClientTask) -> TaskOutput:
 
 
 def _render(client_dir: Path, bench: str, notebook: Path, tmp: Path, task: ClientTask) -> TaskOutput:
-    """Validate, execute and export inside ``tmp``; read every output back as bytes."""
+    """Validate (unless the batch already did, `ClientTask.validated`), execute and export inside ``tmp``.
+
+    Returns every output read back as bytes.
+    """
     import platform
 
     from toolkit import report
     from toolkit.intake import load_client
 
-    t = time.perf_counter()
-    client = load_client(client_dir)  # ClientDataError before any kernel
-    timings = {"validate": time.perf_counter() - t}
+    timings: dict[str, float] = {}
+    if task.validated and task.wave and task.client_name:
+        wave, name = task.wave, task.client_name  # the batch validated these very bytes (phase 1)
+    else:  # files that changed since scoring, or a task from elsewhere: validate before any kernel
+        t = time.perf_counter()
+        client = load_client(client_dir)  # ClientDataError
+        timings["validate"] = time.perf_counter() - t
+        wave, name = client.wave, client.config.name
     staging = tmp / "out"
     staging.mkdir()
     executed = staging / "assessment.ipynb"
-    final = tmp / "failed" / client.wave  # a failed run's notebook is kept beside it, then sent back
+    final = tmp / "failed" / wave  # a failed run's notebook is kept beside it, then sent back
     t = time.perf_counter()
     report._execute(notebook, executed, {
         **task.parameters, "client_dir": str(client_dir), "wave": "", "portfolio_dir": bench,
-        "output_dir": str(staging), "formats": ",".join(task.formats)}, final, client.wave)
+        "output_dir": str(staging), "formats": ",".join(task.formats)}, final, wave)
     timings["execute"] = time.perf_counter() - t
     report._check_summary(staging / "summary.json")
     export: dict[str, float] = {}
-    notes = report._export(executed, staging, task.formats, client.config.name, client.wave, export)
+    notes = report._export(executed, staging, task.formats, name, wave, export)
     timings.update({k.replace("export_", ""): v for k, v in export.items()})
     pptx = _cell_seconds(executed, "save_outputs(") if "pptx" in task.formats else None
     if pptx is not None:
@@ -242,7 +255,7 @@ def _render(client_dir: Path, bench: str, notebook: Path, tmp: Path, task: Clien
             total += len(files[path.name])
     if total > MAX_TASK_BYTES:
         raise ValueError(f"the outputs exceed the task size limit of {MAX_TASK_BYTES // 2 ** 20} MiB")
-    return TaskOutput(task.client_id, client.wave, "ok", files=files, timings=timings, notes=notes,
+    return TaskOutput(task.client_id, wave, "ok", files=files, timings=timings, notes=notes,
                       versions=report._versions(), worker=platform.node())
 
 
