@@ -31,7 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from toolkit.batch.discover import discover_clients, peek_wave
 from toolkit.batch.executors import default_workers, local_executor, pool_pids
@@ -52,6 +52,9 @@ from toolkit.report import (
 )
 from toolkit.run.fingerprint import report_fingerprint
 from toolkit.run.processes import descendants, terminate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.model import Problem
 
 log = logging.getLogger("toolkit")
 
@@ -178,15 +181,17 @@ def run_batch(
 
     # Phase 1: score the whole portfolio here, freeze the snapshot. When some chosen client will
     # surely be rendered, the local workers start (imports, kernel template) meanwhile.
-    pool, ready = None, []
+    pool: ProcessPoolExecutor | None = None
+    ready: list[Future[int]] = []
     if executor is None and (force or any(_surely_rendered(f, out_dir) for f in folders)):
         pool, ready = _start_pool(min(n_workers, len(folders)), notebook, browser="pdf" in fmts)
     code = code_hash()
     seed = int(params.get("seed", DEFAULT_SEED))
     chosen = {f.name for f in folders}
     scores: dict[str, ClientScore] = {}
-    def scored(folder: Path, score: ClientScore | list) -> None:  # called in portfolio order
-        result = None
+
+    def scored(folder: Path, score: ClientScore | list[Problem]) -> None:  # called in portfolio order
+        result: ClientResult | None = None
         if isinstance(score, ClientScore):
             scores[folder.name] = score
         else:
@@ -247,7 +252,7 @@ def run_batch(
 
 def score_portfolio(portfolio: Sequence[Path], out_dir: Path, *, seed: int, code: str,
                     pool: Executor | None, on_score: Callable[[Path, Any], None],
-                    ready: Sequence[Future] = ()) -> int:
+                    ready: Sequence[Future[Any]] = ()) -> int:
     """Score every client (cached ones from ``<out>/.scores/``), sharing the work with a ready local pool.
 
     This process scores the clients from the first on. A local pool (its
@@ -270,7 +275,7 @@ def score_portfolio(portfolio: Sequence[Path], out_dir: Path, *, seed: int, code
             done[folder] = score
     hits = len(done)
     todo = [f for f in portfolio if f not in done]  # this process pops from the front, the pool from the back
-    running: dict[Future, Path] = {}
+    running: dict[Future[ClientScore | list[Problem]], Path] = {}
     reported = 0
 
     def report() -> None:  # every score known so far, in portfolio order
@@ -359,12 +364,13 @@ def why_rerun(out: Path, fingerprint: dict[str, Any], formats: Sequence[str], *,
     return "toolkit, notebook or options changed"
 
 
-def _invalid(folder: Path, problems: list) -> ClientResult:
+def _invalid(folder: Path, problems: list[Problem]) -> ClientResult:
     """The ``invalid`` result of a client whose data has errors (found while scoring)."""
-    from toolkit.model import Problem, format_problems
+    from toolkit.model import format_problems
+    from toolkit.reasons import Reason
 
     errors = [p for p in problems if p.severity == "error"] or [
-        Problem(folder.name, "unreadable_file", "no usable data")]
+        Problem(folder.name, Reason.unreadable_file, "no usable data")]
     return ClientResult(folder.name, peek_wave(folder), "invalid", why="invalid data",
                         message=format_problems(errors, title="invalid client data"), problems=list(problems))
 
@@ -405,9 +411,10 @@ def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, Cli
         executor = pool or _start_pool(limit, notebook, browser="pdf" in formats)[0]
     else:
         limit = workers or len(todo)
+    assert executor is not None  # narrowed: given, or the local pool just started
     notebook_bytes = notebook.read_bytes()
     queue = list(todo)
-    running: dict[Future, tuple[Path, dict[str, Any], str, float]] = {}
+    running: dict[Future[TaskOutput], tuple[Path, dict[str, Any], str, float]] = {}
     interrupted = False
     try:
         while queue or running:
@@ -468,7 +475,8 @@ def _surely_rendered(folder: Path, out_dir: Path) -> bool:
     return record is None or record.get("status") != "ok" or record.get("inputs") != tree_hashes(folder)
 
 
-def _start_pool(workers: int, notebook: Path, *, browser: bool = False) -> tuple[ProcessPoolExecutor, list[Future]]:
+def _start_pool(workers: int, notebook: Path, *,
+                browser: bool = False) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
     """A local pool of ``workers`` processes, started now: each imports, starts its kernel template (and Chromium).
 
     Returns the pool and one future per worker, done when a worker is ready.
@@ -481,7 +489,7 @@ def _start_pool(workers: int, notebook: Path, *, browser: bool = False) -> tuple
     return pool, [pool.submit(ready) for _ in range(workers)]
 
 
-def _output_of(future: Future, folder: Path, wave: str | None) -> TaskOutput:
+def _output_of(future: Future[TaskOutput], folder: Path, wave: str | None) -> TaskOutput:
     """Return the worker's output; a crashed worker (or lost Dask task) is a failed client."""
     try:
         return future.result()

@@ -156,9 +156,9 @@ def _published(value: Any) -> float | None:
 
 def cached_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[ClientScore | list[Problem], bool]:
     """Return a client's score (from ``<out>/.scores/`` when its inputs are unchanged) and whether it was cached."""
-    key, score = lookup_score(folder, out_dir, seed=seed, code=code)
-    if score is not None:
-        return score, True
+    key, cached = lookup_score(folder, out_dir, seed=seed, code=code)
+    if cached is not None:
+        return cached, True
     score = score_client(folder, seed=seed)
     store_score(folder, out_dir, key, score)
     return score, False

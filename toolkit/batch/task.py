@@ -36,9 +36,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.report import OUTPUT_FILES, ReportResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.model import Problem
 
 #: Largest total of a client's input files, or of one task's outputs, in bytes.
 MAX_TASK_BYTES = int(os.environ.get("ALIGNMENT_TASK_MAX_BYTES", 256 * 2 ** 20))
@@ -104,7 +107,7 @@ class TaskOutput:
     failed_notebook: bytes | None = None
     failed_cell: int | None = None
     ename: str | None = None
-    problems: list = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
     worker: str = ""
 
@@ -261,11 +264,11 @@ def _render(client_dir: Path, bench: str, notebook: Path, tmp: Path, task: Clien
 
 def _cell_seconds(executed: Path, marker: str) -> float | None:
     """Seconds papermill recorded for the first code cell containing ``marker`` (None when absent)."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and marker in cell.source:
+    nb = json.loads(executed.read_text(encoding="utf-8"))  # nbformat 4 as papermill wrote it
+    for cell in nb.get("cells", []):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "code" and marker in source:
             duration = cell.get("metadata", {}).get("papermill", {}).get("duration")
             return float(duration) if duration is not None else None
     return None
@@ -282,16 +285,20 @@ def publish(output: TaskOutput, *, out_dir: Path, fingerprint: dict[str, Any], f
     """
     from toolkit import __version__, report
     from toolkit.errors import AlignmentError
+    from toolkit.run.publish import publish as publish_staging
     from toolkit.summary import validate_summary
 
-    common = dict(client_id=output.client_id, wave=output.wave, seconds=seconds, why=why, timings=output.timings)
+    def result(status: str, **extra: Any) -> ClientResult:
+        return ClientResult(output.client_id, output.wave, status, seconds=seconds, why=why,
+                            timings=output.timings, **extra)
+
     if output.status == "invalid":
-        return ClientResult(**common, status="invalid", message=output.message, problems=list(output.problems))
+        return result("invalid", message=output.message, problems=list(output.problems))
     if output.status != "ok" or not output.wave:
         kept = None
         if output.failed_notebook is not None and output.wave:
             kept = _write_failed(out_dir, output.client_id, output.wave, output.failed_notebook)
-        return ClientResult(**common, status="failed", message=output.message, failed_notebook=kept,
+        return result("failed", message=output.message, failed_notebook=kept,
                             failed_cell=output.failed_cell, ename=output.ename, notes=list(output.notes))
     problems = [f"unexpected output {name!r}" for name in output.files if name not in TASK_OUTPUTS]
     problems += [f"missing {OUTPUT_FILES[f]}" for f in formats
@@ -303,7 +310,7 @@ def publish(output: TaskOutput, *, out_dir: Path, fingerprint: dict[str, Any], f
     if sum(len(b) for b in output.files.values()) > MAX_TASK_BYTES:
         problems.append(f"outputs exceed {MAX_TASK_BYTES // 2 ** 20} MiB")
     if problems:
-        return ClientResult(**common, status="failed", ename="BadTaskOutput",
+        return result("failed", ename="BadTaskOutput",
                             message="the worker's outputs were refused: " + "; ".join(problems))
     final = report.report_dir(out_dir, output.client_id, output.wave)
     report.recover_outputs(final)
@@ -321,12 +328,12 @@ def publish(output: TaskOutput, *, out_dir: Path, fingerprint: dict[str, Any], f
             "outputs": sorted([*output.files, "run.json"]),
         }
         (staging / "run.json").write_text(json.dumps(record, indent=2, sort_keys=True), encoding="utf-8")
-        report._publish(staging, final)
+        publish_staging(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(final.parent / f"{output.wave}.failed", ignore_errors=True)
-    return ClientResult(**common, status="ok", out_dir=final, message="published", notes=list(output.notes))
+    return result("ok", out_dir=final, message="published", notes=list(output.notes))
 
 
 def _write_failed(out_dir: Path, client_id: str, wave: str, notebook: bytes) -> Path:

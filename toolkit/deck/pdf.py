@@ -22,6 +22,7 @@ import concurrent.futures
 import logging
 import threading
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ from toolkit.errors import AlignmentError
 from toolkit.run.atomic import write_bytes_atomic
 
 if TYPE_CHECKING:  # pragma: no cover
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Route
 
 log = logging.getLogger("toolkit")
 
@@ -40,7 +41,7 @@ class DeckPdfError(AlignmentError):
     """Chromium could not print the deck (timeout, crash, missing file)."""
 
 
-def _allow_local_only(route) -> None:
+def _allow_local_only(route: Route) -> None:
     """Playwright route handler: let file: and data: through, abort anything else."""
     url = route.request.url
     if url.startswith(("file:", "data:", "blob:", "about:")):
@@ -75,7 +76,7 @@ class DeckPrinter:
         self.chromium = chromium
         self.timeout_s = timeout_s
         self._given = browser
-        self._context = None
+        self._context: AbstractContextManager[Browser] | None = None
         self._browser = browser
 
     def __enter__(self) -> DeckPrinter:
