@@ -415,10 +415,31 @@ def test_all_aligned_has_no_principal_gap_and_names_what_to_protect():
     a = make_assessment(areas={CX: dict(alignment=82.0, weight=0.4), MS: dict(weight=0.2),
                                UC: dict(weight=0.2), PP: dict(weight=0.2)})
     f = build_findings(a, CONFIG)
-    assert f.summary_sentences[0] == ("Every scored area is aligned (75 or more): the strategy is carried out "
-                                      "in daily operations; protect Customer Experience.")
+    # The strength sentence that follows names what to protect, with its number: "protect" is said once.
+    assert f.summary_sentences[:2] == [
+        "Every scored area is aligned (75 or more): the strategy is carried out in daily operations.",
+        "Customer Experience is a strength to protect: it scores 82 (aligned) and carries 40% of the strategic weight."]
+    assert sum("protect" in s for s in f.summary_sentences) == 1
     assert f.principal_gap_sentence.startswith("There is no principal gap: every scored area is aligned")
     assert not any(x.kind == "principal_gap" for x in f.candidates)
+
+
+def test_an_area_with_a_blind_spot_is_not_called_a_strength_to_protect():
+    from toolkit.findings.candidates import BLIND_SPOT, Finding
+    from toolkit.findings.storyline import all_aligned_sentence
+    blind = Finding(BLIND_SPOT, CX, 20.0, 0.4, 8.0, True, "Executives rate Customer Experience 20 points higher",
+                    "t", {})
+    # with no strength left, the areas no finding calls uneven are named
+    assert all_aligned_sentence([blind], ["Customer Experience", "Management Style"]) == (
+        "Every scored area is aligned (75 or more): the strategy is carried out in daily operations; "
+        "protect Management Style.")
+    assert all_aligned_sentence([blind], ["Customer Experience"]).endswith("where it is carried out unevenly.")
+    # and end to end: an aligned, heavy area with a flagged level gap is a blind spot, not a strength
+    a = make_assessment(areas={CX: dict(alignment=82.0, weight=0.4), MS: dict(weight=0.2),
+                               UC: dict(weight=0.2), PP: dict(weight=0.2)},
+                        gaps={CX: {("executive", "frontline"): 20.0}})
+    kinds = [(x.kind, x.area) for x in build_findings(a, CONFIG).candidates]
+    assert (BLIND_SPOT, CX) in kinds and ("strength", CX) not in kinds
 
 
 def test_an_aligned_area_is_never_the_principal_gap():

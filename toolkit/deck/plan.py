@@ -180,6 +180,12 @@ def heatmap_title(story: Any) -> list[str] | str:
     return f"No department is a significant outlier; the widest spread in one area is {_r(spread)} points"
 
 
+def _department_consistency(story: Any) -> bool:
+    """True when some department is large enough to judge its agreement (its consistency is shown)."""
+    depts = story.assessment.departments
+    return bool("consistency" in depts and depts["consistency"].notna().any())
+
+
 def levels_title(story: Any) -> list[str] | str:
     f = _first(story, "blind_spot")
     if f is not None and f.evidence.get("p_a") is not None and f.evidence.get("p_b") is not None:
@@ -318,10 +324,11 @@ RULES: tuple[SlideRule, ...] = (
     SlideRule("weight", weight_title, "Strategic weight vs alignment",
               "Dashed curves join equal weighted shortfalls, weight × (75 − alignment); shaded: the largest."),
     *(SlideRule(f"area:{a}", area_title(a), f"{AREA_LABELS[a]} · deep dive", area=a) for a in AREAS),
-    SlideRule("heatmap", heatmap_title, "Departments × areas · perception",
+    SlideRule("heatmap", heatmap_title, lambda s: "Departments × areas · perception"
+              + (" and consistency" if _department_consistency(s) else ""),
               lambda s: ("Perception 0–100 by department and area. "
-                         f"Hatched cells are suppressed: fewer than {s.client.config.privacy.min_group_size} "
-                         "respondents, or hidden so a small group cannot be recovered by subtraction."),
+                         f"Cells marked “suppressed” hide groups of fewer than {s.client.config.privacy.min_group_size} "
+                         "respondents, or groups hidden so a small one cannot be recovered by subtraction."),
               lambda s: not s.assessment.departments.empty),
     SlideRule("perception_gap", levels_title, "Levels × areas · leadership blind spots",
               "Executives' perception minus that of managers and of the frontline, in points; a blind "

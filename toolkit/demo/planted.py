@@ -69,7 +69,11 @@ def planted_client(kind: str, seed: int) -> tuple[ClientSpec, PlantedStory]:
         areas[area] = replace(base, mean=3.1)
         kpis[area] = _kpi(area, miss=True)
     elif kind == "blind_spot":
-        areas[area] = replace(base, mean=3.7, level_shift={"executive": 0.9, "manager": 0.0, "frontline": -0.2})
+        # About 22 points between executives (4.3 of 5) and the frontline (3.4). A larger shift puts the
+        # eight executives' mean so near the top of the scale that one department's two executives are
+        # pinned within less than half the scale, and the linked-table audit (DESIGN 2.2) rightly hides
+        # the level rows: a story the deck may not tell.
+        areas[area] = replace(base, mean=3.7, level_shift={"executive": 0.6, "manager": 0.0, "frontline": -0.3})
     elif kind == "outlier_unit":
         areas[area] = replace(base, dept_shift={unit: -1.2})
     elif kind == "kpi_contradiction":

@@ -168,7 +168,7 @@ def build_findings(assessment: Assessment, config: ClientConfig,
     all_aligned = bool(scored) and gap is None
     sentences = [f.sentence for f in top]
     if all_aligned:
-        sentences = [all_aligned_sentence(candidates, scored)] + sentences
+        sentences = [all_aligned_sentence(candidates, scored, top)] + sentences
     if len(sentences) < SUMMARY_SIZE:  # too few significant findings: area sentences, then fall-backs
         for s in summary_sentences(contexts, [a for a in ranked if not _told(a, top)]):
             if len(sentences) >= SUMMARY_SIZE:

@@ -295,7 +295,10 @@ def _unit_kpi_tail(kpi_departments: pd.DataFrame, kpis: pd.DataFrame, area: str,
     n_obs = int(worst["n_obs"])
     hits = int(round(float(worst["attainment"]) * n_obs / 100.0))
     name = str(kpis.loc[kpis["kpi_id"] == worst["kpi_id"], "name"].iloc[0])
-    return (f", and meets its {name[:1].lower() + name[1:] if name[1:2].islower() else name} target in {hits} of {n_obs} {periods}",
+    # A unit that rates the area low and misses its KPI confirms it ("and"); one that meets it does not ("yet").
+    joiner = "and" if 2 * hits < n_obs else "yet"
+    kpi = name[:1].lower() + name[1:] if name[1:2].islower() else name
+    return (f", {joiner} meets its {kpi} target in {hits} of {n_obs} {periods}",
             {"kpi": name, "kpi_hits": hits, "kpi_n": n_obs})
 
 
@@ -309,9 +312,10 @@ def kpi_contradictions(vals: dict[str, dict], kpis: pd.DataFrame) -> list[Findin
         n_obs = float(kpis.loc[kpis[AREA] == area, "n_obs"].sum()) if len(kpis) else 0.0
         label = AREA_LABELS[area]
         if p >= KPI_HIGH and e < KPI_LOW:
-            sentence = (f"Staff rate {label} at {_r(p)}, yet only {_r(e)}% of its KPI observations meet "
-                        f"target: belief runs ahead of delivery.")
-            title = f"Staff rate {label} at {_r(p)}, but only {_r(e)}% of KPIs meet target"
+            met = "none of its KPI observations meet" if _r(e) == "0" else f"only {_r(e)}% of its KPI observations meet"
+            sentence = f"Staff rate {label} at {_r(p)}, yet {met} target: belief runs ahead of delivery."
+            title = (f"Staff rate {label} at {_r(p)}, but no KPI observation meets target" if _r(e) == "0"
+                     else f"Staff rate {label} at {_r(p)}, but only {_r(e)}% of KPIs meet target")
         elif p < KPI_LOW and e >= KPI_HIGH:
             sentence = (f"{label} KPIs meet target in {_r(e)}% of observations, yet staff rate it only "
                         f"{_r(p)}: delivery is not recognised inside.")
@@ -386,7 +390,10 @@ def candidate_findings(assessment: Assessment, *, ratings: pd.DataFrame | None =
     found += outlier_units(assessment, vals, points, kpi_depts, kpis, period_word(operations))
     found += kpi_contradictions(vals, kpis)
     found += low_agreement(vals)
-    found += strengths(vals)
+    # A strength to protect is aligned everywhere: an area the frontline or one unit sees differently
+    # (a blind spot, an outlier unit) is not called one, or the summary would contradict itself.
+    uneven = {f.area for f in found if f.kind in (BLIND_SPOT, OUTLIER_UNIT) and f.significant}
+    found += [f for f in strengths(vals) if f.area not in uneven]
     order = {k: i for i, k in enumerate(KINDS)}
     return sorted((f for f in found if f.significant),
                   key=lambda f: (-round(f.priority, 9), order[f.kind], AREAS.index(f.area)))

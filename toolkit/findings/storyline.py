@@ -6,7 +6,7 @@ the consistency check says it contradicts one (`toolkit.findings.consistency`).
 """
 from __future__ import annotations
 
-from toolkit.findings.candidates import DRIFT, STRENGTH, Finding
+from toolkit.findings.candidates import BLIND_SPOT, DRIFT, OUTLIER_UNIT, STRENGTH, Finding
 from toolkit.findings.consistency import conflicts
 
 SUMMARY_SIZE = 3
@@ -36,10 +36,20 @@ def top_findings(candidates: list[Finding], n: int = SUMMARY_SIZE) -> list[Findi
     return chosen
 
 
-def all_aligned_sentence(candidates: list[Finding], scored_labels: list[str]) -> str:
-    """What the deck says when every scored area is aligned: the strategy is carried out; protect ..."""
+def all_aligned_sentence(candidates: list[Finding], scored_labels: list[str],
+                         told: list[Finding] | None = None) -> str:
+    """What the deck says when every scored area is aligned: the strategy is carried out; protect ...
+
+    Names the strengths to protect (else the scored areas no finding calls uneven), unless a
+    strength sentence in ``told`` already says so: the summary never says "protect" twice.
+    """
+    head = "Every scored area is aligned (75 or more): the strategy is carried out in daily operations"
+    if any(f.kind == STRENGTH for f in told or []):
+        return head + "."
+    uneven = {f.label for f in candidates if f.kind in (BLIND_SPOT, OUTLIER_UNIT)}
     protect = [f.label for f in candidates if f.kind == STRENGTH]
-    names = protect or scored_labels
+    names = protect or [label for label in scored_labels if label not in uneven]
+    if not names:
+        return head + "; the findings below say where it is carried out unevenly."
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return (f"Every scored area is aligned (75 or more): the strategy is carried out in daily operations; "
-            f"protect {listed}.")
+    return f"{head}; protect {listed}."

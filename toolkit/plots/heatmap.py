@@ -27,7 +27,7 @@ from toolkit.plots.base import (
 from toolkit.plots.theme import LIGHT_GREY, SCORE_CMAP, TEXT_COLOR
 
 
-def _text_color(rgba: tuple[float, float, float, float]) -> str:
+def ink_on(rgba: tuple[float, float, float, float]) -> str:
     """Black or white, whichever reads better on a cell of this colour (WCAG luminance)."""
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
@@ -125,7 +125,7 @@ def plot_heatmap(data: pd.DataFrame, *, row: str = "department", col: str = "are
             else:
                 rgba = cmap(norm(grid[i, j]))
                 ax.text(j + 0.5, i + 0.5, fmt.format(grid[i, j]), ha="center", va="center",
-                        fontweight="bold", color=_text_color(rgba), zorder=3, gid="value")
+                        fontweight="bold", color=ink_on(rgba), zorder=3, gid="value")
 
     ax.set_xlim(0, len(cols))
     ax.set_ylim(len(rows), 0)

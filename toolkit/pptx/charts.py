@@ -17,7 +17,7 @@ from toolkit.pptx.text import Box, Para, add_text, para
 
 
 def scorecard(prs, layouts, story, spec: PlannedSlide) -> None:
-    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Where the organisation stands")
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     areas = story.assessment.areas
     body, strip = page.body.cut_bottom(int(Inches(1.05)), gap=int(Inches(0.1)))
     chart_box, caption_box = body.cut_bottom(int(Inches(0.45)), gap=int(Inches(0.05)))
@@ -31,14 +31,14 @@ def scorecard(prs, layouts, story, spec: PlannedSlide) -> None:
 
 
 def weight(prs, layouts, story, spec: PlannedSlide) -> None:
-    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Priorities")
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     areas = story.assessment.areas
     chart_with_caption(page, lambda slide, box: nc.add_weight_chart(slide, box, areas), spec.caption)
     set_notes(page.slide, notes.weight_notes(story))
 
 
 def heatmap(prs, layouts, story, spec: PlannedSlide) -> None:
-    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Department × area")
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     depts = story.assessment.departments
     k = story.client.config.privacy.min_group_size
     table_box, rest = page.body.cut_bottom(int(Inches(1.15)), gap=int(Inches(0.12)))
@@ -54,7 +54,7 @@ def heatmap(prs, layouts, story, spec: PlannedSlide) -> None:
 
 
 def perception_gap(prs, layouts, story, spec: PlannedSlide) -> None:
-    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Leadership blind spots")
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     gaps = story.assessment.perception_gaps
     if gaps.empty or gaps["gap"].isna().all():
         add_text(page.slide, page.body.cut_top(int(Inches(1.2)))[0],
@@ -76,7 +76,7 @@ def drivers(prs, layouts, story, spec: PlannedSlide) -> None:
 
 
 def drift(prs, layouts, story, spec: PlannedSlide) -> None:
-    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Re-assessment")
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     data = story.assessment.drift
     shown = data[data["metric"] == "alignment"] if "metric" in data else data
     # every significant change, largest weighted first, as the HTML deck lists them: none is left out
@@ -93,7 +93,7 @@ def drift(prs, layouts, story, spec: PlannedSlide) -> None:
 
 
 def benchmark(prs, layouts, story, spec: PlannedSlide) -> None:
-    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Context")
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     bench = story.assessment.benchmark
     chart_with_caption(page, lambda slide, box: nc.add_benchmark_chart(slide, box, bench), spec.caption)
     set_notes(page.slide, notes.benchmark_notes(story))

@@ -58,7 +58,7 @@ def title(prs, layouts, story, spec: PlannedSlide) -> None:
 
 
 def executive_summary(prs, layouts, story, spec: PlannedSlide) -> None:
-    page = new_page(prs, layouts["Two Content"], spec.title, kicker="In one page", keep=0)
+    page = new_page(prs, layouts["Two Content"], spec.title, kicker=spec.kicker, keep=0)
     oai, f = story.assessment.oai, story.findings
     left, right = page.body.split(0.34, GAP)
     tile_box, gap_box = left.cut_top(int(Inches(2.6)), gap=int(Inches(0.2)))
@@ -97,10 +97,7 @@ def _tiles(page, box: Box, row) -> None:
 def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
     a = story.assessment
     row = a.areas.loc[area_id]
-    n = row.get("n")
-    kicker = (f"Area deep dive · band: {row.get('band') or 'suppressed'} · "
-              f"n = {int(n) if n == n and n is not None else '–'} · alpha {num(row.get('alpha'), 2)}")
-    page = new_page(prs, layouts["Two Content"], spec.title, kicker=kicker)
+    page = new_page(prs, layouts["Two Content"], spec.title, kicker=spec.kicker)
     left, right = page.body.split(0.64, GAP)  # the items take the full height: every label at 12 pt
     tiles_box, right = right.cut_top(int(Inches(1.9)), gap=int(Inches(0.2)))
     _tiles(page, tiles_box, row)
@@ -135,7 +132,7 @@ def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
 
 
 def costs(prs, layouts, story, spec: PlannedSlide) -> None:
-    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="Why it matters")
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     cards = list(story.findings.costs)
     misses = kpi_misses(story)
     area = page.body
@@ -180,7 +177,7 @@ def roadmap_rows(story) -> list[list[str]]:
 
 def roadmap(prs, layouts, story, spec: PlannedSlide) -> None:
 
-    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="What to do next, in priority order")
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     rows = roadmap_rows(story)
     shares = (1.1, 2.0, 7.0, 2.1)
     header = ["Horizon", "Area", "Action", "Owner"]
@@ -206,7 +203,7 @@ def _plain(html_text: str) -> Para:
 def method(prs, layouts, story, spec: PlannedSlide) -> None:
     from toolkit.slides.content import METHOD_TEXT
 
-    page = new_page(prs, layouts["Title and Content"], spec.title, kicker="How to read the numbers", keep=1)
+    page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker, keep=1)
     p = story.client.config.privacy
     text_box, caption_box = page.body.cut_bottom(int(Inches(0.5)), gap=int(Inches(0.1)))
     holder = body_placeholders(page.slide)[0]
@@ -223,7 +220,7 @@ def coverage(prs, layouts, story, spec: PlannedSlide) -> None:
     from toolkit.privacy import client_safe_warnings
 
     a = story.assessment
-    page = new_page(prs, layouts["Two Content"], spec.title, kicker="What the numbers rest on")
+    page = new_page(prs, layouts["Two Content"], spec.title, kicker=spec.kicker)
     left, right = (page.boxes[0], page.boxes[1]) if len(page.boxes) > 1 else page.body.split(0.5, GAP)
     add_table(page.slide, left, ["Department", "Respondents"], [list(r) for r in group_counts(
         a.departments, "department")], shares=(3, 1.4), sizes=(14, 13, 12, 11, 10), name="Departments")

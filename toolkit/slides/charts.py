@@ -45,11 +45,25 @@ def heatmap_slide(story, spec: PlannedSlide) -> Slide:
     units = units_caption(story)
     # The between-unit caption takes about two lines: the chart gives up that room so the slide still fits.
     height = min(4.6, 1.4 + 0.42 * n_depts) - (0.9 if units else 0.0)
-    body = chart(lambda ax: plot_heatmap(depts, ax=ax, title=None), size=(11.6, height), alt="Department by area heatmap")
-    body += score_legend() + caption(spec.caption)
     k = story.client.config.min_consistency_group
+    judged = department_consistency(depts)
+    if judged.empty:
+        body = chart(lambda ax: plot_heatmap(depts, ax=ax, title=None), size=(11.6, height),
+                     alt="Department by area heatmap")
+    else:
+        # Perception (what each department rates) beside consistency (how far its people agree).
+        # Two grids side by side: as tables, so area names wrap cleanly in half the width.
+        labelled = depts.assign(area=depts["area"].map(lambda a: AREA_LABELS.get(a, a)))
+        perception = score_table(labelled, row="department", col="area", corner="Department")
+        table = score_table(judged, row="department", col="area", corner="Department", value="consistency",
+                            blank="too few")
+        few = (f'<p class="oat-note">“too few”: agreement within a group needs {k} respondents.</p>'
+               if judged["consistency"].isna().any() else "")
+        body = (f'<div class="oat-cols"><div class="oat-col-half"><h3>Perception</h3>{perception}</div>'
+                f'<div class="oat-col-half"><h3>Consistency: how far people agree</h3>{table}{few}</div></div>')
+    body += score_legend() + caption(spec.caption)
     n = depts["n"].max() if "n" in depts else 0
-    if n == n and n < k:
+    if judged.empty and n == n and n < k:
         body += caption(f"Consistency by department is not shown: agreement within a group needs {k} "
                         f"respondents, and the largest department has {int(n)}.")
     body += units
@@ -87,22 +101,91 @@ def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
                        '<p class="oat-lead">Level groups are too small to compare without identifying people; no gap is shown.</p>',
                        kicker=spec.kicker)
     flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
-    # The blind-spot intervals take caption lines: the chart gives up that room so the slide still fits.
+    levels = level_grid(story.assessment.levels)
+    # The blind-spot intervals and the legend take lines: the chart gives up that room so the slide still fits.
     w, h = CHART_SIZE
-    body = chart(lambda ax: plot_perception_gap(gaps, ax=ax, title=None), size=(w, h - (1.0 if len(flagged) else 0.4)),
-                 alt="Perception gap by level")
+    size = (w * 0.6, h - 0.7) if len(levels) else (w, h - (1.0 if len(flagged) else 0.4))
+    def draw(ax) -> None:
+        plot_perception_gap(gaps, ax=ax, title=None)
+        if len(levels):  # the column heading says what the axis measures; the long label would not fit
+            ax.set_xlabel("Points")
+
+    gap_chart = chart(draw, size=size, alt="Perception gap by level")
+    if len(levels):
+        # Levels x areas (what each level rates) beside the gaps between them (what the finding is about).
+        grid = ('<h3>Perception by level</h3>'
+                + score_table(levels, row="area", col="level", corner="Area") + score_legend())
+        body = (f'<div class="oat-cols"><div class="oat-col-side">{grid}</div>'
+                f'<div class="oat-col-chart"><h3>Executives minus each level, in points</h3>{gap_chart}</div></div>')
+    else:
+        body = gap_chart
     body += caption(spec.caption)
     if len(flagged):
         detail = "; ".join(f"{AREA_LABELS.get(r['area'], r['area'])}, {r['group_a']} vs {r['group_b']}: "
                            f"{r['gap']:+.0f} points (95 % interval {interval_text(r['lo'], r['hi'])})"
                            for _, r in flagged.iterrows() if "lo" in flagged)
-        body += (f'<p class="oat-caption">{len(flagged)} blind spot(s), highlighted: gaps of 10 points or more whose '
+        body += (f'<p class="oat-caption">{len(flagged)} blind spot{"s" if len(flagged) > 1 else ""}, highlighted: gaps of 10 points or more whose '
                  f'95 % interval, adjusted for the {int(gaps["p_value"].notna().sum())} comparisons made, excludes '
                  f'zero. {esc(detail)}.</p>')
     else:
         body += ('<p class="oat-caption">No leadership blind spot: no gap reaches 10 points with an interval, '
                  'adjusted for the number of comparisons, that excludes zero.</p>')
     return section(spec.title, body, kicker=spec.kicker)
+
+
+def level_grid(levels: pd.DataFrame) -> pd.DataFrame:
+    """``Assessment.levels`` for the levels x areas grid: areas by label in method order, levels top down."""
+    if levels is None or levels.empty or "level" not in levels:
+        return pd.DataFrame()
+    from toolkit.model import AREAS
+
+    order = {"executive": 0, "manager": 1, "frontline": 2}
+    out = levels.assign(_a=levels["area"].map({a: i for i, a in enumerate(AREAS)}),
+                        _o=levels["level"].map(order).fillna(len(order)))
+    out = out.sort_values(["_a", "_o"], kind="mergesort").drop(columns=["_a", "_o"])
+    return out.assign(level=out["level"].astype(str).str.capitalize(),
+                      area=out["area"].map(lambda a: AREA_LABELS.get(a, a)))
+
+
+def department_consistency(depts: pd.DataFrame) -> pd.DataFrame:
+    """Departments x areas consistency with area labels, or empty when no department has enough people."""
+    if depts.empty or "consistency" not in depts or not depts["consistency"].notna().any():
+        return pd.DataFrame()
+    return depts.assign(area=depts["area"].map(lambda a: AREA_LABELS.get(a, a)))
+
+
+def score_table(data: pd.DataFrame, *, row: str, col: str, corner: str, value: str = "perception",
+                blank: str = "no data") -> str:
+    """A 0–100 grid as an HTML table, cells in the heatmap's colours.
+
+    Cells privacy hid read "suppressed"; cells with no value read ``blank``.
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from toolkit.plots.heatmap import SCORE_CMAP, ink_on
+
+    cmap = colormaps[SCORE_CMAP] if isinstance(SCORE_CMAP, str) else SCORE_CMAP
+    rows, cols = list(dict.fromkeys(data[row].astype(str))), list(dict.fromkeys(data[col].astype(str)))
+    hidden = data["suppressed"].fillna(False).astype(bool) if "suppressed" in data else pd.Series(False, data.index)
+    cells: dict[tuple[str, str], float | str] = {
+        (str(r), str(c)): ("suppressed" if h else blank if pd.isna(v) else float(v))
+        for r, c, v, h in zip(data[row], data[col], pd.to_numeric(data[value], errors="coerce"), hidden,
+                              strict=True)}
+    body = []
+    for r in rows:
+        tds = []
+        for c in cols:
+            v = cells.get((r, c), blank)
+            if isinstance(v, str):
+                tds.append(f'<td class="oat-cell oat-cell-hidden">{esc(v)}</td>')
+            else:
+                fill = cmap(v / 100.0)
+                tds.append(f'<td class="oat-cell" style="background:{to_hex(fill)};color:{ink_on(fill)}">{v:.0f}</td>')
+        body.append(f"<tr><th>{esc(r)}</th>{''.join(tds)}</tr>")
+    head = "".join(f"<th>{esc(c)}</th>" for c in cols)
+    return (f'<table class="oat-table oat-grid"><thead><tr><th>{esc(corner)}</th>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
 
 
 def drivers_slide(story, spec: PlannedSlide) -> Slide:
