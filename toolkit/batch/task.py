@@ -59,8 +59,10 @@ class ClientResult(ReportResult):
         Why it was rendered (``new``, ``data changed``, ``benchmark changed``,
         ``toolkit or options changed``, ``forced``) or skipped.
     timings
-        Seconds per part: ``execute`` (the notebook, including ``pptx`` when
-        asked), ``pptx``, ``html``, ``pdf``, ``transfer``.
+        Seconds per part: ``validate`` (only when the worker had to validate
+        the client itself: files changed since the batch scored them),
+        ``execute`` (the notebook, including ``pptx`` when asked), ``pptx``,
+        ``html``, ``pdf``, ``total``.
     """
 
     why: str = ""
