@@ -136,8 +136,8 @@ def test_contract_columns(tiny):
                                                      "n_b", "flagged", "lo", "hi", "p_holm"]
     assert tiny.coverage.columns.tolist() == ["department", "level", "n"]
     assert tiny.kpis.columns.tolist() == ["kpi_id", "name", "area", "better", "target", "unit", "n_obs",
-                                         "attainment", "mean", "cv", "n_departments"]
-    assert tiny.kpi_departments.columns.tolist() == ["kpi_id", "department", "n_obs", "mean", "attainment"]
+                                         "attainment", "mean", "cv", "n_departments", "change"]
+    assert tiny.kpi_departments.columns.tolist() == ["kpi_id", "department", "n_obs", "mean", "attainment", "change"]
     assert set(tiny.oai) == {"value", "lo", "hi", "band", "n"}
     assert tiny.drift is None and tiny.benchmark is None and tiny.protected is False
 
@@ -180,6 +180,19 @@ def test_kpi_tables(tiny):
     assert k.loc["wait", "mean"] == pytest.approx(9.75) and k.loc["wait", "n_departments"] == 2
     kd = tiny.kpi_departments.set_index(["kpi_id", "department"])
     assert kd.loc[("wait", "B"), "attainment"] == pytest.approx(50.0)
+
+
+def test_kpi_change_is_the_least_squares_trend_across_the_window(tiny):
+    # wait: A 8 -> 10 (+2), B 12 -> 9 (-3) over January-February (one period apart). Pooled within
+    # departments: sum of Sxy / sum of Sxx = (1 - 1.5) / (0.5 + 0.5) = -0.5 per period, one period spanned.
+    kd = tiny.kpi_departments.set_index(["kpi_id", "department"])
+    assert kd.loc[("wait", "A"), "change"] == pytest.approx(2.0)
+    assert kd.loc[("wait", "B"), "change"] == pytest.approx(-3.0)
+    k = tiny.kpis.set_index("kpi_id")
+    assert k.loc["wait", "change"] == pytest.approx(-0.5)
+    # one observation per department in the window (March lies outside): no trend, not a zero
+    assert np.isnan(k.loc["csat", "change"]) and np.isnan(kd.loc[("csat", "A"), "change"])
+    assert np.isnan(k.loc["cycle", "change"])
 
 
 def test_default_window_uses_every_period():

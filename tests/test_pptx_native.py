@@ -194,7 +194,8 @@ def test_heatmap_table_shows_the_summary_and_hides_suppressed_cells(pptx_stories
     (frame,) = [sh for s in prs.slides for sh in s.shapes if sh.has_table and sh.name == "Heatmap"]
     table = frame.table
     header = [c.text for c in table.rows[0].cells]
-    assert header[0] == "Department" and header[1:] == [AREA_LABELS[a] for a in AREA_LABELS]
+    # northwind has departments of 10, so its consistency table sits under this one: the corner names each
+    assert header[0] == "Perception" and header[1:] == [AREA_LABELS[a] for a in AREA_LABELS]
     cells = {(row.cells[0].text, header[j]): row.cells[j] for row in list(table.rows)[1:]
              for j in range(1, len(header))}
     for d in story.summary["departments"]:
@@ -487,3 +488,23 @@ def test_rendered_slides_keep_titles_in_place_and_nothing_overflows(pptx_pdfs, p
         assert abs(hx - x) < 0.08 and abs(hy - y) < 0.1, (title, (x, y), (hx, hy))
         compared += 1
     assert compared == len(titles) - 1
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_levels_table_beside_the_gaps_shows_the_summary(client, pptx_stories, pptx_decks):
+    from toolkit.model import AREA_LABELS
+
+    story = pptx_stories[client]
+    prs = Presentation(pptx_decks[client])
+    (frame,) = [sh for s in prs.slides for sh in s.shapes if sh.has_table and sh.name == "Levels heatmap"]
+    slide = next(s for s in prs.slides if frame in list(s.shapes))
+    assert any(sh.has_chart and sh.name == "Perception gap chart" for sh in slide.shapes)  # the same slide
+    table = frame.table
+    header = [c.text for c in table.rows[0].cells]
+    assert header[0] == "Level" and header[1:] == [AREA_LABELS[a] for a in AREA_LABELS]
+    cells = {(row.cells[0].text, header[j]): row.cells[j].text for row in list(table.rows)[1:]
+             for j in range(1, len(header))}
+    assert len(cells) == len(story.summary["levels"])
+    for lv in story.summary["levels"]:
+        text = cells[(lv["level"].capitalize(), AREA_LABELS[lv["area"]])]
+        assert text == ("suppressed" if lv["suppressed"] else f"{lv['perception']:.0f}")

@@ -167,3 +167,95 @@ def test_story_recall_over_35_fresh_seed_clients():
     # Every kind is recalled at least 4 times in 5.
     for kind in PLANTED_KINDS:
         assert sum(ok for p, ok, _ in results if p.kind == kind) >= 4, kind
+
+
+def _grid(html: str, heading: str) -> dict[tuple[str, str], str]:
+    """The cells of the score grid after ``heading`` in a slide's HTML: {(row, column): text}."""
+    part = html.split(heading, 1)[1]
+    table = part[part.index("<table"):part.index("</table>")]
+    columns = re.findall(r"<th>(.*?)</th>", table.split("</thead>")[0])[1:]
+    cells = {}
+    for row in re.findall(r"<tr><th>(.*?)</th>(.*?)</tr>", table.split("<tbody>")[1]):
+        for col, cell in zip(columns, re.findall(r"<td[^>]*>(.*?)</td>", row[1]), strict=True):
+            cells[(row[0], col)] = cell
+    return cells
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_levels_grid_beside_the_gaps_shows_each_level_as_the_summary(stories, client):
+    from toolkit.model import AREA_LABELS
+    from toolkit.slides.charts import perception_gap_slide
+
+    story = stories[client]
+    (spec,) = [p for p in deck_plan(story) if p.key == "perception_gap"]
+    html = perception_gap_slide(story, spec).html
+    cells = _grid(html, "Perception by level")
+    levels = story.summary["levels"]
+    assert len(cells) == len(levels) and "Executives minus each level" in html
+    for lv in levels:
+        shown = cells[(AREA_LABELS[lv["area"]], lv["level"].capitalize())]
+        assert shown == ("suppressed" if lv["suppressed"] else f"{lv['perception']:.0f}")
+
+
+def test_department_consistency_is_shown_beside_perception_only_when_departments_can_be_judged(stories, tmp_path):
+    from pptx import Presentation
+
+    from toolkit.demo.files import write_client
+    from toolkit.demo.planted import planted_client
+    from toolkit.model import AREA_LABELS
+    from toolkit.pptx import build_pptx
+    from toolkit.slides.charts import heatmap_slide
+
+    # harbor: every department is under 10 people, so the slide says why there is no consistency grid;
+    # swiftmart: two departments of 10 are judged, the others read "too few"
+    for client in CLIENTS:
+        story = stories[client]
+        (spec,) = [p for p in deck_plan(story) if p.key == "heatmap"]
+        html = heatmap_slide(story, spec).html
+        judged = [d for d in story.summary["departments"] if d["consistency"] is not None]
+        assert bool(judged) == (client != "harbor-concierge")
+        if not judged:
+            assert "Consistency: how far people agree" not in html and "Consistency by department is not shown" in html
+            assert spec.kicker == "Departments × areas · perception"
+            continue
+        cells = _grid(html, "Consistency: how far people agree")
+        for d in story.summary["departments"]:
+            expected = ("suppressed" if d["suppressed"] else "too few" if d["consistency"] is None
+                        else f"{d['consistency']:.0f}")
+            assert cells[(d["department"], AREA_LABELS[d["area"]])] == expected
+        assert all(d["n"] >= 10 for d in judged)
+    # a client with departments of 12: consistency per department and area, as the metrics computed it
+    spec_, _ = planted_client("outlier_unit", 2029)
+    story = build_story(write_client(spec_, tmp_path, seed=2029))
+    (spec,) = [p for p in deck_plan(story) if p.key == "heatmap"]
+    assert spec.kicker == "Departments × areas · perception and consistency"
+    cells = _grid(heatmap_slide(story, spec).html, "Consistency: how far people agree")
+    depts = story.summary["departments"]
+    assert len(cells) == len(depts) == 16
+    for d in depts:
+        assert cells[(d["department"], AREA_LABELS[d["area"]])] == f"{d['consistency']:.0f}"
+    prs = Presentation(build_pptx(story, tmp_path / "deck.pptx"))
+    (frame,) = [sh for s in prs.slides for sh in s.shapes if sh.has_table and sh.name == "Consistency heatmap"]
+    rows = {r.cells[0].text: [c.text for c in r.cells][1:] for r in list(frame.table.rows)[1:]}
+    assert rows == {d: [cells[(d, AREA_LABELS[a])] for a in AREA_LABELS] for d in {x["department"] for x in depts}}
+
+
+def test_area_kpis_show_actual_against_target_trend_and_the_unit_that_misses(stories):
+    from toolkit.findings.wording import trend_text
+    from toolkit.slides.content import area_kpi_rows, area_slide
+
+    story = stories["harbor-concierge"]
+    kpis = {k["kpi_id"]: k for k in story.summary["kpis"]}
+    gs = kpis["guest_satisfaction"]
+    assert gs["change"] is not None  # twelve months: a trend is fitted
+    first = area_kpi_rows(story, "customer_experience")[0]
+    assert first == ["Guest satisfaction", f"{gs['mean']:.1f} vs ≥ 85 score", f"{gs['attainment']:.0f}%",
+                     trend_text(gs["change"], better="higher", target=85.0, unit="score")]
+    # the all-desk average hides Dubai: the slide names it with its own value and months on target
+    dubai = next(d for d in story.summary["kpi_departments"]
+                 if d["kpi_id"] == "guest_satisfaction" and d["department"] == "Dubai Desk")
+    (spec,) = [p for p in deck_plan(story) if p.key == "area:customer_experience"]
+    html = area_slide(story, spec).html
+    hits = round(dubai["attainment"] * dubai["n_obs"] / 100)
+    assert (f"Dubai Desk misses guest satisfaction: {dubai['mean']:.1f} vs ≥ 85 score, on target {hits} of "
+            f"{dubai['n_obs']} months.") in html.replace("&#x27;", "'")

@@ -10,8 +10,9 @@ from toolkit.client_config import AssessmentWindow, KpiDefinition
 from toolkit.intake.periods import PERIOD_EXPECTED, parse_period
 from toolkit.model import AREA, AREAS, DEPARTMENT, KPI, PERIOD_START, VALUE
 
-KPI_COLUMNS = [KPI, "name", AREA, "better", "target", "unit", "n_obs", "attainment", "mean", "cv", "n_departments"]
-KPI_DEPT_COLUMNS = [KPI, DEPARTMENT, "n_obs", "mean", "attainment"]
+KPI_COLUMNS = [KPI, "name", AREA, "better", "target", "unit", "n_obs", "attainment", "mean", "cv", "n_departments",
+               "change"]
+KPI_DEPT_COLUMNS = [KPI, DEPARTMENT, "n_obs", "mean", "attainment", "change"]
 
 
 def _period_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -66,6 +67,12 @@ def _cv(means: pd.Series) -> float:
     return float(m.std(ddof=1) / abs(m.mean()))
 
 
+def _change(sxy: np.ndarray, sxx: np.ndarray, span: int) -> np.ndarray:
+    """Slope ``sxy / sxx`` times ``span`` periods; NaN where the periods do not vary (one period)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(sxx > 1e-12, sxy / np.where(sxx > 1e-12, sxx, 1.0) * span, np.nan)
+
+
 def score_kpis(operations: pd.DataFrame, kpis: Sequence[KpiDefinition],
                window: AssessmentWindow | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Attainment of each KPI overall and per department.
@@ -83,8 +90,13 @@ def score_kpis(operations: pd.DataFrame, kpis: Sequence[KpiDefinition],
     -------
     kpis, kpi_departments
         ``kpi_id, name, area, better, target, unit, n_obs, attainment, mean, cv,
-        n_departments`` and ``kpi_id, department, n_obs, mean, attainment``;
+        n_departments, change`` and ``kpi_id, department, n_obs, mean, attainment, change``;
         attainment is the % of (department, period) observations meeting target.
+        ``change`` is the trend across the window, in the KPI's unit: the
+        least-squares slope of the value on the period's rank, times the
+        periods the window spans (first to last). A KPI's slope pools its
+        departments' within-department slopes, so a department that reports
+        only late does not read as a trend. NaN with a single period.
     """
     defs = pd.DataFrame([{KPI: k.id, "name": k.name, AREA: k.area, "better": k.better,
                           "target": float(k.target), "unit": k.unit} for k in kpis],
@@ -111,13 +123,23 @@ def score_kpis(operations: pd.DataFrame, kpis: Sequence[KpiDefinition],
     tot = np.bincount(cell, weights=value, minlength=size)
     hit = np.bincount(cell, weights=met, minlength=size)
     present = np.flatnonzero(cnt)
+    # Trend: per cell, the sums of squares of the least-squares line of value on period rank.
+    starts = np.asarray(operations[PERIOD_START].to_numpy()[keep])[ok]
+    t_code, t_names = pd.factorize(starts, sort=True)
+    t = t_code.astype(float)
+    s_t = np.bincount(cell, weights=t, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sxx = np.bincount(cell, weights=t * t, minlength=size) - s_t ** 2 / np.maximum(cnt, 1)
+        sxy = np.bincount(cell, weights=t * value, minlength=size) - s_t * tot / np.maximum(cnt, 1)
+    span = max(len(t_names) - 1, 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         by_dept = pd.DataFrame({
             KPI: defs[KPI].to_numpy(dtype=object)[present // max(n_dept, 1)],
             DEPARTMENT: np.asarray(dept_names, dtype=object)[order][present % max(n_dept, 1)],
             "n_obs": cnt[present].astype(np.int64),
             "mean": tot[present] / cnt[present],
-            "attainment": 100.0 * hit[present] / cnt[present]})
+            "attainment": 100.0 * hit[present] / cnt[present],
+            "change": _change(sxy[present], sxx[present], span)})
 
     k_cnt = np.bincount(kpi_code, minlength=n_kpis)
     k_tot = np.bincount(kpi_code, weights=value, minlength=n_kpis)
@@ -131,6 +153,9 @@ def score_kpis(operations: pd.DataFrame, kpis: Sequence[KpiDefinition],
         out["mean"] = np.where(k_cnt > 0, k_tot / np.maximum(k_cnt, 1), np.nan)
     out["cv"] = cv.reindex(ids).to_numpy(dtype=float)
     out["n_departments"] = (cnt.reshape(n_kpis, n_dept) > 0).sum(axis=1).astype(np.int64) if n_dept else 0
+    cells_of_kpi = np.repeat(np.arange(n_kpis), n_dept)
+    out["change"] = _change(np.bincount(cells_of_kpi, weights=sxy, minlength=n_kpis),
+                            np.bincount(cells_of_kpi, weights=sxx, minlength=n_kpis), span)
     return out[KPI_COLUMNS].reset_index(drop=True), by_dept[KPI_DEPT_COLUMNS]
 
 

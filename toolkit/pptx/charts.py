@@ -7,7 +7,7 @@ and a box in, a chart object out); captions say the same as the HTML deck's.
 from __future__ import annotations
 
 from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.util import Inches
+from pptx.util import Emu, Inches
 
 from toolkit.deck.plan import PlannedSlide, how_to_read
 from toolkit.pptx import native_charts as nc
@@ -40,16 +40,32 @@ def weight(prs, layouts, story, spec: PlannedSlide) -> None:
 def heatmap(prs, layouts, story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     depts = story.assessment.departments
-    k = story.client.config.privacy.min_group_size
     table_box, rest = page.body.cut_bottom(int(Inches(1.15)), gap=int(Inches(0.12)))
-    frame = tables.add_heatmap_table(page.slide, table_box, depts)
-    below = frame.top + frame.height + int(Inches(0.15))
+    judged = "consistency" in depts and depts["consistency"].notna().any()
+    if judged:
+        # Perception above consistency, each full width so area names never break inside a word; with
+        # too many departments for two tables' height, side by side.
+        n_rows = depts["department"].nunique() + 1  # at full width the header takes one line
+        stacked = n_rows * 0.36 * 2 + 0.12 <= Emu(table_box.height).inches  # about 0.36 in a row at 12 pt
+        first, second = (table_box.cut_top(table_box.height // 2 - int(Inches(0.05)), gap=int(Inches(0.1)))
+                         if stacked else table_box.split(0.5, int(Inches(0.3))))
+        frame = tables.add_heatmap_table(page.slide, first, depts, name="Heatmap", sizes=(14, 13, 12),
+                                         corner="Perception")
+        other = tables.add_heatmap_table(page.slide, second, depts, value="consistency", blank="too few",
+                                         name="Consistency heatmap", sizes=(14, 13, 12), corner="Consistency")
+        # stacked, each table keeps its half (a wrapped header row can draw taller than planned)
+        below = (table_box.bottom if stacked else max(f.top + f.height for f in (frame, other))) + int(Inches(0.15))
+    else:
+        frame = tables.add_heatmap_table(page.slide, table_box, depts)
+        below = frame.top + frame.height + int(Inches(0.15))
     legend_box = Box(rest.left, below, int(rest.width * 0.72), int(Inches(0.3)))
     tables.add_legend_table(page.slide, legend_box)
     caption_top = legend_box.bottom + int(Inches(0.1))
+    k = story.client.config.min_consistency_group
+    text = spec.caption + (f" Consistency: how far a department's people agree (“too few”: agreement within a "
+                           f"group needs {k} respondents)." if judged else "")
     add_caption(page, Box(rest.left, caption_top, rest.width, min(int(Inches(0.62)), page.body.bottom - caption_top)),
-                f"Perception 0–100 by department. Cells reading “suppressed” hide groups of fewer than {k} "
-                "respondents, or a group hidden so that a small one cannot be recovered by subtraction.")
+                text)
     set_notes(page.slide, notes.heatmap_notes(story))
 
 
@@ -64,7 +80,15 @@ def perception_gap(prs, layouts, story, spec: PlannedSlide) -> None:
         flagged = gaps[gaps["flagged"].fillna(False).astype(bool)]
         found = (f" {len(flagged)} blind spot{'s' if len(flagged) > 1 else ''} highlighted." if len(flagged) else
                  " No gap is a blind spot.")
-        chart_with_caption(page, lambda slide, box: nc.add_gap_chart(slide, box, gaps), spec.caption + found)
+        body, levels = page.body, story.assessment.levels
+        if levels is not None and len(levels):
+            # Levels x areas (what each level rates) above the gaps between them (what the finding is about).
+            grid_box, body = body.cut_top(int(Inches(1.6)), gap=int(Inches(0.1)))
+            tables.add_heatmap_table(page.slide, grid_box, levels.assign(level=levels["level"].str.capitalize()),
+                                     row="level", corner="Level", name="Levels heatmap", sizes=(13, 12))
+        chart_box, caption_box = body.cut_bottom(int(Inches(0.62)), gap=int(Inches(0.08)))
+        nc.add_gap_chart(page.slide, chart_box, gaps)
+        add_caption(page, caption_box, spec.caption + found)
     set_notes(page.slide, notes.gap_notes(story))
 
 

@@ -20,7 +20,16 @@ from toolkit.pptx import native_charts, notes
 from toolkit.pptx.base import GAP, add_panel, body_placeholders, new_page, set_notes, write_in_shape
 from toolkit.pptx.notes import num
 from toolkit.pptx.text import Box, Para, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
-from toolkit.slides.content import group_counts, kpi_misses, quotes_for, trim
+from toolkit.slides.content import (
+    KPI_HEADER,
+    MISS_HEADER,
+    area_kpi_rows,
+    group_counts,
+    kpi_misses,
+    miss_sentence,
+    quotes_for,
+    trim,
+)
 
 HORIZONS = (30, 60, 90)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
@@ -109,13 +118,17 @@ def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
     kpis = a.kpis[a.kpis["area"] == area_id]
     side = right
     if len(kpis):
-        rows = [[str(k["name"]), f'{"≤" if k["better"] == "lower" else "≥"} {num(k["target"], 1)} {k["unit"]}',
-                 num(k["attainment"], suffix="%")] for _, k in kpis.head(3).iterrows()]
         table_box, side = right.cut_top(int(right.height * 0.5), gap=int(Inches(0.15)))
-        frame, _ = add_table(page.slide, table_box, ["KPI", "Target", "On target"], rows, shares=(2.2, 1.5, 1.0),
-                             sizes=(13, 12, 11, 10), name="KPI table")
-        side = Box(side.left, frame.top + frame.height + int(Inches(0.2)), side.width,
-                   side.bottom - (frame.top + frame.height + int(Inches(0.2))))
+        frame, _ = add_table(page.slide, table_box, list(KPI_HEADER), area_kpi_rows(story, area_id),
+                             shares=(2.0, 1.8, 1.1, 1.9), sizes=(13, 12, 11, 10), name="KPI table")
+        top = frame.top + frame.height + int(Inches(0.15))
+        misses = kpi_misses(story, limit=1, area=area_id)
+        if misses:  # the average hides the unit that misses: name it, as the HTML deck does
+            miss_box = Box(side.left, top, side.width, int(Inches(0.6)))
+            add_text(page.slide, miss_box, [para(miss_sentence(misses[0]))], sizes=(13, 12, 11), name="KPI miss",
+                     color=MSO_THEME_COLOR.TEXT_2)
+            top = miss_box.bottom + int(Inches(0.1))
+        side = Box(side.left, top, side.width, side.bottom - top)
     else:
         note_box, side = right.cut_top(int(Inches(0.9)), gap=int(Inches(0.1)))
         add_text(page.slide, note_box, [para("No operations KPI is mapped to this area: alignment rests on "
@@ -141,7 +154,7 @@ def costs(prs, layouts, story, spec: PlannedSlide) -> None:
         heading, table_box = below.cut_top(int(Inches(0.4)))
         add_text(page.slide, heading, [para("Where the KPIs miss target", bold=True)], sizes=(14, 13, 12),
                  name="Misses heading", color=MSO_THEME_COLOR.TEXT_2)
-        add_table(page.slide, table_box, ["KPI", "Department", "Average vs target", "On target"], misses,
+        add_table(page.slide, table_box, list(MISS_HEADER), misses,
                   shares=(3.0, 2.2, 2.6, 1.8), sizes=(13, 12, 11, 10), name="KPI misses")
     if not cards:
         return set_notes(page.slide, notes.costs_notes(story))

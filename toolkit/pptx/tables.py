@@ -41,18 +41,22 @@ def ink_for(fill: RGBColor) -> RGBColor:
     return WHITE if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.28 else DARK
 
 
-def heatmap_grid(data: pd.DataFrame, *, row: str = "department", col: str = "area",
-                 value: str = "perception") -> tuple[list[str], list[str], dict[tuple[str, str], float | None]]:
-    """Rows (first-seen order), area columns (method order) and each cell's value (None: suppressed/absent)."""
+def heatmap_grid(data: pd.DataFrame, *, row: str = "department", col: str = "area", value: str = "perception",
+                 blank: str = "suppressed") -> tuple[list[str], list[str], dict[tuple[str, str], float | str]]:
+    """Rows (first-seen order), area columns (method order) and each cell's value.
+
+    A cell privacy hid reads "suppressed"; a cell with no value reads ``blank``
+    (e.g. "too few" for a consistency the method does not judge).
+    """
     from toolkit.plots.base import order_areas
 
     rows = list(dict.fromkeys(data[row].astype(str)))
     cols = order_areas(data[col].astype(str))
     hidden = data["suppressed"].fillna(False).astype(bool) if "suppressed" in data else pd.Series(False, data.index)
-    cells: dict[tuple[str, str], float | None] = {}
+    cells: dict[tuple[str, str], float | str] = {}
     for r, c, v, h in zip(data[row].astype(str), data[col].astype(str), pd.to_numeric(data[value], errors="coerce"),
                           hidden, strict=True):
-        cells[(r, c)] = None if h or pd.isna(v) else float(v)
+        cells[(r, c)] = "suppressed" if h else blank if pd.isna(v) else float(v)
     return rows, cols, cells
 
 
@@ -92,8 +96,9 @@ def _plain(table) -> None:
     table.last_col = False
 
 
-def add_heatmap_table(slide, box: Box, data: pd.DataFrame, *, value: str = "perception",
-                      name: str = "Heatmap", sizes=(16, 15, 14, 13, 12)) -> object:
+def add_heatmap_table(slide, box: Box, data: pd.DataFrame, *, value: str = "perception", row: str = "department",
+                      corner: str = "Department", blank: str = "suppressed", name: str = "Heatmap",
+                      sizes=(16, 15, 14, 13, 12), first_share: float = 0.28) -> object:
     """Department × area scores as a native table with cell fills (no legend; see `add_legend_table`).
 
     Parameters
@@ -106,6 +111,12 @@ def add_heatmap_table(slide, box: Box, data: pd.DataFrame, *, value: str = "perc
         ``Assessment.departments`` (long: department, area, value, suppressed).
     value
         The 0–100 column shown.
+    row, corner
+        The column whose values are the rows, and the header above them.
+    blank
+        What a cell with no value (and not hidden) reads.
+    first_share
+        The share of the width the row labels take.
     name
         The table shape's name.
     sizes
@@ -116,9 +127,9 @@ def add_heatmap_table(slide, box: Box, data: pd.DataFrame, *, value: str = "perc
     GraphicFrame
         The table's frame.
     """
-    rows, cols, cells = heatmap_grid(data, value=value)
-    header = ["Department"] + [AREA_LABELS.get(c, c) for c in cols]
-    first_w = int(box.width * 0.28)
+    rows, cols, cells = heatmap_grid(data, row=row, value=value, blank=blank)
+    header = [corner] + [AREA_LABELS.get(c, c) for c in cols]
+    first_w = int(box.width * first_share)
     other_w = (box.width - first_w) // max(len(cols), 1)
     widths = [first_w] + [other_w] * len(cols)
     sizes = list(sizes)
@@ -151,10 +162,10 @@ def add_heatmap_table(slide, box: Box, data: pd.DataFrame, *, value: str = "perc
         _fill(first, None)
         _write(first, r, size, align=PP_ALIGN.LEFT)
         for j, c in enumerate(cols, start=1):
-            cell, v = table.cell(i, j), cells.get((r, c))
-            if v is None:
+            cell, v = table.cell(i, j), cells.get((r, c), blank)
+            if isinstance(v, str):
                 _fill(cell, SUPPRESSED_FILL)
-                _write(cell, "suppressed", size * 0.85, italic=True, color=RGBColor(0x44, 0x44, 0x44))
+                _write(cell, v, size * 0.85, italic=True, color=RGBColor(0x44, 0x44, 0x44))
             else:
                 fill = score_rgb(v)
                 _fill(cell, fill)

@@ -54,14 +54,14 @@ def heatmap_slide(story, spec: PlannedSlide) -> Slide:
         # Perception (what each department rates) beside consistency (how far its people agree).
         # Two grids side by side: as tables, so area names wrap cleanly in half the width.
         labelled = depts.assign(area=depts["area"].map(lambda a: AREA_LABELS.get(a, a)))
-        perception = score_table(labelled, row="department", col="area", corner="Department")
+        perception = score_table(labelled, row="department", col="area", corner="Department", fixed=True)
         table = score_table(judged, row="department", col="area", corner="Department", value="consistency",
-                            blank="too few")
-        few = (f'<p class="oat-note">“too few”: agreement within a group needs {k} respondents.</p>'
-               if judged["consistency"].isna().any() else "")
+                            blank="too few", fixed=True)
         body = (f'<div class="oat-cols"><div class="oat-col-half"><h3>Perception</h3>{perception}</div>'
-                f'<div class="oat-col-half"><h3>Consistency: how far people agree</h3>{table}{few}</div></div>')
-    body += score_legend() + caption(spec.caption)
+                f'<div class="oat-col-half"><h3>Consistency: how far people agree</h3>{table}</div></div>')
+    few = (f" “Too few”: agreement within a group needs {k} respondents."
+           if not judged.empty and judged["consistency"].isna().any() else "")
+    body += score_legend() + caption(spec.caption + few)
     n = depts["n"].max() if "n" in depts else 0
     if judged.empty and n == n and n < k:
         body += caption(f"Consistency by department is not shown: agreement within a group needs {k} "
@@ -104,7 +104,7 @@ def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
     levels = level_grid(story.assessment.levels)
     # The blind-spot intervals and the legend take lines: the chart gives up that room so the slide still fits.
     w, h = CHART_SIZE
-    size = (w * 0.6, h - 0.7) if len(levels) else (w, h - (1.0 if len(flagged) else 0.4))
+    size = (w * 0.6, h - 1.0) if len(levels) else (w, h - (1.0 if len(flagged) else 0.4))
     def draw(ax) -> None:
         plot_perception_gap(gaps, ax=ax, title=None)
         if len(levels):  # the column heading says what the axis measures; the long label would not fit
@@ -155,10 +155,11 @@ def department_consistency(depts: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_table(data: pd.DataFrame, *, row: str, col: str, corner: str, value: str = "perception",
-                blank: str = "no data") -> str:
+                blank: str = "no data", fixed: bool = False) -> str:
     """A 0–100 grid as an HTML table, cells in the heatmap's colours.
 
     Cells privacy hid read "suppressed"; cells with no value read ``blank``.
+    ``fixed`` gives every value column the same width (for two grids side by side).
     """
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
@@ -184,7 +185,7 @@ def score_table(data: pd.DataFrame, *, row: str, col: str, corner: str, value: s
                 tds.append(f'<td class="oat-cell" style="background:{to_hex(fill)};color:{ink_on(fill)}">{v:.0f}</td>')
         body.append(f"<tr><th>{esc(r)}</th>{''.join(tds)}</tr>")
     head = "".join(f"<th>{esc(c)}</th>" for c in cols)
-    return (f'<table class="oat-table oat-grid"><thead><tr><th>{esc(corner)}</th>{head}</tr></thead>'
+    return (f'<table class="oat-table oat-grid{" oat-grid-fixed" if fixed else ""}"><thead><tr><th>{esc(corner)}</th>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
 
 

@@ -96,10 +96,12 @@ def area_slide(story, spec: PlannedSlide) -> Slide:
     left = item_bars(items) if len(items) else ""
     right = []
     kpis = a.kpis[a.kpis["area"] == area]
+    misses = kpi_misses(story, limit=1, area=area)
     if len(kpis):
-        rows = [[esc(k["name"]), f'{esc("≤" if k["better"] == "lower" else "≥")} {fmt(k["target"], 1)} {esc(k["unit"])}',
-                 fmt(k["attainment"], suffix="%")] for _, k in kpis.head(3).iterrows()]
-        right.append(table(rows, ["KPI", "Target", "On target"], classes="oat-compact"))
+        right.append(table([[esc(c) for c in r] for r in area_kpi_rows(story, area)], list(KPI_HEADER),
+                           classes="oat-compact oat-small-table"))
+        if misses:  # the average hides the unit that misses: name it, with its own value and periods
+            right.append(f'<p class="oat-note">{esc(miss_sentence(misses[0]))}</p>')
     else:
         right.append('<p class="oat-note">No operations KPI is mapped to this area: alignment rests on interviews alone.</p>')
     quotes = quotes_for(story, area, limit=1 if len(kpis) else 2)  # keep the side column on the slide
@@ -216,13 +218,43 @@ def costs_slide(story, spec: PlannedSlide) -> Slide:
     if misses:
         table_html = ('<h3 class="oat-misses">Where the KPIs miss target</h3>'
                       + table([[esc(c) for c in row] for row in misses],
-                              ["KPI", "Department", "Average vs target", "On target"], classes="oat-compact oat-small-table"))
+                              list(MISS_HEADER), classes="oat-compact oat-small-table"))
     compact = " oat-cards-compact" if table_html else ""
     return section(spec.title, f'<div class="oat-cards{compact}">{"".join(cards)}</div>{table_html}', kicker=spec.kicker)
 
 
-def kpi_misses(story, limit: int = 3) -> list[list[str]]:
-    """The (KPI, department) pairs furthest from target: on target in under 60 % of periods, worst first."""
+KPI_HEADER = ("KPI", "Actual vs target", "On target", "Trend")
+MISS_HEADER = ("KPI", "Department", "Average vs target", "On target")
+
+
+def area_kpi_rows(story, area: str, limit: int = 3) -> list[list[str]]:
+    """An area's KPIs as plain-text rows of `KPI_HEADER`: actual against target, share on target, trend."""
+    from toolkit.findings.wording import trend_text
+
+    kpis = story.assessment.kpis
+    rows = []
+    for _, k in kpis[kpis["area"] == area].head(limit).iterrows():
+        op = "≤" if k["better"] == "lower" else "≥"
+        actual = "–" if pd.isna(k["mean"]) else f"{float(k['mean']):.1f}"
+        change = k.get("change")
+        rows.append([str(k["name"]), f"{actual} vs {op} {float(k['target']):g} {k['unit']}",
+                     fmt(k["attainment"], suffix="%"),
+                     trend_text(None if change is None or pd.isna(change) else float(change), better=str(k["better"]),
+                                target=float(k["target"]), unit=str(k["unit"]))])
+    return rows
+
+
+def miss_sentence(row: list[str]) -> str:
+    """A `kpi_misses` row as a sentence: ``Dubai Desk misses guest satisfaction: 70.8 vs ≥ 85 score, ...``."""
+    kpi, dept, actual, on_target = row
+    return f"{dept} misses {kpi[:1].lower() + kpi[1:] if kpi[1:2].islower() else kpi}: {actual}, on target {on_target}."
+
+
+def kpi_misses(story, limit: int = 3, area: str | None = None) -> list[list[str]]:
+    """The (KPI, department) pairs furthest from target: on target in under 60 % of periods, worst first.
+
+    Rows of `MISS_HEADER`; ``area`` keeps only that area's KPIs.
+    """
     from toolkit.findings.candidates import period_word
     from toolkit.findings.context import visible
 
@@ -233,6 +265,8 @@ def kpi_misses(story, limit: int = 3) -> list[list[str]]:
     shown = set(visible(depts)["department"]) if len(depts) else set()
     # a department too small to report ratings for is not put in the spotlight by its KPIs either
     kd = kd.loc[kd["attainment"].notna() & (kd["attainment"] < 60) & (kd["department"].isin(shown) | (not len(depts)))]
+    if area is not None:
+        kd = kd.loc[kd["kpi_id"].isin(set(kpis.loc[kpis["area"] == area, "kpi_id"]))]
     kd = kd.sort_values(["attainment", "kpi_id", "department"], kind="mergesort").head(limit)
     periods = period_word(story.client.operations)
     rows = []
