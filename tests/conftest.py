@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,53 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
 CLIENT_DATA = ROOT / "client_data"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+#: Test files heavy as a whole (every test runs whole demo clients, the explorer, the privacy audit,
+#: PPTX rendering, known-truth simulations, R or memory-limited subprocesses): each of their tests is
+#: marked ``slow`` here, so ``make test-fast`` (``-m "not notebook and not browser and not slow"``)
+#: leaves them to ``make test``. Single heavy tests elsewhere carry ``@pytest.mark.slow`` themselves.
+SLOW_FILES = frozenset({
+    "test_batch_scoring.py", "test_explore.py", "test_explore_compare.py", "test_explore_fixes.py",
+    "test_explore_share.py", "test_hardening.py", "test_metrics_reference_r.py", "test_metrics_simulation.py",
+    "test_metrics_stories.py", "test_onboarding.py", "test_pptx_native.py", "test_privacy.py",
+    "test_privacy_linked.py", "test_privacy_publication.py", "test_storyline.py", "test_structure.py",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
+_PYTESTMARK = re.compile(r"^pytestmark\s*=\s*(.*)$", re.MULTILINE)
+
+
+def _file_marks(path: Path) -> set[str]:
+    """The markers every test of a file carries: `SLOW_FILES`, and its module-level ``pytestmark`` line."""
+    marks = {"slow"} if path.name in SLOW_FILES else set()
+    found = _PYTESTMARK.search(path.read_text(encoding="utf-8"))
+    if found:
+        marks |= set(re.findall(r"pytest\.mark\.(\w+)", found.group(1)))
+    return marks
+
+
+def pytest_ignore_collect(collection_path, config):
+    """When ``-m`` deselects every test of a file (``make test-fast`` and the heavy files), do not even
+    import it: the imports of the notebook and heavy files (papermill, hypothesis, the explorer, PPTX)
+    cost more than the quick tests themselves. Such files are then not counted as deselected."""
+    markexpr = config.getoption("markexpr", "") or ""
+    if not markexpr or not (collection_path.name.startswith("test_") and collection_path.suffix == ".py"):
+        return None
+    try:
+        from _pytest.mark.expression import Expression
+    except ImportError:  # pragma: no cover (pytest moved it): collect everything, as without this hook
+        return None
+    marks = _file_marks(collection_path)
+    if marks and not Expression.compile(markexpr).evaluate(lambda name, **_: name in marks):
+        return True
+    return None
 
 
 @pytest.fixture(autouse=True)

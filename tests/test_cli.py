@@ -28,6 +28,7 @@ def test_console_script_is_installed():
     assert done.returncode == 0 and done.stdout.startswith("alignment ")
 
 
+@pytest.mark.slow
 def test_validate_demo_clients_exits_0_and_prints_a_summary(capsys):
     assert main(["validate", str(CLIENT_DATA)]) == 0
     out = capsys.readouterr().out
@@ -74,12 +75,14 @@ def test_new_client_refuses_an_unsafe_id(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_demo_data_regenerates_the_shipped_clients(tmp_path, capsys):
     assert main(["demo-data", "--out", str(tmp_path)]) == 0
     shipped = sorted(p.name for p in CLIENT_DATA.iterdir() if (p / "client.yaml").exists())
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == shipped
 
 
+@pytest.mark.slow
 def test_demo_data_portfolio_of_n_clients(tmp_path, capsys):
     assert main(["demo-data", "--clients", "6", "--out", str(tmp_path)]) == 0
     assert len([p for p in tmp_path.iterdir() if (p / "client.yaml").exists()]) == 6

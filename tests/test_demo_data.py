@@ -70,6 +70,7 @@ def test_shipped_clients_equal_the_generator_output(tmp_path):
             assert fresh[name] == shipped[name], f"client_data/{client_id}/{name} drifted from the generator"
 
 
+@pytest.mark.slow
 def test_portfolio_is_byte_identical_for_a_seed_and_differs_across_seeds(tmp_path):
     a = write_portfolio(tmp_path / "a", 4, seed=11)
     b = write_portfolio(tmp_path / "b", 4, seed=11)
@@ -79,6 +80,7 @@ def test_portfolio_is_byte_identical_for_a_seed_and_differs_across_seeds(tmp_pat
     assert files_under(tmp_path / "a") != files_under(tmp_path / "c")
 
 
+@pytest.mark.slow
 def test_portfolio_makes_distinct_clients(tmp_path):
     # Speed (~0.3 s for 24 clients) is measured by benchmarks/batch.py, not asserted here.
     paths = write_portfolio(tmp_path / "p", 24)
@@ -241,6 +243,7 @@ def test_markup_is_planted_in_exactly_one_client():
 
 # --- portfolio and the large client ----------------------------------------
 
+@pytest.mark.slow
 def test_portfolio_clients_are_varied_and_valid(tmp_path):
     paths = write_portfolio(tmp_path, 8, seed=3, respondents=(20, 30))
     configs = [ClientConfig.model_validate(yaml.safe_load((p / "client.yaml").read_text())) for p in paths]
@@ -254,6 +257,7 @@ def test_portfolio_clients_are_varied_and_valid(tmp_path):
         assert people["department"].value_counts().min() >= 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_large_client_has_the_requested_size(tmp_path, fmt):
     root = write_large_client(tmp_path, n_respondents=400, n_kpi_rows=12_345, fmt=fmt)
@@ -277,6 +281,7 @@ def test_month_labels_cross_the_year():
     ("harbor-concierge", None), ("swiftmart", None), ("northwind-logistics", None),
     ("northwind-logistics", "2025-h1"),
 ])
+@pytest.mark.slow
 def test_intake_accepts_the_shipped_clients(client_id, wave):
     from toolkit import intake
     problems = intake.validate_client(CLIENT_DATA / client_id, wave)

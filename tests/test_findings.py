@@ -172,6 +172,7 @@ def test_every_playbook_rule_has_a_case():
     assert sorted(RULE_CASES) == sorted(r.id for r in load_playbook().rules)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule_id", sorted(RULE_CASES))
 def test_rule_fires_on_its_trigger_and_not_on_a_near_miss(rule_id):
     trigger, near_miss = RULE_CASES[rule_id]

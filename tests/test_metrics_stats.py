@@ -52,6 +52,7 @@ def test_counts_rows_sum_to_n_and_blocks_are_deterministic():
     assert np.array_equal(counts, again)
 
 
+@pytest.mark.slow
 def test_bootstrap_is_deterministic_and_brackets_the_point():
     client = make_client(people=_random_people(60, 3))
     a1, a2 = assess(client, n_boot=300, seed=7), assess(client, n_boot=300, seed=7)
@@ -180,6 +181,7 @@ def _renamed(people, prefix: str):
     return [(prefix + r, d, lv, a) for r, d, lv, a in people]
 
 
+@pytest.mark.slow
 def test_drift_waves_are_bootstrapped_independently(monkeypatch):
     """Different people (no recurring id): the two waves' resample matrices differ yet are reproducible."""
     import toolkit.metrics.bootstrap as bootstrap
@@ -217,6 +219,7 @@ def test_recurring_respondents_are_resampled_as_pairs():
     assert not np.array_equal(pc["x"].to_numpy(), cc["y"].to_numpy())
 
 
+@pytest.mark.slow
 def test_same_people_same_answers_pair_to_no_drift():
     # recurring ids are paired: identical answers by the same people give a difference of exactly 0
     client = make_client(people=_random_people(40, 5))
@@ -226,6 +229,7 @@ def test_same_people_same_answers_pair_to_no_drift():
     assert (rated["lo"] == 0).all() and (rated["hi"] == 0).all() and not rated["significant"].any()
 
 
+@pytest.mark.slow
 def test_drift_of_identical_waves_has_a_real_interval():
     # other people answering identically (no recurring id): independent resamples, a real interval
     client = make_client(people=_random_people(40, 5))

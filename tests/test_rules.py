@@ -17,7 +17,7 @@ def test_every_reason_has_a_docstring_and_its_name_is_its_value():
     body = ast.parse(inspect.getsource(reasons)).body
     cls = next(n for n in body if isinstance(n, ast.ClassDef) and n.name == "Reason")
     documented = {}
-    for node, after in zip(cls.body, cls.body[1:] + [None], strict=False):
+    for node, after in zip(cls.body, cls.body[1:] + [None], strict=True):
         if isinstance(node, ast.Assign):
             doc = after.value.value if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) else ""
             documented[node.targets[0].id] = doc

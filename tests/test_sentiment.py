@@ -95,6 +95,7 @@ def coded_client(tmp_path):
     return folder
 
 
+@pytest.mark.slow
 def test_coded_sentiment_wins_and_notes_are_never_quotes(coded_client):
     engine = ExploreEngine(n_boot=20)
     view = engine.view(engine.load(coded_client), Filters())
@@ -113,6 +114,7 @@ def test_coded_sentiment_wins_and_notes_are_never_quotes(coded_client):
     assert "suggested: " in page or "sentiment not coded" in page
 
 
+@pytest.mark.slow
 def test_notes_are_dropped_by_rule_without_a_kind_column():
     engine = ExploreEngine(n_boot=20)
     view = engine.view(engine.load(CLIENT_DATA / NORTHWIND), Filters())

@@ -63,6 +63,7 @@ def right_answers(d) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 def test_every_exercise_has_a_right_answer_here():
     assert set(training.list_exercises()) - {"2-fix", "6-deck"} == set(right_answers(training.training_data()))
 

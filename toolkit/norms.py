@@ -175,11 +175,11 @@ def default_norms(folder: Path = NORMS_DIR) -> pd.DataFrame | None:
     when there is one, else the synthetic demo file; None when the folder has none."""
     files = sorted(folder.glob("*.csv"))
     real = [f for f in files if "synthetic" not in f.name]
-    chosen = (real or files or [None])[0]
-    return read_norms(chosen) if chosen is not None else None
+    candidates = real or files
+    return read_norms(candidates[0]) if candidates else None
 
 
 def area_norm_percentiles(favourable: dict[str, float], norms: pd.DataFrame) -> dict[str, float]:
     """Percentile of each area's favourable % among the norm's organisations (areas with a norm only)."""
-    rows = norms.loc[norms["scope"] == "area"].set_index("id")
-    return {a: norm_percentile(v, rows.loc[a]) for a, v in favourable.items() if a in rows.index and v == v}
+    rows = {str(i): row for i, row in norms.loc[norms["scope"] == "area"].set_index("id").iterrows()}
+    return {a: norm_percentile(v, rows[a]) for a, v in favourable.items() if a in rows and v == v}

@@ -21,11 +21,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, OutputError, RunError
 from toolkit.model import Problem
+from toolkit.reasons import Reason
 from toolkit.run import resources
 from toolkit.run.fingerprint import report_fingerprint
 from toolkit.run.interrupts import raise_if_interrupted
@@ -109,7 +110,7 @@ def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
     items = [f for f in items if f]
     bad = [f for f in items if f not in FORMATS]
     if bad or not items:
-        raise ClientDataError([Problem("--formats", "unknown_format",
+        raise ClientDataError([Problem("--formats", Reason.unknown_format,
                                        f"expected a comma-separated list of {', '.join(FORMATS)}, found {','.join(bad) or 'nothing'}",
                                        found=",".join(bad), expected=",".join(FORMATS))], title="bad options")
     return tuple(dict.fromkeys(items))
@@ -134,7 +135,7 @@ def check_parameters(parameters: dict[str, Any], notebook: Path = NOTEBOOK) -> N
         if name in declared and name not in RESERVED_PARAMETERS:
             wrong = _wrong_type(parameters[name], cell[name].get("default"))
             if wrong:
-                problems.append(Problem(notebook.name, "bad_parameter", f"parameter {name!r}: expected {wrong}, "
+                problems.append(Problem(notebook.name, Reason.bad_parameter, f"parameter {name!r}: expected {wrong}, "
                                         f"found {parameters[name]!r}", column=name, found=parameters[name],
                                         expected=wrong))
             continue
@@ -144,7 +145,7 @@ def check_parameters(parameters: dict[str, Any], notebook: Path = NOTEBOOK) -> N
             close = difflib.get_close_matches(name, declared, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             msg = f"unknown parameter {name!r}{hint} parameters are {sorted(set(declared) - RESERVED_PARAMETERS)}"
-        problems.append(Problem(notebook.name, "unknown_parameter", msg, column=name, found=name,
+        problems.append(Problem(notebook.name, Reason.unknown_parameter, msg, column=name, found=name,
                                 expected="a parameter of the notebook's parameters cell"))
     if problems:
         raise ClientDataError(problems, title="bad parameters")
@@ -168,7 +169,7 @@ def _wrong_type(value: Any, default: str | None) -> str | None:
     number = not isinstance(value, bool)  # True is an int to Python, not to a reader
     if isinstance(typed, int):
         if typed >= 0:  # a seed or a count: numpy refuses negative seeds in the kernel
-            ok = number and isinstance(value, numbers.Integral) and value >= 0
+            ok = number and isinstance(value, numbers.Integral) and int(value) >= 0
             return None if ok else f"a whole number >= 0 (default {typed})"
         return None if number and isinstance(value, numbers.Integral) else f"a whole number (default {typed})"
     if isinstance(typed, float):
@@ -195,7 +196,8 @@ def is_current(out: Path, input_hash: str, formats: Sequence[str]) -> bool:
 def read_run_record(out: Path) -> dict[str, Any] | None:
     """Return the ``run.json`` of a published output folder, or None."""
     try:
-        return json.loads((out / "run.json").read_text(encoding="utf-8"))
+        # run.json is written by this module, always as one JSON object
+        return cast(dict[str, Any], json.loads((out / "run.json").read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return None
 

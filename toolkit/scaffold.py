@@ -28,6 +28,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from toolkit.client_config import ClientConfig
@@ -47,6 +48,7 @@ from toolkit.model import (
     TEXT,
     Problem,
 )
+from toolkit.reasons import Reason
 from toolkit.rules import CLIENT_ID, CLIENT_ID_PATTERN, is_wave_id
 
 log = logging.getLogger("toolkit")
@@ -120,6 +122,7 @@ def build_intake_workbook(bank: Sequence[BankItem] | None = None, *,
     bank = list(bank or read_question_bank())
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = INTERVIEWS_SHEET
     header = [RESPONDENT, DEPARTMENT, LEVEL] + [q.question_id for q in bank]
     ws.append(header)
@@ -153,9 +156,9 @@ def build_intake_workbook(bank: Sequence[BankItem] | None = None, *,
     qs.append(QUESTIONS_COLUMNS)
     for q in bank:
         qs.append([q.question_id, q.area, q.text, q.reverse, q.outcome])
-    for c, width in zip("ABCDE", (12, 22, 90, 9, 9), strict=True):
-        qs.column_dimensions[c].width = width
-        qs[f"{c}1"].font = bold
+    for col, width in zip("ABCDE", (12, 22, 90, 9, 9), strict=True):
+        qs.column_dimensions[col].width = width
+        qs[f"{col}1"].font = bold
 
     how = wb.create_sheet(HOWTO_SHEET)
     for line in _HOWTO:
@@ -270,7 +273,7 @@ limits: {{}}
 
 def _refuse(path: Path, reason: str, message: str, found: str, expected: str,
             column: str = "client_id") -> ClientDataError:
-    problem = Problem(str(path), reason, message, column=column, found=found, expected=expected)
+    problem = Problem(str(path), Reason(reason), message, column=column, found=found, expected=expected)
     return ClientDataError([problem], title="cannot create client")
 
 
@@ -330,7 +333,7 @@ def new_client(client_data_dir: Path, client_id: str, name: str, *, wave: str | 
     try:
         ClientConfig.model_validate(yaml.safe_load(text))
     except ValidationError as exc:
-        problems = [Problem(str(target / "client.yaml"), "invalid_value", e["msg"],
+        problems = [Problem(str(target / "client.yaml"), Reason.invalid_value, e["msg"],
                             column=".".join(str(p) for p in e["loc"]), found=repr(e.get("input")))
                     for e in exc.errors()]
         raise ClientDataError(problems, title="cannot create client") from None

@@ -8,6 +8,7 @@ the same protected numbers.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ class Story:
     assessment: Assessment  # protected
     findings: Findings
     voice: Voice
-    summary: dict
+    summary: dict[str, Any]
     previous_wave: str | None = None
 
 
@@ -83,7 +84,8 @@ def load_waves(client_dir: str | Path, wave: str | None = None) -> Waves:
     return Waves(folder, client, previous, prev_wave)
 
 
-def deck_wave_changes(client, load=None) -> list[tuple[str, str]]:
+def deck_wave_changes(client: ClientData,
+                      load: Callable[[str], ClientData] | None = None) -> list[tuple[str, str]]:
     """`toolkit.privacy.linked.membership_changes` against the wave before ``client``'s, as the deck computes them.
 
     The explorer's unfiltered view must hide what the deck hides (everything

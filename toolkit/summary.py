@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -242,7 +242,7 @@ def write_summary(d: dict[str, Any], path: Path | str, *, validate: bool = True)
 
 def load_summary(path: Path | str) -> dict[str, Any]:
     """Read a summary written by `write_summary`."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return cast(dict[str, Any], json.loads(Path(path).read_text(encoding="utf-8")))  # an object, by `write_summary`
 
 
 def _natural(name: str) -> list[tuple[int, int | str]]:

@@ -24,7 +24,7 @@ def _tidy(text: str) -> str:
     out = ["respondent_id,department,level,question_id,rating"]
     for line in lines[1:]:
         cells = line.split(",")
-        out += [",".join(cells[:3] + [q, v]) for q, v in zip(head[3:], cells[3:], strict=False)]
+        out += [",".join(cells[:3] + [q, v]) for q, v in zip(head[3:], cells[3:], strict=True)]
     return "\n".join(out) + "\n"
 
 

@@ -8,12 +8,16 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from toolkit import __version__
 from toolkit.errors import AlignmentError, ClientDataError, RunError
 from toolkit.rules import ExitCode
+
+if TYPE_CHECKING:
+    from toolkit.model import Problem
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = ExitCode.OK, ExitCode.FAILED, ExitCode.INVALID
 
@@ -53,7 +57,7 @@ def _clients_in(path: Path) -> list[Path]:
 WARNINGS_SHOWN = 10
 
 
-def _problem_table(problems) -> str:
+def _problem_table(problems: Sequence[Problem]) -> str:
     """Problems as an aligned table: file, row, column, reason, then the message (paths never cut)."""
     rows = [("file", "row", "column", "reason", "problem")]
     rows += [(p.file, "" if p.row is None else str(p.row), p.column or "", p.reason,
@@ -65,11 +69,11 @@ def _problem_table(problems) -> str:
     return "\n".join(lines)
 
 
-def _count(problems, severity: str) -> int:
+def _count(problems: Iterable[Problem], severity: str) -> int:
     return sum(p.count for p in problems if p.severity == severity)
 
 
-def print_warnings(problems, *, shown: int = WARNINGS_SHOWN, file=None) -> None:
+def print_warnings(problems: Sequence[Problem], *, shown: int = WARNINGS_SHOWN, file: TextIO | None = None) -> None:
     """Print the warning totals by reason, then the first ``shown`` warning lines."""
     from toolkit.intake.problems import summarise
 
@@ -136,6 +140,7 @@ def _parameters(pairs: list[list[str]] | None) -> dict[str, object]:
     import yaml
 
     from toolkit.model import Problem
+    from toolkit.reasons import Reason
 
     out: dict[str, object] = {}
     problems = []
@@ -143,7 +148,7 @@ def _parameters(pairs: list[list[str]] | None) -> dict[str, object]:
         try:
             out[name] = yaml.safe_load(value)  # "3" -> 3, "true" -> True, text stays text
         except yaml.YAMLError as exc:
-            problems.append(Problem("-p", "bad_parameter", f"parameter {name!r}: cannot read the value {value!r} "
+            problems.append(Problem("-p", Reason.bad_parameter, f"parameter {name!r}: cannot read the value {value!r} "
                                     f"({getattr(exc, 'problem', None) or 'not a value'}); put text in quotes, "
                                     f"e.g. -p {name} '\"{value}\"'", column=name, found=value,
                                     expected="a number, true/false or text"))
@@ -394,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         with signals_interrupt():  # Ctrl-C and SIGTERM: clean up, publish nothing
-            return args.func(args)
+            return int(args.func(args))
     except ClientDataError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_INVALID

@@ -28,6 +28,7 @@ from toolkit.errors import DefinitionError
 from toolkit.run.atomic import write_text_atomic
 
 if TYPE_CHECKING:  # pragma: no cover
+    from nbconvert.exporters import SlidesExporter
     from nbformat import NotebookNode
 
 log = logging.getLogger("toolkit")
@@ -158,7 +159,7 @@ def prepare_slides(nb: NotebookNode) -> NotebookNode:
 
 
 @functools.lru_cache(maxsize=4)
-def _exporter(template_dir: str):
+def _exporter(template_dir: str) -> SlidesExporter:
     """Build (once per template folder) the configured ``SlidesExporter``."""
     from nbconvert.exporters import SlidesExporter
     from traitlets.config import Config

@@ -22,7 +22,6 @@ import concurrent.futures
 import logging
 import threading
 import time
-from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -32,6 +31,8 @@ from toolkit.errors import AlignmentError
 from toolkit.run.atomic import write_bytes_atomic
 
 if TYPE_CHECKING:  # pragma: no cover
+    from contextlib import AbstractContextManager
+
     from playwright.sync_api import Browser, Route
 
 log = logging.getLogger("toolkit")

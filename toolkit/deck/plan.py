@@ -13,9 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.model import AREA_LABELS, AREAS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.findings.candidates import Finding
 
 MAX_TITLE_WORDS = 15
 LEVEL_OTHERS = {"frontline": "the frontline", "manager": "managers"}
@@ -53,7 +56,7 @@ class SlideRule:
     """How to plan one slide: its key, title builder, kicker, caption and applicability."""
 
     key: str
-    title: Callable[[Any], str]
+    title: Callable[[Any], str | list[str]]
     kicker: Callable[[Any], str] | str
     caption: Callable[[Any], str] | str = ""
     applies: Callable[[Any], bool] = lambda story: True
@@ -84,7 +87,8 @@ def _r(x: float) -> str:
     return f"{x:.0f}"
 
 
-def _visible(frame):
+def _visible(frame: Any) -> Any:
+    """The rows of a story frame that may be shown (None and empty frames pass through)."""
     if frame is None or len(frame) == 0:
         return frame
     if "suppressed" in frame.columns:
@@ -97,9 +101,10 @@ def lower_first(name: str) -> str:
     return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
-def _first(story: Any, kinds: tuple[str, ...] | str, area: str | None = None):
+def _first(story: Any, kinds: tuple[str, ...] | str, area: str | None = None) -> Finding | None:
     kinds = (kinds,) if isinstance(kinds, str) else kinds
-    for f in story.findings.candidates:
+    candidates: list[Finding] = story.findings.candidates
+    for f in candidates:
         if f.kind in kinds and (area is None or f.area == area):
             return f
     return None
@@ -200,7 +205,7 @@ def levels_title(story: Any) -> list[str] | str:
     return f"Leaders and staff see the same picture: no significant gap, the largest {_r(float(g))} points"
 
 
-def _drivers(story: Any):
+def _drivers(story: Any) -> Any:
     """The key-driver table when it may be shown (computed, not refused, weights known), else None."""
     d = getattr(story.assessment, "drivers", None)
     if d is None or len(d) == 0 or d.attrs.get("refused") or d["relative_weight"].isna().all():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -90,12 +91,13 @@ def _title(p: pd.Series) -> str:
     return TITLES[p["level"]].format(d=p["department"])
 
 
-def _write_csv(path: Path, rows: list[list[object]]) -> None:
+def _write_csv(path: Path, rows: Sequence[Sequence[object]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
 
 
-def _qualtrics(folder: Path, ids, people, answers, texts, rng) -> None:
+def _qualtrics(folder: Path, ids: list[str], people: pd.DataFrame, answers: np.ndarray, texts: list[str],
+               rng: np.random.Generator) -> None:
     meta = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
             "RecordedDate", "ResponseId", "RecipientEmail", "Q_Dept", "Q_Role"]
     qs = [f"Q1_{j + 1}" for j in range(len(texts))]
@@ -114,7 +116,8 @@ def _qualtrics(folder: Path, ids, people, answers, texts, rng) -> None:
     _write_csv(folder / "interviews.csv", rows)
 
 
-def _surveymonkey(folder: Path, ids, people, answers, texts, rng) -> None:
+def _surveymonkey(folder: Path, ids: list[str], people: pd.DataFrame, answers: np.ndarray, texts: list[str],
+                  rng: np.random.Generator) -> None:
     meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
             "First Name", "Last Name", "What is your department?", "What is your job title?"]
     rows = [meta + texts, [""] * 8 + ["Response"] * (2 + len(texts))]
@@ -126,7 +129,8 @@ def _surveymonkey(folder: Path, ids, people, answers, texts, rng) -> None:
     _write_csv(folder / "interviews.csv", rows)
 
 
-def _msforms(folder: Path, ids, people, answers, texts, rng) -> None:
+def _msforms(folder: Path, ids: list[str], people: pd.DataFrame, answers: np.ndarray, texts: list[str],
+             rng: np.random.Generator) -> None:
     rows = []
     for i, rid in enumerate(ids):
         p = people.iloc[i]
@@ -138,7 +142,8 @@ def _msforms(folder: Path, ids, people, answers, texts, rng) -> None:
     frame.to_excel(folder / "interviews.xlsx", index=False, sheet_name="Sheet1")
 
 
-def _google(folder: Path, ids, people, answers, texts, rng) -> None:
+def _google(folder: Path, ids: list[str], people: pd.DataFrame, answers: np.ndarray, texts: list[str],
+            rng: np.random.Generator) -> None:
     rows = [["Timestamp", "Email address", "Which team are you in?", "Your role"] + texts]
     for i, rid in enumerate(ids):
         p = people.iloc[i]
@@ -147,7 +152,8 @@ def _google(folder: Path, ids, people, answers, texts, rng) -> None:
     _write_csv(folder / "interviews.csv", rows)
 
 
-def _hr_long(folder: Path, ids, people, answers, texts, rng) -> None:
+def _hr_long(folder: Path, ids: list[str], people: pd.DataFrame, answers: np.ndarray, texts: list[str],
+             rng: np.random.Generator) -> None:
     spelling_b = texts[0].replace("customers", "clients")  # a second spelling of CX01
     rows, answer_id = [], 5000
     for i, rid in enumerate(ids):

@@ -38,7 +38,7 @@ def client_config(client: ClientSpec, wave: WaveSpec) -> dict[str, object]:
     DefinitionError
         The spec does not make a valid ``client.yaml`` (a bug in the spec, not client data).
     """
-    config = {
+    config: dict[str, object] = {
         "name": client.name,
         "wave": wave.wave,
         "sector": client.sector,

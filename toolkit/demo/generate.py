@@ -18,7 +18,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,8 @@ from toolkit.model import (
     VALUE,
 )
 from toolkit.scaffold import BankItem, read_question_bank
+
+_T = TypeVar("_T")
 
 InterviewFormat = Literal["tidy", "wide", "xlsx"]
 
@@ -279,7 +281,7 @@ def simulate_operations(client: ClientSpec, wave: WaveSpec,
         shift = np.array([kpi.dept_shift.get(d, 0.0) for d in depts])
         noise_mult = np.array([kpi.dept_noise.get(d, 1.0) for d in depts])
         centre = kpi.mean + wave.kpi_shift.get(kpi.id, 0.0) + shift + rng.normal(0, kpi.dept_sd, len(depts))
-        values = (centre[:, None] + kpi.trend * t[None, :]
+        values: np.ndarray = (centre[:, None] + kpi.trend * t[None, :]
                   + kpi.noise_sd * noise_mult[:, None] * rng.standard_normal((len(depts), len(t))))
         values = np.round(np.clip(values, *kpi.bounds), kpi.decimals)
         frames.append(pd.DataFrame({
@@ -341,7 +343,7 @@ def simulate_excerpts(client: ClientSpec, wave: WaveSpec, respondents: pd.DataFr
     })
 
 
-def _pick(options: tuple, k: int, rng: np.random.Generator) -> list:
+def _pick(options: tuple[_T, ...], k: int, rng: np.random.Generator) -> list[_T]:
     """Pick ``k`` options without replacement (with replacement beyond their number)."""
     idx = [int(x) for x in rng.permutation(len(options))]
     return [options[idx[m % len(idx)]] for m in range(k)]

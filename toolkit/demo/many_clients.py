@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ from toolkit.scaffold import INTERVIEWS_SHEET, read_question_bank
 PROMISES = ("personalized", "speed", "value", "innovation")
 STYLES = ("collaborative", "autonomous", "accountability")
 # Generic KPIs a portfolio client may track: (id, name, area, better, target, unit, decimals, bounds).
-GENERIC_KPIS = (
+GENERIC_KPIS: tuple[tuple[str, str, str, Literal["higher", "lower"], float, str, int, tuple[float, float]], ...] = (
     ("customer_satisfaction", "Customer satisfaction", "customer_experience", "higher", 80.0, "score", 1, (0, 100)),
     ("complaint_rate", "Complaints per 1,000 orders", "customer_experience", "lower", 2.0, "per 1,000", 2, (0, 1e9)),
     ("staff_turnover", "Monthly staff turnover", "management_style", "lower", 2.5, "%", 2, (0, 100)),
@@ -70,7 +71,7 @@ def portfolio_spec(index: int, rng: np.random.Generator,
     client_id = f"{word.lower()}-{sector.lower()}-{index + 1:02d}"
     pool = text.SECTOR_DEPARTMENTS[sector]
     total = int(rng.integers(respondents[0], respondents[1] + 1))
-    n_depts = int(min(len(pool), max(2, total // 8), rng.integers(3, 7)))
+    n_depts = min(len(pool), max(2, total // 8), int(rng.integers(3, 7)))
     names = [pool[i] for i in sorted(rng.choice(len(pool), n_depts, replace=False))]
     departments = tuple(DeptSpec(name, *_levels(size, rng))
                         for name, size in zip(names, _split(total, n_depts, rng), strict=True))
@@ -233,7 +234,7 @@ def _write_wide_xlsx(generated: GeneratedWave, path: Path) -> None:
     ws.append([RESPONDENT, DEPARTMENT, LEVEL, *generated.question_ids])
     resp = generated.respondents
     ids, depts, levels = (resp[c].to_numpy(dtype=object) for c in (RESPONDENT, DEPARTMENT, LEVEL))
-    as_objects = np.where(np.isnan(generated.answers), None, generated.answers.astype(object))
+    as_objects = np.where(np.isnan(generated.answers), np.array(None, dtype=object), generated.answers.astype(object))
     for i in range(len(resp)):
         ws.append([ids[i], depts[i], levels[i], *(None if v is None else int(v) for v in as_objects[i])])
     wb.save(path)

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.demo.files import write_client
 from toolkit.demo.planted import PLANTED_KINDS, PlantedStory, planted_client
 from toolkit.model import AREA_LABELS
 
+if TYPE_CHECKING:
+    from toolkit.findings import Findings
+
 DIRECTION_WORDS = {"up": "rose", "down": "fell"}
 
 
-def recalled(story: PlantedStory, findings) -> bool:
+def recalled(story: PlantedStory, findings: Findings) -> bool:
     """True when a top-three finding has the planted kind and area, and its sentence names the area
     (and the unit, and the direction of a change) in words."""
     for f in findings.top:

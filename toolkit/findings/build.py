@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -78,12 +79,12 @@ class Findings:
         return [f for f in self.candidates if f.kind == kind and (area is None or f.area == area)]
 
 
-def _priority(ctx: dict) -> float | None:
+def _priority(ctx: dict[str, Any]) -> float | None:
     w, a = ctx.get("weight"), ctx.get("alignment")
     return None if w is None or a is None else w * (100 - a)
 
 
-def fire_rules(playbook: Playbook, contexts: dict[str, dict], overall: dict,
+def fire_rules(playbook: Playbook, contexts: dict[str, dict[str, Any]], overall: dict[str, Any],
                priorities: dict[str, float | None]) -> pd.DataFrame:
     """Evaluate every rule; return the fired ones, ranked, as the recommendations frame.
 

@@ -22,6 +22,9 @@ from toolkit.findings.wording import interval_text
 from toolkit.metrics.assessment import Assessment
 from toolkit.model import AREA, AREA_LABELS, AREAS, DEPARTMENT
 
+AreaValues = dict[str, dict[str, float | None]]
+"""Visible per-area numbers by area (`area_values`): ``{area: {metric: float | None}}``."""
+
 PRINCIPAL_GAP = "principal_gap"
 DRIFT = "drift"
 BLIND_SPOT = "blind_spot"
@@ -99,10 +102,10 @@ def _shown(x: float | None) -> float | None:
     return None if x is None else float(round(x))
 
 
-def area_values(assessment: Assessment) -> dict[str, dict[str, float | None]]:
+def area_values(assessment: Assessment) -> AreaValues:
     """Visible per-area numbers: alignment, its interval, components, weight, n."""
     rows = visible(assessment.areas)
-    out: dict[str, dict[str, float | None]] = {}
+    out: AreaValues = {}
     for area in AREAS:
         if area not in rows.index:
             out[area] = {}
@@ -130,7 +133,7 @@ def period_word(operations: pd.DataFrame | None) -> str:
 
 # --- the seven kinds ------------------------------------------------------------------------------
 
-def principal_gap(vals: dict[str, dict]) -> Finding | None:
+def principal_gap(vals: AreaValues) -> Finding | None:
     """Among areas below 75 (as shown), the largest ``w * (75 - A)``; None when every area is aligned."""
     best = None
     for area, v in vals.items():
@@ -154,7 +157,7 @@ def principal_gap(vals: dict[str, dict]) -> Finding | None:
                    {"alignment": a, "lo": lo, "hi": hi, "n": v.get("n"), "weight": w}, direction="below")
 
 
-def drifts(assessment: Assessment, vals: dict[str, dict], previous_wave: str | None,
+def drifts(assessment: Assessment, vals: AreaValues, previous_wave: str | None,
            kpis: pd.DataFrame) -> list[Finding]:
     """One finding per area whose alignment (else perception) changed beyond its interval."""
     drift = visible(assessment.drift)
@@ -173,8 +176,9 @@ def drifts(assessment: Assessment, vals: dict[str, dict], previous_wave: str | N
             lo, hi = num(row.get("lo")), num(row.get("hi"))
             # Method v2 marks a change significant when its Holm-adjusted 95 % interval excludes 0.
             called = bool(row["significant"]) if "significant" in row.index else excludes_zero(lo, hi)
-            if None in (prev, cur, diff) or not called or round(abs(diff)) < 1:
+            if prev is None or cur is None or diff is None or not called or round(abs(diff)) < 1:
                 continue
+            assert lo is not None and hi is not None, "a called change has its interval"
             label, up = AREA_LABELS[area], diff > 0
             verb = "rose" if up else "fell"
             sentence = (f"{label} {metric} {verb} {_r(abs(diff))} points {since} ({_r(prev)} → {_r(cur)}; "
@@ -200,7 +204,7 @@ def _kpi_tail(kpis: pd.DataFrame, area: str) -> str:
     return f", and {noun} now on target in {span} of observations"
 
 
-def blind_spots(assessment: Assessment, vals: dict[str, dict]) -> list[Finding]:
+def blind_spots(assessment: Assessment, vals: AreaValues) -> list[Finding]:
     """The level gaps the metrics flag as blind spots (the slide highlights the same ones).
 
     Method v2 flags a gap of >= 10 points whose 95 % interval, Holm-adjusted
@@ -212,8 +216,8 @@ def blind_spots(assessment: Assessment, vals: dict[str, dict]) -> list[Finding]:
     if gaps.empty or "gap" not in gaps.columns:
         return []
     v2 = {"flagged", "p_holm"} <= set(gaps.columns)
-    adjusted = ([num(p) if num(p) is not None else math.nan for p in gaps["p_holm"]] if v2 else
-                holm([num(p) if num(p) is not None else math.nan for p in gaps["p_value"]]))
+    adjusted = ([math.nan if (x := num(p)) is None else x for p in gaps["p_holm"]] if v2 else
+                holm([math.nan if (x := num(p)) is None else x for p in gaps["p_value"]]))
     levels = visible(assessment.levels)
     found: dict[str, Finding] = {}
     for (_, row), p_adj in zip(gaps.iterrows(), adjusted, strict=True):
@@ -245,7 +249,7 @@ def _level_p(levels: pd.DataFrame, level: str, area: str) -> float | None:
     return num(sel["perception"].iloc[0]) if len(sel) else None
 
 
-def outlier_units(assessment: Assessment, vals: dict[str, dict], points: pd.DataFrame | None,
+def outlier_units(assessment: Assessment, vals: AreaValues, points: pd.DataFrame | None,
                   kpi_departments: pd.DataFrame, kpis: pd.DataFrame, periods: str) -> list[Finding]:
     """Per area, the visible department >= 10 points below the others, its 95 % interval excluding 0."""
     depts = visible(assessment.departments)
@@ -282,7 +286,7 @@ def outlier_units(assessment: Assessment, vals: dict[str, dict], points: pd.Data
 
 
 def _unit_kpi_tail(kpi_departments: pd.DataFrame, kpis: pd.DataFrame, area: str, unit: str,
-                   periods: str) -> tuple[str, dict]:
+                   periods: str) -> tuple[str, dict[str, Any]]:
     """``, and meets the Guest satisfaction target in 0 of 12 months`` for the unit's weakest KPI."""
     if kpi_departments is None or kpi_departments.empty or kpis.empty:
         return "", {}
@@ -302,7 +306,7 @@ def _unit_kpi_tail(kpi_departments: pd.DataFrame, kpis: pd.DataFrame, area: str,
             {"kpi": name, "kpi_hits": hits, "kpi_n": n_obs})
 
 
-def kpi_contradictions(vals: dict[str, dict], kpis: pd.DataFrame) -> list[Finding]:
+def kpi_contradictions(vals: AreaValues, kpis: pd.DataFrame) -> list[Finding]:
     """Perception >= 60 with KPI evidence < 40, or perception < 40 with evidence >= 60."""
     out = []
     for area, v in vals.items():
@@ -327,7 +331,7 @@ def kpi_contradictions(vals: dict[str, dict], kpis: pd.DataFrame) -> list[Findin
     return out
 
 
-def low_agreement(vals: dict[str, dict]) -> list[Finding]:
+def low_agreement(vals: AreaValues) -> list[Finding]:
     """Consistency below 50 with at least 20 respondents (the upper interval bound too, when known)."""
     out = []
     for area, v in vals.items():
@@ -344,7 +348,7 @@ def low_agreement(vals: dict[str, dict]) -> list[Finding]:
     return out
 
 
-def strengths(vals: dict[str, dict]) -> list[Finding]:
+def strengths(vals: AreaValues) -> list[Finding]:
     """Areas aligned (>= 75) that carry at least a quarter of the strategic weight."""
     out = []
     for area, v in vals.items():

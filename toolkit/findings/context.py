@@ -7,7 +7,7 @@ context can mention a suppressed value.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -78,7 +78,7 @@ def area_row(assessment: Assessment, area: str) -> dict[str, float | None]:
         else:
             return {m: None for m in AREA_ROW_METRICS}
     else:
-        row = rows.loc[area]
+        row = cast(pd.Series, rows.loc[area])  # the area index is unique: a row (pandas-stubs: Series | DataFrame)
     return {m: num(row.get(m)) for m in AREA_ROW_METRICS}
 
 

@@ -12,6 +12,7 @@ from toolkit.errors import ClientDataError
 from toolkit.intake.questions import load_question_bank
 from toolkit.intake.validate import collect
 from toolkit.model import ClientData, Problem
+from toolkit.reasons import Reason
 
 __all__ = ["validate_client", "load_client", "list_waves", "load_question_bank"]
 
@@ -55,8 +56,9 @@ def load_client(path: str | Path, wave: str | None = None) -> ClientData:
         When any error-severity problem exists; it carries every problem.
     """
     c = collect(path, wave)
-    if c.log.errors or c.config is None or c.ratings is None:
-        raise ClientDataError(c.log.problems or [Problem(str(path), "unreadable_file", "no usable data")],
+    if (c.log.errors or c.config is None or c.ratings is None or c.questions is None or c.excerpts is None
+            or c.operations is None):
+        raise ClientDataError(c.log.problems or [Problem(str(path), Reason.unreadable_file, "no usable data")],
                               title=f"invalid client data in {path}")
     return ClientData(
         client_id=c.client_id, root=c.folder, config=c.config, questions=c.questions,

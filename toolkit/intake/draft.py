@@ -156,7 +156,8 @@ def _q(text: str) -> str:
 
 def _questions(labels: list[str], bank: pd.DataFrame, undecided: list[str]) -> tuple[dict[str, str], str | None]:
     """Ids for question labels: the bank's when similar, else new ids in a drafted questions.csv."""
-    ids, extra = {}, []
+    ids: dict[str, str] = {}
+    extra: list[tuple[str, str, str, float]] = []
     used: set[str] = set()
     for label, (bid, barea, score) in zip(labels, match_bank(labels, bank), strict=True):
         if score >= MATCH:
@@ -209,7 +210,7 @@ def _scale_lines(kinds: list[tuple[str, float, float, list[str]]], undecided: li
     return out
 
 
-def _levels_lines(header: list[str], body: list[list[str]], skip_cols: set[int],
+def _levels_lines(header: list[str], body: list[list[str]], skip_cols: set[int | None],
                   undecided: list[str], texts: list[str] | None = None) -> tuple[list[str], set[int]]:
     flags, role = {}, None
     for i, h in enumerate(header):
@@ -277,7 +278,7 @@ def _draft_wide(shape: str, skip: int, header: list[str], texts: list[str], body
         lines.append(f"    {_q(header[dept])}: department")
     for i in qcols:
         lines.append(f"    {_q(header[i])}: {ids[label[i]]}" + (f"   # {label[i][:70]}" if label[i] != header[i] else ""))
-    lines += _scale_lines([answers[i] for i in qcols], undecided)
+    lines += _scale_lines([k for i in qcols if (k := answers[i]) is not None], undecided)
     lines += levels
     return _finish(shape, lines, questions, undecided)
 
@@ -298,11 +299,11 @@ def _draft_long(header: list[str], body: list[list[str]], bank: pd.DataFrame) ->
     # the person key: an id column whose values repeat about once per question
     ids = [i for i, h in enumerate(header) if _ID.fullmatch(h.strip())]
     per = {i: len(body) / max(1, len({r[i] for r in body})) for i in ids}
-    person = max(per, key=per.get) if per else None
+    person = max(per, key=lambda i: per[i]) if per else None
     if person is None:
         undecided.append("no respondent id column found: set long.respondent")
     for i in ids:
-        if i != person and per[i] < 1.5:
+        if i != person and per[i] < 1.5 and person is not None:
             undecided.append(f"column {header[i]!r} has one value per answer (it identifies answers, not "
                              f"people); {header[person]!r} is used as the respondent")
     if person is not None and per[person] < 0.5 * n_q:

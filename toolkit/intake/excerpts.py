@@ -91,7 +91,7 @@ def _optional_column(frame: pd.DataFrame, col: str, file: str, log_: ProblemLog)
             ok = norm is not None and (col == "sentiment" or norm in KINDS)
         except ValueError:
             norm, ok = "", False
-        values.append(norm if ok else "")
+        values.append(norm if ok and norm is not None else "")
         bad.append(not ok)
     mask = np.array(bad, dtype=bool)
     rows = frame.index.to_numpy()

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -208,22 +209,26 @@ def _read_csv(path: Path, skip_rows: int, numeric: Callable[[list[str]], list[st
     ragged = ragged_rows(path, encoding, delim)
     if ragged:
         return read_ragged(path, encoding, delim, skip_rows), delim, ragged
-    options = dict(sep=delim, encoding=encoding, keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                   skiprows=range(1, 1 + skip_rows) if skip_rows else None)
+    skiprows = range(1, 1 + skip_rows) if skip_rows else None
+
+    def read(dtype: type[str] | defaultdict[str, type[str] | str]) -> pd.DataFrame:
+        return pd.read_csv(path, dtype=dtype, sep=delim, encoding=encoding, keep_default_na=False, na_values=[""],
+                           skip_blank_lines=False, skiprows=skiprows)
+
     fast = numeric([c.strip() for c in next(csv.reader([header_line], delimiter=delim), [])]) if numeric else []
     try:
         if fast:
             try:
-                types = defaultdict(lambda: str, {c: "float64" for c in fast})
-                return pd.read_csv(path, dtype=types, **options), delim, []
+                types: defaultdict[str, type[str] | str] = defaultdict(lambda: str, {c: "float64" for c in fast})
+                return read(types), delim, []
             except (ValueError, TypeError):
                 pass  # some cell is not a number: read as text and report it
-        return pd.read_csv(path, dtype=str, **options), delim, []
+        return read(str), delim, []
     except pd.errors.EmptyDataError as exc:
         raise _Empty from exc
 
 
-def excel_engine() -> str:
+def excel_engine() -> Literal["calamine", "openpyxl"]:
     """Return ``"calamine"`` when python-calamine is installed (~15x faster), else ``"openpyxl"``."""
     try:
         import python_calamine  # noqa: F401
@@ -287,5 +292,5 @@ def text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def text_column(series: pd.Series) -> pd.Series:
     """Return a column as stripped text (object, None for blanks), converting each distinct value once."""
     codes, labels = text_codes(series)
-    mapped = np.append(labels, None).astype(object)
+    mapped = np.append(labels, np.array([None], dtype=object)).astype(object)
     return pd.Series(mapped[codes], index=series.index, dtype=object)

@@ -75,6 +75,7 @@ def check_respondent_key(ratings: pd.DataFrame, file: str, m: Mapping, log_: Pro
     if single < 0.8 * len(per):
         return
     im = m.interviews
+    key: str | None
     if im.long is not None:
         key, source = "interviews.long.respondent", im.long.respondent
     else:
@@ -91,7 +92,7 @@ def check_respondent_key(ratings: pd.DataFrame, file: str, m: Mapping, log_: Pro
              expected="respondents who answer most questions")
 
 
-def check_operations_fit(ops: pd.DataFrame, ratings: pd.DataFrame | None, wave: str | None,
+def check_operations_fit(ops: pd.DataFrame | None, ratings: pd.DataFrame | None, wave: str | None,
                          window: tuple[str | None, str | None], file: str, log_: ProblemLog,
                          rows: pd.Series | None = None) -> None:
     """Warn about KPI departments no respondent belongs to and periods outside the wave's window.
@@ -105,7 +106,8 @@ def check_operations_fit(ops: pd.DataFrame, ratings: pd.DataFrame | None, wave: 
     if ratings is not None and not ratings.empty:
         survey = set(ratings[DEPARTMENT].unique())
         fold = {d.casefold(): d for d in survey}
-        for dept, part in ops.groupby(DEPARTMENT, sort=True):
+        for dept_key, part in ops.groupby(DEPARTMENT, sort=True):
+            dept = str(dept_key)
             if dept in survey:
                 continue
             close = fold.get(dept.casefold()) or next(iter(difflib.get_close_matches(dept, sorted(survey), n=1)), None)

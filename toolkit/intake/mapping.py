@@ -53,6 +53,7 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -293,7 +294,7 @@ def load_mapping(folder: Path, root: Path, log_: ProblemLog) -> Mapping | None:
     return mapping
 
 
-def drop_columns(frame: pd.DataFrame, patterns: list[str] = (), *, identifying: bool = True) -> pd.DataFrame:
+def drop_columns(frame: pd.DataFrame, patterns: Sequence[str] = (), *, identifying: bool = True) -> pd.DataFrame:
     """Drop identifying columns (always) and those matching the ``drop`` patterns (any case)."""
     pats = [p.casefold() for p in patterns]
     gone = [c for c in frame.columns
@@ -345,7 +346,7 @@ def assign_levels(frame: pd.DataFrame, levels: Levels) -> pd.DataFrame:
         present = [c for c in levels.flags if c in frame.columns]
         masks = [text_column(frame[c]).map(lambda v: v is not None and v.casefold() in TRUTHY)
                  .to_numpy(dtype=bool) for c in present]
-        flag_level = pd.Series(np.select(masks, [levels.flags[c] for c in present], default=None)
+        flag_level = pd.Series(np.select(masks, [levels.flags[c] for c in present], default=np.array(None, dtype=object))
                                if masks else None, index=frame.index, dtype=object)
         out = out.drop(columns=present)
     if source in out.columns:

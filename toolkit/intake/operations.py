@@ -44,7 +44,7 @@ def to_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _at(labels: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    return np.append(labels, None).astype(object)[codes]
+    return np.asarray(np.append(labels, np.array([None], dtype=object)).astype(object)[codes])
 
 
 def read_operations(table: Table, mapping: TableMapping, kpi_ids: list[str] | None,
@@ -84,7 +84,7 @@ def read_operations(table: Table, mapping: TableMapping, kpi_ids: list[str] | No
     bad_u = np.array([p is None for p in parsed] + [True])  # blank periods are bad too
     bad_period = bad_u[pc]
     log_.add_cells(file, "bad_period", rows=rows[bad_period], columns=PERIOD,
-                   found=np.append(np.asarray(pu, dtype=object), None)[pc[bad_period]], expected=PERIOD_EXPECTED)
+                   found=np.append(np.asarray(pu, dtype=object), np.array([None], dtype=object))[pc[bad_period]], expected=PERIOD_EXPECTED)
     label_codes, labels = pd.factorize(np.array([p[0] if p else None for p in parsed], dtype=object),
                                        use_na_sentinel=True)
     lc = np.append(label_codes, -1)[pc]  # canonical period code per row, -1 when bad

@@ -78,13 +78,13 @@ def parse_period(value: object) -> tuple[str, pd.Timestamp] | None:
             return f"{y:04d}-{mo:02d}", pd.Timestamp(y, mo, 1)
     m = _MONTH_NAME.match(text)
     if m:
-        mo = _MONTHS.get(m["name"][:3].lower())
+        month = _MONTHS.get(m["name"][:3].lower())
         full = m["name"].lower()
         names = ["january", "february", "march", "april", "may", "june", "july", "august",
                  "september", "october", "november", "december"]
-        if mo and (len(full) == 3 or full == names[mo - 1] or (mo == 9 and full == "sept")):
+        if month and (len(full) == 3 or full == names[month - 1] or (month == 9 and full == "sept")):
             y = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0)
-            return f"{y:04d}-{mo:02d}", pd.Timestamp(y, mo, 1)
+            return f"{y:04d}-{month:02d}", pd.Timestamp(y, month, 1)
     m = _DATE.match(text)
     if m:
         try:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.model import Problem, Severity
+from toolkit.reasons import Reason
 
 CAP = 200        # more than this many identical problems get summarised ...
 CAP_SHOWN = 10   # ... as this many examples plus one summary line
@@ -57,7 +58,7 @@ class ProblemLog:
             severity: Severity = "error", count: int = 1) -> None:
         """Append one problem (``count``: how many occurrences it stands for)."""
         self.problems.append(Problem(
-            file=file, reason=reason, message=message, row=None if row is None else int(row),
+            file=file, reason=Reason(reason), message=message, row=None if row is None else int(row),
             column=column, found=None if found is None else str(found),
             expected=expected, severity=severity, count=int(count)))
 

@@ -220,7 +220,7 @@ def _completion_and_groups(ratings: pd.DataFrame, asked: np.ndarray, first_rows:
                    found=[f"{int(a)} of {n_items}" for a in low.to_numpy()],
                    expected=f"at least half of the {n_items} items answered",
                    message="respondent answered {raw} items; expected {expected}", severity="warning")
-    per_dept = departments[departments.index.notna() & departments.notna()]
+    per_dept = departments[departments.notna().to_numpy() & np.asarray(departments.index.notna())]
     sizes = per_dept.groupby(per_dept.to_numpy(), sort=False).size()
     for dept_name, size in sizes[sizes < min_group_size].items():
         row = first_rows.loc[per_dept.index[per_dept.to_numpy() == dept_name][0]]

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from toolkit.client_config import ClientConfig
 from toolkit.intake.files import display_path
@@ -50,7 +51,7 @@ def key_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _expected(err: dict[str, Any]) -> str:
+def _expected(err: ErrorDetails) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind in _EXPECTED:
         return _EXPECTED[kind]

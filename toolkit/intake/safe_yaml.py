@@ -68,7 +68,7 @@ def expanded_size(text: str, limits: Limits | None = None) -> int:
     total = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
-            size = anchors.get(event.anchor, 1)
+            size = anchors.get(event.anchor, 1) if event.anchor is not None else 1
         elif isinstance(event, yaml.ScalarEvent):
             size = 1
             if event.anchor:
@@ -94,7 +94,7 @@ def expanded_size(text: str, limits: Limits | None = None) -> int:
                 f"are expanded (a 'billion laughs'?); write the values out instead of repeating aliases; "
                 f"{how_to_raise('yaml_max_nodes', limits.yaml_max_nodes)}",
                 found=f"over {limits.yaml_max_nodes:,} values", expected=f"at most {limits.yaml_max_nodes:,} values")
-    return stack[0][1]
+    return int(stack[0][1])
 
 
 def safe_load(text: str, limits: Limits | None = None) -> Any:

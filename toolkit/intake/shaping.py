@@ -12,6 +12,7 @@ duplicates -> ignore -> aliases -> (long pivot) -> rename -> filter -> recode
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -109,7 +110,7 @@ def resolve_column(frame: pd.DataFrame, key: str, mapping: TableMapping) -> str 
     return folded.get(key.casefold())
 
 
-def _matcher(values: list[str | float]) -> callable:
+def _matcher(values: list[str | float]) -> Callable[[object], bool]:
     pats = [_fold(v) for v in values]
 
     def hit(text: object) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ from toolkit.intake.read_config import load_config
 from toolkit.intake.safe_paths import SAFE_WAVE, check_links, check_wave_folders
 from toolkit.intake.safe_text import check_text_lengths
 from toolkit.model import AREA, DEFAULT_SCALE, QUESTION, VALUE, RatingScale
-from toolkit.rules import CLIENT_ID_PATTERN
+from toolkit.rules import CLIENT_ID_PATTERN, MIN_GROUP_SIZE
 from toolkit.run.limits import apply_limits, client_limits, limits_scope
 
 log = logging.getLogger("toolkit")
@@ -50,7 +51,7 @@ class Collected:
     scale: RatingScale = DEFAULT_SCALE
 
 
-def wave_folder(root: Path, wave: str | None, raw_config: dict | None = None) -> Path:
+def wave_folder(root: Path, wave: str | None, raw_config: dict[str, Any] | None = None) -> Path:
     """Return the folder holding ``wave``: the client folder itself or ``waves/<wave>``."""
     if wave is None:
         return root
@@ -122,7 +123,7 @@ def _collect(path: str | Path, wave: str | None) -> Collected:
     out.config = config
     apply_limits(client_limits(raw))
     kpi_ids = ([k.id for k in config.kpis] if config is not None else _raw_kpi_ids(raw))
-    min_group = config.privacy.min_group_size if config is not None else 3
+    min_group = config.privacy.min_group_size if config is not None else MIN_GROUP_SIZE
     mapping = load_mapping(folder, root, log_)
 
     questions_path = folder / "questions.csv"
@@ -154,11 +155,11 @@ def _collect(path: str | Path, wave: str | None) -> Collected:
     ops = _one_table(folder, root, "operations", log_, required=bool(kpi_ids))
     if ops is not None and mapping is not None:
         out.sources["operations"] = ops
-        m = mapping.operations
-        table = read_table(ops, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Operations",
-                           numeric=lambda header: _value_column(header, m.rename), encoding=m.encoding)
+        om = mapping.operations
+        table = read_table(ops, root, log_, skip_rows=om.skip_rows, sheet=om.sheet, default_sheet="Operations",
+                           numeric=lambda header: _value_column(header, om.rename), encoding=om.encoding)
         if table is not None:
-            out.operations = read_operations(table, m, kpi_ids, log_, root_mapping=mapping)
+            out.operations = read_operations(table, om, kpi_ids, log_, root_mapping=mapping)
             window = (None, None) if config is None else (config.assessment_window.start,
                                                           config.assessment_window.end)
             check_operations_fit(out.operations, out.ratings, None if config is None else config.wave,
@@ -169,12 +170,12 @@ def _collect(path: str | Path, wave: str | None) -> Collected:
     exc = _one_table(folder, root, "excerpts", log_, required=False)
     if exc is not None and mapping is not None:
         out.sources["excerpts"] = exc
-        m = mapping.excerpts
-        table = read_table(exc, root, log_, skip_rows=m.skip_rows, sheet=m.sheet, default_sheet="Excerpts",
-                           encoding=m.encoding)
+        em = mapping.excerpts
+        table = read_table(exc, root, log_, skip_rows=em.skip_rows, sheet=em.sheet, default_sheet="Excerpts",
+                           encoding=em.encoding)
         if table is not None and check_text_lengths(table, log_):
             known = None if out.ratings is None else set(pd.unique(out.ratings["respondent_id"]))
-            out.excerpts = read_excerpts(table, m, known, log_)
+            out.excerpts = read_excerpts(table, em, known, log_)
     elif exc is None:
         out.excerpts = EMPTY_EXCERPTS.copy()
 
@@ -191,7 +192,7 @@ def _value_column(header: list[str], rename: dict[str, str]) -> list[str]:
     return [c for c in header if rename.get(c, c).strip().casefold() == VALUE]
 
 
-def _raw_kpi_ids(raw: dict) -> list[str] | None:
+def _raw_kpi_ids(raw: object) -> list[str] | None:
     kpis = raw.get("kpis") if isinstance(raw, dict) else None
     if not isinstance(kpis, list):
         return None

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import overload
 
 import numpy as np
 
 BANDS: tuple[tuple[float, str], ...] = ((75.0, "aligned"), (60.0, "partly aligned"), (-np.inf, "misaligned"))
 
 
+@overload
+def weighted_present(components: Mapping[str, float], weights: Mapping[str, float]) -> float: ...
+@overload
+def weighted_present(components: Mapping[str, np.ndarray | float],
+                     weights: Mapping[str, float]) -> np.ndarray | float: ...
 def weighted_present(components: Mapping[str, np.ndarray | float], weights: Mapping[str, float]) -> np.ndarray | float:
     """Weighted mean of the components that are present (not NaN), weights renormalised.
 

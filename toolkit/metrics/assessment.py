@@ -104,7 +104,7 @@ class Assessment:
     drift: pd.DataFrame | None = None
     benchmark: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
-    scale: dict = field(default_factory=dict)
+    scale: dict[str, object] = field(default_factory=dict)
     between_units: pd.DataFrame | None = None
     not_scored: list[str] = field(default_factory=list)
     protected: bool = False  # set by toolkit.privacy.protect

@@ -27,7 +27,7 @@ def _standardise(a: np.ndarray) -> np.ndarray:
     centred = a - a.mean(axis=-2, keepdims=True)
     norm = np.sqrt((centred ** 2).sum(axis=-2, keepdims=True))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return centred / norm
+        return np.asarray(centred / norm)
 
 
 def _weights(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -51,7 +51,7 @@ def as_bool(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_bool_dtype(values):
         return values.fillna(False).to_numpy(dtype=bool)
     if pd.api.types.is_numeric_dtype(values):
-        return values.fillna(0).to_numpy(dtype=float) != 0
+        return np.asarray(values.fillna(0).to_numpy(dtype=float) != 0)
     return np.array([str(v).strip().lower() in _TRUE for v in values], dtype=bool)
 
 

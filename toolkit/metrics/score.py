@@ -85,9 +85,9 @@ def _breakdown(matrix: RatingMatrix, column: str, area_values: dict[str, np.ndar
             frame["consistency"] = np.where(few, np.nan, c)
             frame["consistency_note"] = np.where(few, TOO_FEW_TO_JUDGE, "").astype(object)
         frames.append(frame[frame["n"] > 0])
-    cols = DEPARTMENT_COLUMNS if min_consistency is not None else LEVEL_COLUMNS
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
-    return out[cols].reset_index(drop=True)
+    columns = DEPARTMENT_COLUMNS if min_consistency is not None else LEVEL_COLUMNS
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return out[columns].reset_index(drop=True)
 
 
 def _coverage(matrix: RatingMatrix) -> pd.DataFrame:
@@ -206,12 +206,12 @@ def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAU
         })
     areas = pd.DataFrame(rows).set_index(AREA)[AREA_COLUMNS]
 
-    alignment = areas["alignment"].to_dict()
+    alignment = {str(a): float(v) for a, v in areas["alignment"].items()}
     oai_value = weighted_present(alignment, weights)
     oai_draws = np.asarray(weighted_present({a: draws[(a, "alignment")][1] for a in AREAS}, weights), dtype=float)
     draws[(OVERALL, "oai")] = (oai_value, oai_draws)
     lo, hi = interval(oai_draws)
-    oai = {"value": oai_value, "lo": lo, "hi": hi, "band": band(oai_value), "n": matrix.n}
+    oai: dict[str, float | str | int] = {"value": oai_value, "lo": lo, "hi": hi, "band": band(oai_value), "n": matrix.n}
 
     drivers = _drivers(matrix, area_values, _stream(seed, _DRIVER_STREAM), n_boot, warnings)
 
@@ -241,8 +241,8 @@ def score_wave(client: ClientData, *, seed: int | np.random.SeedSequence = DEFAU
 def _paired(previous: ClientData, client: ClientData, seed: int,
             n_boot: int) -> tuple[CountsFor | None, CountsFor | None]:
     """Count matrices for both waves when respondent ids recur (None, None when no id recurs)."""
-    prev_ids = pd.unique(previous.ratings[RESPONDENT].astype(str))
-    cur_ids = pd.unique(client.ratings[RESPONDENT].astype(str))
+    prev_ids = np.asarray(pd.unique(previous.ratings[RESPONDENT].astype(str)))
+    cur_ids = np.asarray(pd.unique(client.ratings[RESPONDENT].astype(str)))
     if not set(prev_ids) & set(cur_ids):
         return None, None
     prev_counts, cur_counts = paired_counts(prev_ids, cur_ids, n_boot, _stream(seed, _PAIR_STREAM))
@@ -261,10 +261,10 @@ def _published_oai(wave: ScoredWave, k: int) -> Draws:
     small = {a for a, n in areas["n"].items() if 0 < float(n) < k}
     if not small:
         return wave.draws
-    weights = areas["weight"].to_dict()
+    weights = {str(a): float(w) for a, w in areas["weight"].items()}
     shown = [a for a in AREAS if a not in small]
     out = dict(wave.draws)
-    out[(OVERALL, "oai")] = (weighted_present({a: areas.loc[a, "alignment"] for a in shown}, weights),
+    out[(OVERALL, "oai")] = (weighted_present({a: float(areas["alignment"].loc[a]) for a in shown}, weights),
                              np.asarray(weighted_present({a: wave.draws[(a, "alignment")][1] for a in shown},
                                                          weights), dtype=float))
     return out

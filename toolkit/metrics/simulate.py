@@ -7,6 +7,7 @@ call the same metric functions as `toolkit.metrics.score`.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,11 @@ from toolkit.metrics.gaps import level_gaps
 from toolkit.metrics.items import respondent_means
 from toolkit.metrics.perception import perception, to_points
 from toolkit.rules import MIN_GROUP_SIZE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Scored = dict[str, tuple[float, np.ndarray]]
 
 COMPONENTS = {"perception": 0.5, "consistency": 0.25, "evidence": 0.25}
 AREA_MEANS = {"a": 3.4, "b": 3.9, "c": 3.0, "d": 4.2}  # latent item means on 1-5
@@ -60,10 +66,10 @@ def truth() -> dict[str, float]:
     return out
 
 
-def sample_client(n: int, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], dict]:
+def sample_client(n: int, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
     """One sample: ``{area: (n, 3) ratings}`` and a KPI table (``area, n_obs, attainment``)."""
     values = {a: np.clip(np.rint(rng.normal(mu, ITEM_SD, size=(n, N_ITEMS))), 1, 5) for a, mu in AREA_MEANS.items()}
-    rows = {"area": [], "n_obs": [], "attainment": []}
+    rows: dict[str, list[object]] = {"area": [], "n_obs": [], "attainment": []}
     for area, shares in KPI_SHARES.items():
         for share in shares:
             rows["area"].append(area)
@@ -74,14 +80,15 @@ def sample_client(n: int, rng: np.random.Generator) -> tuple[dict[str, np.ndarra
     return values, pd.DataFrame(rows)
 
 
-def score_sample(values: dict[str, np.ndarray], kpis, n_boot: int,
-                 rng: np.random.Generator) -> dict[str, tuple[float, np.ndarray]]:
+def score_sample(values: dict[str, np.ndarray], kpis: pd.DataFrame, n_boot: int,
+                 rng: np.random.Generator) -> Scored:
     """Point estimates and draws of P, C, A per area and the OAI, as `score_wave` combines them."""
     boot = bootstrap_areas(values, n_boot, rng)
     e_boot = bootstrap_evidence(kpis, n_boot, rng)
     e_point = kpis.groupby("area")["attainment"].mean()
-    out: dict[str, tuple[float, np.ndarray]] = {}
-    a_points, a_draws = {}, {}
+    out: Scored = {}
+    a_points: dict[str, float] = {}
+    a_draws: dict[str, np.ndarray] = {}
     for area, v in values.items():
         p, c, e = perception(v), consistency(v), float(e_point[area])
         a_points[area] = float(weighted_present({"perception": p, "consistency": c, "evidence": e}, COMPONENTS))
@@ -95,7 +102,7 @@ def score_sample(values: dict[str, np.ndarray], kpis, n_boot: int,
     return out
 
 
-def coverage(n: int, reps: int, n_boot: int, seed: int, keys: tuple[str, ...] = ("a.perception", "oai")) -> dict:
+def coverage(n: int, reps: int, n_boot: int, seed: int, keys: tuple[str, ...] = ("a.perception", "oai")) -> dict[str, float]:
     """Share of 90 % intervals that contain the truth, per key."""
     rng = np.random.default_rng(seed)
     true = truth()
@@ -123,6 +130,12 @@ def blind_spot_false_alarms(reps: int, seed: int, sizes: tuple[int, int, int] = 
     return alarms / reps
 
 
+def _drift_key(key: str) -> tuple[str, str]:
+    """``"a.perception"`` -> ``("a", "perception")``; ``"oai"`` -> ``("overall", "oai")``."""
+    area, dot, metric = key.partition(".")
+    return (area, metric) if dot else ("overall", key)
+
+
 def drift_false_alarms(n: int, reps: int, n_boot: int, seed: int) -> float:
     """Share of wave pairs from one population (different people) with at least one significant drift."""
     rng = np.random.default_rng(seed)
@@ -132,7 +145,7 @@ def drift_false_alarms(n: int, reps: int, n_boot: int, seed: int) -> float:
         for _w in range(2):
             values, kpis = sample_client(n, rng)
             scored = score_sample(values, kpis, n_boot, rng)
-            waves.append({tuple(k.split(".")) if "." in k else ("overall", k): v for k, v in scored.items()})
+            waves.append({_drift_key(k): v for k, v in scored.items()})
         alarms += bool(drift_table(waves[0], waves[1])["significant"].any())
     return alarms / reps
 

@@ -71,15 +71,17 @@ def outlier_unit(values: np.ndarray, codes: np.ndarray, names: list[str], min_n:
     """The department furthest below the others, if it is >= 10 points below with its 95 % interval below 0."""
     best: dict[str, object] = {"outlier": "", "outlier_n": 0, "outlier_gap": float("nan"),
                                "outlier_lo": float("nan"), "outlier_hi": float("nan")}
+    best_gap = float("nan")
     for g, name in enumerate(names):
         own, rest = values[codes == g], values[codes != g]
         if len(own) < max(min_n, 2) or len(rest) < 2:
             continue
         gap = float(own.mean() - rest.mean())
         lo, hi = welch_interval(own, rest, OUTLIER_CONFIDENCE)
-        if gap <= -OUTLIER_POINTS and hi < 0 and (not best["outlier"] or gap < best["outlier_gap"]):
+        if gap <= -OUTLIER_POINTS and hi < 0 and (not best["outlier"] or gap < best_gap):
             best = {"outlier": name, "outlier_n": int(len(own)), "outlier_gap": gap, "outlier_lo": lo,
                     "outlier_hi": hi}
+            best_gap = gap
     return best
 
 

@@ -162,7 +162,7 @@ def draw_empty(ax: Axes, title: str | None) -> Axes:
     return ax
 
 
-def categorical_ticks(ax: Axes, positions: Sequence[float], labels: Sequence[str], *, axis: str = "y") -> None:
+def categorical_ticks(ax: Axes, positions: Sequence[float] | np.ndarray, labels: Sequence[str], *, axis: str = "y") -> None:
     """Put category labels at fixed positions on one axis."""
     if axis == "y":
         ax.set_yticks(list(positions), list(labels))

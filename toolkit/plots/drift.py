@@ -95,7 +95,7 @@ def plot_drift(data: pd.DataFrame, *, area: str = "area", previous: str = "previ
     positions = np.arange(len(data), dtype=float)
     both = ~np.isnan(before) & ~np.isnan(after)
 
-    for i in np.flatnonzero(both):
+    for i in np.flatnonzero(both).tolist():
         up = after[i] >= before[i]
         color = (UP_COLOR if up else DOWN_COLOR) if sig[i] else GREY
         ax.plot([before[i], after[i]], [positions[i]] * 2, color=color,

@@ -114,7 +114,7 @@ def plot_scorecard(data: pd.DataFrame, *, x: str = "label", y: str = "alignment"
     present = ~np.isnan(values)
     bands = _bands(data, band, values)
     positions = np.arange(len(data), dtype=float)
-    colors = [BAND_COLORS[b] for b, p in zip(bands, present, strict=True) if p]
+    colors = [BAND_COLORS[b] for b, p in zip(bands, present, strict=True) if p and b is not None]
     ax.barh(positions[present], values[present], color=colors, height=0.62, zorder=2, **kwargs)
 
     label_at = values.copy()
@@ -159,7 +159,8 @@ def weighted_shortfalls(weights: np.ndarray, values: np.ndarray, present: np.nda
     array([4.08, 4.86])
     """
     below = present & (values < aligned)
-    return np.where(below, weights * (aligned - values), 0.0)[present]
+    shortfalls: np.ndarray = np.where(below, weights * (aligned - values), 0.0)[present]
+    return shortfalls
 
 
 def plot_weight_alignment(data: pd.DataFrame, *, x: str = "weight", y: str = "alignment",
@@ -239,11 +240,11 @@ def plot_weight_alignment(data: pd.DataFrame, *, x: str = "weight", y: str = "al
                     linestyle="--", linewidth=1, zorder=0.5, gid="iso-shortfall")
         ax.text(top_w * 0.985, 3, "FIX FIRST", ha="right", va="bottom", fontsize="medium",
                 color="#A04000", fontweight="bold", zorder=1)
-    corner = {"fontsize": "medium", "color": "#555555", "fontweight": "bold", "zorder": 1}
+    corner: dict[str, Any] = {"fontsize": "medium", "color": "#555555", "fontweight": "bold", "zorder": 1}
     ax.text(top_w * 0.985, 97, "SUSTAIN", ha="right", va="top", **corner)
     ax.text(top_w * 0.015, 97, "MAINTAIN", ha="left", va="top", **corner)
 
-    colors = [BAND_COLORS[b] for b, p in zip(bands, present, strict=True) if p]
+    colors = [BAND_COLORS[b] for b, p in zip(bands, present, strict=True) if p and b is not None]
     ax.scatter(weights[present], values[present], s=kwargs.pop("s", 420), c=colors,
                edgecolors="white", linewidths=2, zorder=3, gid="areas", **kwargs)
     for i in np.flatnonzero(present):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import matplotlib as mpl
 from cycler import cycler
@@ -140,7 +140,8 @@ def theme(rc: Mapping[str, Any] | None = None) -> Iterator[None]:
     settings = dict(HOUSE_RC)
     if rc:
         settings.update(rc)
-    with mpl.rc_context(settings):
+    # matplotlib's stubs key rc_context by a Literal of known rc names; matplotlib validates ours at runtime
+    with mpl.rc_context(cast(Any, settings)):
         yield
 
 

@@ -5,10 +5,12 @@ imported on first use, so importing this package stays cheap.
 """
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["build_pptx", "plan"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in __all__:
         from toolkit.pptx import build
 

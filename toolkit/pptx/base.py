@@ -1,14 +1,20 @@
 """Slide scaffolding: a slide on a named layout, its title and kicker, content regions, captions, notes."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu, Inches
 
-from toolkit.pptx.text import Box, Para, add_text, fill_frame, fit_size, para
+from toolkit.pptx.text import Box, Color, Para, add_text, fill_frame, fit_size, para
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.presentation import Presentation
+    from pptx.shapes.autoshape import Shape
+    from pptx.slide import Slide, SlideLayout
 
 GAP = int(Inches(0.25))
 KICKER_H = int(Inches(0.28))
@@ -19,7 +25,7 @@ _SKIP = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER
 class Page:
     """A slide being built: the slide, its content boxes (layout order) and their union."""
 
-    slide: object
+    slide: Slide
     boxes: list[Box]
 
     @property
@@ -32,7 +38,7 @@ class Page:
         return Box(left, top, right - left, bottom - top)
 
 
-def new_page(prs, layout, title: str, *, kicker: str = "", keep: int = 0) -> Page:
+def new_page(prs: Presentation, layout: SlideLayout, title: str, *, kicker: str = "", keep: int = 0) -> Page:
     """Add a slide on ``layout`` with ``title`` in its title placeholder.
 
     The content placeholders' boxes are recorded; all but the first ``keep``
@@ -49,7 +55,7 @@ def new_page(prs, layout, title: str, *, kicker: str = "", keep: int = 0) -> Pag
     if cached is None or len(cached) != len(bodies):
         cached = sorted(((Box.of(ph), ph.placeholder_format.idx) for ph in bodies),
                         key=lambda pair: (pair[0].left, pair[0].top))
-        layout.part._toolkit_boxes = cached
+        layout.part._toolkit_boxes = cached  # type: ignore[attr-defined]  # our cache, kept on python-pptx's part
     order = {idx: i for i, (_, idx) in enumerate(cached)}
     bodies.sort(key=lambda ph: order.get(ph.placeholder_format.idx, len(order)))
     boxes = [box for box, _ in cached]
@@ -57,6 +63,7 @@ def new_page(prs, layout, title: str, *, kicker: str = "", keep: int = 0) -> Pag
         ph._element.getparent().remove(ph._element)
     if not boxes:  # a template whose content layout has no body placeholder: use the slide below the title
         top = (title_shape.top + title_shape.height + GAP) if title_shape is not None else Inches(0.5)
+        assert prs.slide_width is not None and prs.slide_height is not None  # a presentation has a slide size
         boxes = [Box(int(Inches(0.6)), int(top), int(prs.slide_width - Inches(1.2)),
                      int(prs.slide_height - top - Inches(0.8)))]
     if kicker and title_shape is not None and title_shape.top >= KICKER_H + Inches(0.1):
@@ -66,7 +73,7 @@ def new_page(prs, layout, title: str, *, kicker: str = "", keep: int = 0) -> Pag
     return Page(slide, boxes)
 
 
-def body_placeholders(slide) -> list:
+def body_placeholders(slide: Slide) -> list[Any]:
     """The content placeholders still on ``slide``, left to right."""
     found = [ph for ph in slide.placeholders
              if ph.placeholder_format.idx != 0 and ph.placeholder_format.type not in _SKIP]
@@ -78,7 +85,7 @@ def add_caption(page: Page, box: Box, text: str) -> None:
     add_text(page.slide, box, [para(text)], sizes=(13, 12, 11, 10), name="Caption", color=MSO_THEME_COLOR.TEXT_2)
 
 
-def chart_with_caption(page: Page, draw: Callable[[object, Box], object], caption: str, *,
+def chart_with_caption(page: Page, draw: Callable[[Slide, Box], object], caption: str, *,
                        max_height: float | None = None) -> None:
     """The common chart slide: ``draw(slide, box)`` fills the body with a native chart, a caption sits under it."""
     chart_box, caption_box = page.body.cut_bottom(int(Inches(0.62)), gap=int(Inches(0.08)))
@@ -90,12 +97,14 @@ def chart_with_caption(page: Page, draw: Callable[[object, Box], object], captio
     add_caption(page, caption_box, caption)
 
 
-def set_notes(slide, lines: list[str]) -> None:
+def set_notes(slide: Slide, lines: list[str]) -> None:
     """Speaker notes: the method and the n behind the slide's numbers."""
-    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+    frame = slide.notes_slide.notes_text_frame
+    assert frame is not None, "the notes page has its body placeholder"
+    frame.text = "\n".join(lines)
 
 
-def add_panel(slide, box: Box, *, fill: MSO_THEME_COLOR | object = MSO_THEME_COLOR.BACKGROUND_2, name: str = "Panel"):
+def add_panel(slide: Slide, box: Box, *, fill: Color = MSO_THEME_COLOR.BACKGROUND_2, name: str = "Panel") -> Shape:
     """A flat rectangle (no outline) filled with a theme colour or an `RGBColor`."""
     from pptx.dml.color import RGBColor
     from pptx.enum.shapes import MSO_SHAPE
@@ -112,7 +121,8 @@ def add_panel(slide, box: Box, *, fill: MSO_THEME_COLOR | object = MSO_THEME_COL
     return shape
 
 
-def write_in_shape(shape, paras: list[Para], sizes, *, color=MSO_THEME_COLOR.TEXT_1, **kwargs) -> float:
+def write_in_shape(shape: Shape, paras: list[Para], sizes: Sequence[float], *, color: Color = MSO_THEME_COLOR.TEXT_1,
+                   **kwargs: Any) -> float:
     """Fill an autoshape's text frame at the largest size that fits it; return the size."""
     size = fit_size(paras, Box.of(shape), sizes)
     fill_frame(shape.text_frame, paras, size, color=color, **kwargs)

@@ -19,11 +19,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from toolkit.deck.firm import Firm, footer_text
-from toolkit.pptx.theme import theme_part
+from toolkit.pptx.theme import required_child, theme_part
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.presentation import Presentation
+    from pptx.slide import SlideLayout, SlideMaster
+
+#: A python-pptx object whose XML is edited directly (a text frame's runs, a table's properties):
+#: python-pptx's oxml element types do not model these edits.
+XmlProxy = Any
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -36,11 +45,11 @@ AUTHOR = "Operational Alignment Toolkit"
 THEME_SLOTS = {"primary": ("dk2",), "accent": ("accent1", "hlink"), "accent_2": ("accent2",)}
 
 
-def recolour_theme(master, firm: Firm) -> None:
+def recolour_theme(master: SlideMaster, firm: Firm) -> None:
     """Write the firm's colours and fonts into ``master``'s theme (the shipped template only)."""
     part = theme_part(master)
     root = etree.fromstring(part.blob)
-    scheme = root.find(".//a:clrScheme", NS)
+    scheme = required_child(root, ".//a:clrScheme", NS)
     for role, slots in THEME_SLOTS.items():
         for slot_name in slots:
             slot = scheme.find(f"a:{slot_name}", NS)
@@ -49,15 +58,15 @@ def recolour_theme(master, firm: Firm) -> None:
             for child in list(slot):
                 slot.remove(child)
             etree.SubElement(slot, f"{{{A_NS}}}srgbClr", val=firm.colors[role].lstrip("#").upper())
-    fonts = root.find(".//a:fontScheme", NS)
-    fonts.find("a:majorFont/a:latin", NS).set("typeface", firm.fonts["heading"])
-    fonts.find("a:minorFont/a:latin", NS).set("typeface", firm.fonts["body"])
+    fonts = required_child(root, ".//a:fontScheme", NS)
+    required_child(fonts, "a:majorFont/a:latin", NS).set("typeface", firm.fonts["heading"])
+    required_child(fonts, "a:minorFont/a:latin", NS).set("typeface", firm.fonts["body"])
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     if hasattr(part, "_toolkit_theme_info"):
         del part._toolkit_theme_info
 
 
-def _remove_named_pictures(owner, name: str) -> None:
+def _remove_named_pictures(owner: SlideMaster | SlideLayout, name: str) -> None:
     tree = owner.shapes._spTree
     for pic in tree.findall(f"{{{P_NS}}}pic"):
         c_nv = pic.find(f"{{{P_NS}}}nvPicPr/{{{P_NS}}}cNvPr")
@@ -65,7 +74,7 @@ def _remove_named_pictures(owner, name: str) -> None:
             tree.remove(pic)
 
 
-def place_logo(prs, firm: Firm) -> None:
+def place_logo(prs: Presentation, firm: Firm) -> None:
     """Put the firm's logo on the master (bottom right) in place of any picture named ``Logo``.
 
     Without a firm logo nothing changes: a firm's own template keeps its logo,
@@ -83,6 +92,7 @@ def place_logo(prs, firm: Firm) -> None:
     height = int(Inches(0.36))
     width = min(int(height * ratio), int(Inches(2.2)))
     height = int(width / ratio)
+    assert prs.slide_width is not None and prs.slide_height is not None  # a presentation has a slide size
     for master in prs.slide_masters:
         _remove_named_pictures(master, LOGO_NAME)
         for layout in master.slide_layouts:
@@ -96,7 +106,7 @@ def place_logo(prs, firm: Firm) -> None:
         tree.append(pic)
 
 
-def set_footer(prs, text: str) -> int:
+def set_footer(prs: Presentation, text: str) -> int:
     """Write ``text`` into every master's footer shape; return how many were found.
 
     When a template has none, a footer text box is added to the master, bottom
@@ -110,13 +120,14 @@ def set_footer(prs, text: str) -> int:
                 shape.name = "Footer"
                 found += 1
     if not found:
+        assert prs.slide_width is not None and prs.slide_height is not None  # a presentation has a slide size
         for master in prs.slide_masters:
             _add_footer_box(master, text, prs.slide_width, prs.slide_height)
             found += 1
     return found
 
 
-def _add_footer_box(master, text: str, slide_width: int, slide_height: int) -> None:
+def _add_footer_box(master: SlideMaster, text: str, slide_width: int, slide_height: int) -> None:
     """A footer text box on a master (python-pptx adds shapes to slides only): bottom left, 9 pt, tx2."""
     tree = master.shapes._spTree
     shape_id = max([int(x) for x in tree.xpath("//p:cNvPr/@id")] + [1]) + 1
@@ -130,11 +141,11 @@ def _add_footer_box(master, text: str, slide_width: int, slide_height: int) -> N
            '<a:rPr lang="en-GB" sz="900"><a:solidFill><a:schemeClr val="tx2"/></a:solidFill></a:rPr><a:t/>'
            '</a:r></a:p></p:txBody></p:sp>')
     shape = etree.fromstring(xml)
-    shape.find(f".//{{{A_NS}}}t").text = text  # set as text, never parsed as XML
+    required_child(shape, f".//{{{A_NS}}}t").text = text  # set as text, never parsed as XML
     tree.append(shape)
 
 
-def _replace_text(frame, text: str) -> None:
+def _replace_text(frame: XmlProxy, text: str) -> None:
     """Replace the text of the first run (keeping its formatting) and drop the others."""
     paragraph = frame.paragraphs[0]
     runs = paragraph.runs
@@ -148,7 +159,7 @@ def _replace_text(frame, text: str) -> None:
         extra._p.getparent().remove(extra._p)
 
 
-def default_table_style(prs) -> str | None:
+def default_table_style(prs: Presentation) -> str | None:
     """The template's default table style id (``tableStyles.xml`` ``def``), None when it names none."""
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -160,7 +171,7 @@ def default_table_style(prs) -> str | None:
     return root.get("def") or None
 
 
-def use_template_table_style(frame) -> None:
+def use_template_table_style(frame: XmlProxy) -> None:
     """Give a new table the template's default table style instead of python-pptx's Office blue banding."""
     presentation_part = frame.part.package.presentation_part
     style = getattr(presentation_part, "_toolkit_table_style", False)
@@ -176,7 +187,7 @@ def use_template_table_style(frame) -> None:
     node.text = style
 
 
-def apply_brand(prs, firm: Firm, *, client_name: str, wave: str, shipped_template: bool) -> None:
+def apply_brand(prs: Presentation, firm: Firm, *, client_name: str, wave: str, shipped_template: bool) -> None:
     """Brand the presentation: theme (shipped template only), logo, footer.
 
     Parameters
@@ -198,7 +209,7 @@ def apply_brand(prs, firm: Firm, *, client_name: str, wave: str, shipped_templat
     set_footer(prs, footer_text(client_name, wave, firm))
 
 
-def set_properties(prs, *, title: str, client_name: str, wave: str, firm: Firm, version: str) -> None:
+def set_properties(prs: Presentation, *, title: str, client_name: str, wave: str, firm: Firm, version: str) -> None:
     """Document properties: title, subject (client), keywords (wave), category, author = the toolkit.
 
     The dates are now (UTC), or ``$SOURCE_DATE_EPOCH`` when set (reproducible builds).

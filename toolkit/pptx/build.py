@@ -13,9 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from toolkit.deck.plan import PlannedSlide
 from toolkit.run.atomic import write_bytes_atomic
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.presentation import Presentation
+    from pptx.shapes.autoshape import Shape
+    from pptx.slide import Slide
+
+    from toolkit.deck.firm import Firm
+    from toolkit.pptx.template import Layouts
+    from toolkit.story import Story
+
+    #: A slide renderer: ``render(prs, layouts, story, planned)`` adds one slide.
+    Renderer = Callable[[Presentation, Layouts, Story, PlannedSlide], None]
 
 log = logging.getLogger("toolkit")
 
@@ -25,7 +38,7 @@ class SlideSpec:
     """One slide of the deck: the plan's slide, and how to add it (``render(prs, layouts, story, planned)``)."""
 
     planned: PlannedSlide
-    render: Callable
+    render: Renderer
 
     @property
     def key(self) -> str:
@@ -43,7 +56,7 @@ class SlideSpec:
 TITLE_SIZES = (28, 26, 24, 22, 20, 18, 16)
 
 
-def fit_title(slide) -> None:
+def fit_title(slide: Slide) -> None:
     """Set an action title's size so it fits its placeholder (one or two lines), never cut."""
     import math
 
@@ -65,18 +78,19 @@ def fit_title(slide) -> None:
             run.font.size = Pt(size)
 
 
-def set_kicker(slide, kicker: str) -> None:
+def set_kicker(slide: Slide, kicker: str) -> None:
     """Put the plan's kicker into the slide's kicker box (its formatting stays)."""
     for shape in slide.shapes:
         if shape.name == "Kicker" and shape.has_text_frame and kicker:
-            runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
+            # has_text_frame: an autoshape or placeholder (python-pptx types the collection as BaseShape)
+            runs = [r for p in cast("Shape", shape).text_frame.paragraphs for r in p.runs]
             if runs:
                 runs[0].text = kicker.upper()
                 for r in runs[1:]:
                     r.text = ""
 
 
-def renderers() -> dict[str, Callable]:
+def renderers() -> dict[str, Renderer]:
     """How each plan key is drawn in PowerPoint (``area:<id>`` keys use the area renderer)."""
     from toolkit.pptx import charts, content
 
@@ -87,7 +101,7 @@ def renderers() -> dict[str, Callable]:
             "coverage": content.coverage}
 
 
-def plan(story) -> list[SlideSpec]:
+def plan(story: Story) -> list[SlideSpec]:
     """The deck's slides for ``story``: the deck plan's keys and titles, each with its PPTX renderer.
 
     Parameters
@@ -105,13 +119,13 @@ def plan(story) -> list[SlideSpec]:
     return [SlideSpec(p, partial(_area, area=p.area) if p.area else drawn[p.key]) for p in deck_plan(story)]
 
 
-def _area(prs, layouts, story, planned: PlannedSlide, *, area: str) -> None:
+def _area(prs: Presentation, layouts: Layouts, story: Story, planned: PlannedSlide, *, area: str) -> None:
     from toolkit.pptx import content
 
     content.area(prs, layouts, story, planned, area)
 
 
-def build_pptx(story, out: Path, *, template: Path | None = None, firm=None) -> Path:
+def build_pptx(story: Story, out: Path, *, template: Path | None = None, firm: Firm | None = None) -> Path:
     """Write the assessment deck for ``story`` as an editable PPTX on the firm's template.
 
     Titles, findings, tiles and tables are real text and tables; charts are

@@ -6,6 +6,8 @@ and a box in, a chart object out); captions say the same as the HTML deck's.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.util import Emu, Inches
 
@@ -15,8 +17,14 @@ from toolkit.pptx import notes, tables
 from toolkit.pptx.base import add_caption, chart_with_caption, new_page, set_notes
 from toolkit.pptx.text import Box, Para, add_text, para
 
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.presentation import Presentation
 
-def scorecard(prs, layouts, story, spec: PlannedSlide) -> None:
+    from toolkit.pptx.template import Layouts
+    from toolkit.story import Story
+
+
+def scorecard(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     areas = story.assessment.areas
     body, strip = page.body.cut_bottom(int(Inches(1.05)), gap=int(Inches(0.1)))
@@ -30,14 +38,14 @@ def scorecard(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.scorecard_notes(story))
 
 
-def weight(prs, layouts, story, spec: PlannedSlide) -> None:
+def weight(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     areas = story.assessment.areas
     chart_with_caption(page, lambda slide, box: nc.add_weight_chart(slide, box, areas), spec.caption)
     set_notes(page.slide, notes.weight_notes(story))
 
 
-def heatmap(prs, layouts, story, spec: PlannedSlide) -> None:
+def heatmap(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     depts = story.assessment.departments
     table_box, rest = page.body.cut_bottom(int(Inches(1.15)), gap=int(Inches(0.12)))
@@ -69,7 +77,7 @@ def heatmap(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.heatmap_notes(story))
 
 
-def perception_gap(prs, layouts, story, spec: PlannedSlide) -> None:
+def perception_gap(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     gaps = story.assessment.perception_gaps
     if gaps.empty or gaps["gap"].isna().all():
@@ -92,16 +100,18 @@ def perception_gap(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.gap_notes(story))
 
 
-def drivers(prs, layouts, story, spec: PlannedSlide) -> None:
+def drivers(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     frame = story.assessment.drivers
+    assert frame is not None, "the plan shows this slide only with a drivers table"
     chart_with_caption(page, lambda slide, box: nc.add_drivers_chart(slide, box, frame), spec.caption)
     set_notes(page.slide, notes.drivers_notes(story))
 
 
-def drift(prs, layouts, story, spec: PlannedSlide) -> None:
+def drift(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     data = story.assessment.drift
+    assert data is not None, "the plan shows this slide only with a previous wave"
     shown = data[data["metric"] == "alignment"] if "metric" in data else data
     # every significant change, largest weighted first, as the HTML deck lists them: none is left out
     sentences = [f.sentence for f in story.findings.candidates if f.kind == "drift"]
@@ -116,9 +126,10 @@ def drift(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.drift_notes(story))
 
 
-def benchmark(prs, layouts, story, spec: PlannedSlide) -> None:
+def benchmark(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     bench = story.assessment.benchmark
+    assert bench is not None, "the plan shows this slide only with a benchmark"
     chart_with_caption(page, lambda slide, box: nc.add_benchmark_chart(slide, box, bench), spec.caption)
     set_notes(page.slide, notes.benchmark_notes(story))
 

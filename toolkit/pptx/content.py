@@ -8,6 +8,7 @@ suppressed value is absent here exactly as in the HTML deck; quotes come from
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, cast
 
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
@@ -17,9 +18,9 @@ from pptx.util import Inches
 from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
 from toolkit.pptx import native_charts, notes
-from toolkit.pptx.base import GAP, add_panel, body_placeholders, new_page, set_notes, write_in_shape
+from toolkit.pptx.base import GAP, Page, add_panel, body_placeholders, new_page, set_notes, write_in_shape
 from toolkit.pptx.notes import num
-from toolkit.pptx.text import Box, Para, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
+from toolkit.pptx.text import Box, Para, Run, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
 from toolkit.slides.content import (
     KPI_HEADER,
     MISS_HEADER,
@@ -30,6 +31,13 @@ from toolkit.slides.content import (
     quotes_for,
     trim,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from pptx.presentation import Presentation
+
+    from toolkit.pptx.template import Layouts
+    from toolkit.story import Story
 
 HORIZONS = (30, 60, 90)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
@@ -42,12 +50,13 @@ def band_rgb(band: object) -> RGBColor:
     from toolkit.plots.theme import band_color
 
     try:
-        return RGBColor.from_string(band_color(str(band)).lstrip("#").upper())
+        color: RGBColor = RGBColor.from_string(band_color(str(band)).lstrip("#").upper())
+        return color
     except (KeyError, ValueError):
         return RGBColor(0x8C, 0x8C, 0x8C)
 
 
-def title(prs, layouts, story, spec: PlannedSlide) -> None:
+def title(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     cfg = story.client.config
     slide = prs.slides.add_slide(layouts["Title"])
     slide.shapes.title.text_frame.text = spec.title
@@ -66,7 +75,7 @@ def title(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(slide, notes.title_notes(story))
 
 
-def executive_summary(prs, layouts, story, spec: PlannedSlide) -> None:
+def executive_summary(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Two Content"], spec.title, kicker=spec.kicker, keep=0)
     oai, f = story.assessment.oai, story.findings
     left, right = page.body.split(0.34, GAP)
@@ -85,7 +94,7 @@ def executive_summary(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.summary_notes(story))
 
 
-def _tiles(page, box: Box, row) -> None:
+def _tiles(page: Page, box: Box, row: pd.Series) -> None:
     specs = [("Alignment", num(row.get("alignment")), row.get("band")),
              ("Perception", num(row.get("perception")), None),
              ("Favourable", num(row.get("favourable"), suffix="%"), None),
@@ -103,9 +112,9 @@ def _tiles(page, box: Box, row) -> None:
                        anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.CENTER)
 
 
-def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
+def area(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide, area_id: str) -> None:
     a = story.assessment
-    row = a.areas.loc[area_id]
+    row = cast("pd.Series", a.areas.loc[area_id])  # the area index is unique: a row (pandas-stubs: Series | DataFrame)
     page = new_page(prs, layouts["Two Content"], spec.title, kicker=spec.kicker)
     left, right = page.body.split(0.64, GAP)  # the items take the full height: every label at 12 pt
     tiles_box, right = right.cut_top(int(Inches(1.9)), gap=int(Inches(0.2)))
@@ -134,7 +143,8 @@ def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
         add_text(page.slide, note_box, [para("No operations KPI is mapped to this area: alignment rests on "
                                              "interviews alone.", italic=True)],
                  sizes=(13, 12, 11), name="KPI note", color=MSO_THEME_COLOR.TEXT_2)
-    quotes = quotes_for(story, area_id, limit=1 if len(kpis) else 2)
+    # a quote needs about an inch (two lines and its attribution): without the room it is left out whole
+    quotes = quotes_for(story, area_id, limit=1 if len(kpis) else 2) if side.height >= Inches(0.9) else []
     if quotes:
         paras: list[Para] = []
         for text, level in quotes:
@@ -144,7 +154,7 @@ def area(prs, layouts, story, spec: PlannedSlide, area_id: str) -> None:
     set_notes(page.slide, notes.area_notes(story, area_id))
 
 
-def costs(prs, layouts, story, spec: PlannedSlide) -> None:
+def costs(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     cards = list(story.findings.costs)
     misses = kpi_misses(story)
@@ -158,7 +168,7 @@ def costs(prs, layouts, story, spec: PlannedSlide) -> None:
                   shares=(3.0, 2.2, 2.6, 1.8), sizes=(13, 12, 11, 10), name="KPI misses")
     if not cards:
         return set_notes(page.slide, notes.costs_notes(story))
-    for cost, box in zip(cards, area.columns(len(cards), GAP), strict=False):
+    for cost, box in zip(cards, area.columns(len(cards), GAP), strict=True):
         c = cost if isinstance(cost, dict) else vars(cost)
         sev = str(c.get("severity", "")).lower()
         bar, card = box.cut_top(int(Inches(0.1)))
@@ -174,7 +184,7 @@ def costs(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.costs_notes(story))
 
 
-def roadmap_rows(story) -> list[list[str]]:
+def roadmap_rows(story: Story) -> list[list[str]]:
     """The roadmap's rows: one action per finding, by horizon (as the HTML deck); full sentences,
     owner and success KPI; a horizon without an action has no row."""
     recs = story.findings.roadmap
@@ -188,7 +198,7 @@ def roadmap_rows(story) -> list[list[str]]:
     return rows or [["–", "–", "No finding calls for action now: re-assess at the next wave.", "–"]]
 
 
-def roadmap(prs, layouts, story, spec: PlannedSlide) -> None:
+def roadmap(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
 
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     rows = roadmap_rows(story)
@@ -201,7 +211,7 @@ def roadmap(prs, layouts, story, spec: PlannedSlide) -> None:
 
 def _plain(html_text: str) -> Para:
     """An HTML method sentence (``<b>``, ``<sub>``, ``<sup>``) as runs: bold stays bold, r<sub>wg</sub> a subscript."""
-    runs = []
+    runs: list[Run] = []
     for chunk in re.split(r"(<b>.*?</b>|<sub>.*?</sub>|<sup>.*?</sup>)", html_text):
         if not chunk:
             continue
@@ -213,7 +223,7 @@ def _plain(html_text: str) -> Para:
     return Para(tuple(runs), bullet="char", space_after=0.45)
 
 
-def method(prs, layouts, story, spec: PlannedSlide) -> None:
+def method(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     from toolkit.slides.content import METHOD_TEXT
 
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker, keep=1)
@@ -229,7 +239,7 @@ def method(prs, layouts, story, spec: PlannedSlide) -> None:
     set_notes(page.slide, notes.method_notes(story))
 
 
-def coverage(prs, layouts, story, spec: PlannedSlide) -> None:
+def coverage(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
     from toolkit.privacy import client_safe_warnings
 
     a = story.assessment

@@ -19,10 +19,22 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from toolkit.pptx.theme import required_child
 from toolkit.run import resources
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.opc.package import Part
+    from pptx.presentation import Presentation
+
+    from toolkit.deck.firm import Firm
+
+#: A python-pptx master, layout or shape whose XML is edited directly: python-pptx's oxml element
+#: types do not model these edits (and its Length-typed setters take the EMU ints written here).
+XmlProxy = Any
 
 BRAND_PATH = resources.template("deck", "brand.pptx")
 
@@ -84,33 +96,33 @@ def _q(tag: str) -> str:
     return f"{{{NS[prefix]}}}{name}"
 
 
-def _set_xfrm(shape, box: tuple[float, float, float, float]) -> None:
+def _set_xfrm(shape: XmlProxy, box: tuple[float, float, float, float]) -> None:
     left, top, width, height = box
     shape.left, shape.top, shape.width, shape.height = _in(left), _in(top), _in(width), _in(height)
 
 
-def _theme(part, firm) -> None:
+def _theme(part: Part, firm: Firm) -> None:
     """Rewrite the theme's name, colour scheme and font scheme (the firm's colours and fonts)."""
     root = etree.fromstring(part.blob)
     root.set("name", "Alignment")
-    scheme = root.find(".//a:clrScheme", NS)
+    scheme = required_child(root, ".//a:clrScheme", NS)
     scheme.set("name", "Alignment")
     colors = dict(THEME_COLORS)
     colors.update({"dk2": firm.colors["primary"][1:], "accent1": firm.colors["accent"][1:],
                    "hlink": firm.colors["accent"][1:], "accent2": firm.colors["accent_2"][1:]})
     for key, rgb in colors.items():
-        slot = scheme.find(f"a:{key}", NS)
+        slot = required_child(scheme, f"a:{key}", NS)
         for child in list(slot):
             slot.remove(child)
         etree.SubElement(slot, _q("a:srgbClr"), val=rgb)
-    fonts = root.find(".//a:fontScheme", NS)
+    fonts = required_child(root, ".//a:fontScheme", NS)
     fonts.set("name", "Alignment")
-    fonts.find("a:majorFont/a:latin", NS).set("typeface", firm.fonts["heading"])
-    fonts.find("a:minorFont/a:latin", NS).set("typeface", firm.fonts["body"])
+    required_child(fonts, "a:majorFont/a:latin", NS).set("typeface", firm.fonts["heading"])
+    required_child(fonts, "a:minorFont/a:latin", NS).set("typeface", firm.fonts["body"])
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _text_styles(master) -> None:
+def _text_styles(master: XmlProxy) -> None:
     """Titles: left, bold, 28 pt, theme navy (tx2); body: 18/16/14 pt in the theme's text colour."""
     styles = master._element.find("p:txStyles", NS)
     title = styles.find("p:titleStyle/a:lvl1pPr", NS)
@@ -129,13 +141,13 @@ def _text_styles(master) -> None:
                 spc.set("val", "30000")
 
 
-def _anchor(placeholder, anchor: str) -> None:
+def _anchor(placeholder: XmlProxy, anchor: str) -> None:
     body_pr = placeholder._element.find(".//a:bodyPr", NS)
     if body_pr is not None:
         body_pr.set("anchor", anchor)
 
 
-def _shape_via_xml(owner, box: tuple[float, float, float, float], color: str, name: str) -> None:
+def _shape_via_xml(owner: XmlProxy, box: tuple[float, float, float, float], color: str, name: str) -> None:
     tree = owner.shapes._spTree
     shape_id = max([int(x) for x in tree.xpath("//p:cNvPr/@id")] + [1]) + 1
     left, top, width, height = (_in(v) for v in box)
@@ -147,7 +159,7 @@ def _shape_via_xml(owner, box: tuple[float, float, float, float], color: str, na
     tree.append(etree.fromstring(xml))
 
 
-def _add_text(owner, box: tuple[float, float, float, float], text: str, name: str, *, size: int = 900,
+def _add_text(owner: XmlProxy, box: tuple[float, float, float, float], text: str, name: str, *, size: int = 900,
               color: str = "tx1", field: str | None = None, align: str = "l") -> None:
     tree = owner.shapes._spTree
     shape_id = max([int(x) for x in tree.xpath("//p:cNvPr/@id")] + [1]) + 1
@@ -164,7 +176,7 @@ def _add_text(owner, box: tuple[float, float, float, float], text: str, name: st
     tree.append(etree.fromstring(xml))
 
 
-def _master_decor(master) -> None:
+def _master_decor(master: XmlProxy) -> None:
     """Accent bar on top, footer rule, footer text and slide number (the firm's logo is added per deck)."""
     _shape_via_xml(master, (0, 0, 13.333, 0.09), "accent1", "Accent bar")
     _shape_via_xml(master, (0.6, FOOTER_Y - 0.08, 12.13, 0.012), "bg2", "Footer rule")
@@ -172,7 +184,7 @@ def _master_decor(master) -> None:
     _add_text(master, (8.2, FOOTER_Y, 1.9, 0.32), "‹#›", "Slide number", field="slidenum", align="r", color="tx2")
 
 
-def _placeholders(layout, name: str) -> None:
+def _placeholders(layout: XmlProxy, name: str) -> None:
     """Place a layout's placeholders on the 16:9 grid."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
@@ -202,7 +214,7 @@ def _placeholders(layout, name: str) -> None:
         _set_xfrm(bodies[1], RIGHT_BOX)
 
 
-def _cover_decor(layout, *, dark: bool) -> None:
+def _cover_decor(layout: XmlProxy, *, dark: bool) -> None:
     """Title and Section layouts: their own look (no master shapes)."""
     layout._element.cSld.getparent().set("showMasterSp", "0")
     if dark:
@@ -229,7 +241,7 @@ def _cover_decor(layout, *, dark: bool) -> None:
                     '<a:solidFill><a:schemeClr val="tx2"/></a:solidFill></a:defRPr></a:lvl1pPr>'))
 
 
-def _table_styles(prs) -> None:
+def _table_styles(prs: Presentation) -> None:
     """One light table style, the presentation's default: bold header over a rule, thin row rules, no banding."""
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -237,7 +249,7 @@ def _table_styles(prs) -> None:
     part._blob = TABLE_STYLES_XML.encode("utf-8")
 
 
-def make_brand(path: Path = BRAND_PATH, firm=None) -> Path:
+def make_brand(path: Path = BRAND_PATH, firm: Firm | None = None) -> Path:
     """Build the brand template and write it to ``path``.
 
     Parameters
@@ -255,12 +267,13 @@ def make_brand(path: Path = BRAND_PATH, firm=None) -> Path:
     """
     from pptx import Presentation
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.util import Emu
 
     from toolkit.deck.firm import load_firm
 
     firm = firm if firm is not None else load_firm()
     prs = Presentation()
-    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    prs.slide_width, prs.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
     master = prs.slide_master
     _theme(master.part.part_related_by(RT.THEME), firm)
     _text_styles(master)

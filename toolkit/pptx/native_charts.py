@@ -13,7 +13,8 @@ No value is invented for a suppressed cell: it is left blank in the series.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import pandas as pd
 from lxml import etree
@@ -30,8 +31,20 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_THEME_COLOR
 from pptx.util import Emu, Pt
 
 from toolkit.model import AREA_LABELS
-from toolkit.pptx.text import Box
+from toolkit.pptx.text import Box, Color
 from toolkit.pptx.theme import theme_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.chart.chart import Chart
+    from pptx.chart.data import ChartData
+    from pptx.chart.plot import _BasePlot
+    from pptx.chart.series import _BaseCategorySeries, _BaseSeries
+    from pptx.dml.chtfmt import ChartFormat
+    from pptx.enum.chart import XL_DATA_LABEL_POSITION
+    from pptx.shapes.graphfrm import GraphicFrame
+    from pptx.slide import Slide
+
+T = TypeVar("T")
 
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -51,7 +64,8 @@ def band_rgb(band: object) -> RGBColor:
     from toolkit.plots.theme import band_color
 
     try:
-        return RGBColor.from_string(band_color(str(band)).lstrip("#").upper())
+        color: RGBColor = RGBColor.from_string(band_color(str(band)).lstrip("#").upper())
+        return color
     except (KeyError, ValueError):
         return GREY
 
@@ -77,8 +91,12 @@ def _visible(data: pd.DataFrame) -> pd.DataFrame:
 
 # --- chart scaffolding ------------------------------------------------------------------------------
 
-def _add(slide, box: Box, kind, data, *, name: str, legend: bool = False):
-    frame = slide.shapes.add_chart(kind, Emu(box.left), Emu(box.top), Emu(box.width), Emu(box.height), data)
+def _add(slide: Slide, box: Box, kind: XL_CHART_TYPE, data: CategoryChartData | XyChartData, *, name: str,
+         legend: bool = False) -> GraphicFrame:
+    # python-pptx annotates add_chart as taking a ChartData and returning the Chart: it takes any chart
+    # data and returns the chart's GraphicFrame.
+    frame = cast("GraphicFrame", slide.shapes.add_chart(kind, Emu(box.left), Emu(box.top), Emu(box.width),
+                                                        Emu(box.height), cast("ChartData", data)))
     frame.name = name
     chart = frame.chart
     font = chart.font
@@ -94,7 +112,7 @@ def _add(slide, box: Box, kind, data, *, name: str, legend: bool = False):
     return frame
 
 
-def _no_auto_title(chart) -> None:
+def _no_auto_title(chart: Chart) -> None:
     """No chart title: the slide title says what the chart shows."""
     chart.has_title = False
     space = chart._chartSpace
@@ -103,7 +121,7 @@ def _no_auto_title(chart) -> None:
         auto.set("val", "1")
 
 
-def _fill(fmt, color) -> None:
+def _fill(fmt: ChartFormat, color: Color) -> None:
     fmt.fill.solid()
     if isinstance(color, RGBColor):
         fmt.fill.fore_color.rgb = color
@@ -111,7 +129,8 @@ def _fill(fmt, color) -> None:
         fmt.fill.fore_color.theme_color = color
 
 
-def _labels(series_or_plot, number_format: str = "0", position=None, *, bold: bool = False,
+def _labels(series_or_plot: _BaseCategorySeries | _BasePlot, number_format: str = "0",
+            position: XL_DATA_LABEL_POSITION | None = None, *, bold: bool = False,
             color: RGBColor | None = None) -> None:
     labels = series_or_plot.data_labels
     labels.show_value = True
@@ -125,7 +144,7 @@ def _labels(series_or_plot, number_format: str = "0", position=None, *, bold: bo
         labels.position = position
 
 
-def _value_axis(chart, *, low: float, high: float, unit: float, title: str | None = None,
+def _value_axis(chart: Chart, *, low: float, high: float, unit: float, title: str | None = None,
                 gridlines: bool = True, number_format: str = "0") -> None:
     axis = chart.value_axis
     axis.minimum_scale, axis.maximum_scale, axis.major_unit = low, high, unit
@@ -143,7 +162,7 @@ def _value_axis(chart, *, low: float, high: float, unit: float, title: str | Non
         run.font.size, run.font.bold = Pt(TEXT_SIZE), False
 
 
-def _category_axis(chart) -> None:
+def _category_axis(chart: Chart) -> None:
     """Category labels at 12 pt on a grey axis line.
 
     Horizontal bar charts draw their first category at the bottom, so the
@@ -166,7 +185,7 @@ def _category_axis(chart) -> None:
             cat.append(skip)
 
 
-def _bottom_up(values) -> list:
+def _bottom_up(values: Iterable[T]) -> list[T]:
     return list(values)[::-1]
 
 
@@ -174,7 +193,7 @@ def _bottom_up_frame(data: pd.DataFrame) -> pd.DataFrame:
     return data.iloc[::-1]
 
 
-def _gap_width(chart, gap: int, overlap: int | None = None) -> None:
+def _gap_width(chart: Chart, gap: int, overlap: int | None = None) -> None:
     plot = chart.plots[0]
     plot.gap_width = gap
     if overlap is not None:
@@ -193,7 +212,7 @@ def _num_lit(tag: str, values: Sequence[float | None]) -> etree._Element:
     return element
 
 
-def add_error_bars(series, minus: Sequence[float | None], plus: Sequence[float | None], *,
+def add_error_bars(series: _BaseSeries, minus: Sequence[float | None], plus: Sequence[float | None], *,
                    color: RGBColor = INK, width_pt: float = 1.75) -> None:
     """Custom error bars (whiskers) on a bar series: ``minus`` / ``plus`` are distances from each value.
 
@@ -219,7 +238,7 @@ def add_error_bars(series, minus: Sequence[float | None], plus: Sequence[float |
 
 # --- the deck's charts ------------------------------------------------------------------------------------
 
-def add_interval_bars(series, values: Sequence[float | None], lows: Sequence[float | None],
+def add_interval_bars(series: _BaseSeries, values: Sequence[float | None], lows: Sequence[float | None],
                       highs: Sequence[float | None]) -> None:
     """Error bars from each point's interval; an end on the wrong side of its estimate (a percentile
     bootstrap can miss it) gets no whisker, never a negative one. Nothing is added without any interval."""
@@ -231,7 +250,7 @@ def add_interval_bars(series, values: Sequence[float | None], lows: Sequence[flo
         add_error_bars(series, minus, plus)
 
 
-def add_scorecard_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Scorecard chart"):
+def add_scorecard_chart(slide: Slide, box: Box, areas: pd.DataFrame, *, name: str = "Scorecard chart") -> GraphicFrame:
     """Alignment per area (horizontal bars coloured by band) with its 90 % interval as error bars.
 
     Parameters
@@ -304,7 +323,7 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(" ".join(text.split()), width)) or text
 
 
-def add_likert_chart(slide, box: Box, items: pd.DataFrame, *, name: str = "Items chart"):
+def add_likert_chart(slide: Slide, box: Box, items: pd.DataFrame, *, name: str = "Items chart") -> GraphicFrame:
     """The area's items as 100 % stacked bars: unfavourable, neutral, favourable answers.
 
     ``items`` is ``Assessment.items`` for one area (suppressed items are left out
@@ -333,7 +352,7 @@ def add_likert_chart(slide, box: Box, items: pd.DataFrame, *, name: str = "Items
     return frame
 
 
-def add_weight_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Weight chart"):
+def add_weight_chart(slide: Slide, box: Box, areas: pd.DataFrame, *, name: str = "Weight chart") -> GraphicFrame:
     """Strategic weight (x, %) against alignment (y), one labelled point per area, and the fix-first curve.
 
     ``areas`` is ``Assessment.areas``. One series per area (named after it),
@@ -399,7 +418,7 @@ def add_weight_chart(slide, box: Box, areas: pd.DataFrame, *, name: str = "Weigh
     return frame
 
 
-def _label_side(shown: list, i: int, top: float):
+def _label_side(shown: list[pd.Series], i: int, top: float) -> XL_DATA_LABEL_POSITION:
     """Right of the point (left near the right edge); above / below when another point sits close by."""
     x, y = 100 * float(shown[i]["weight"]), float(shown[i]["alignment"])
     for j, other in enumerate(shown):
@@ -409,7 +428,7 @@ def _label_side(shown: list, i: int, top: float):
     return XL_LABEL_POSITION.RIGHT if x < top * 0.7 else XL_LABEL_POSITION.LEFT
 
 
-def add_gap_chart(slide, box: Box, gaps: pd.DataFrame, *, name: str = "Perception gap chart"):
+def add_gap_chart(slide: Slide, box: Box, gaps: pd.DataFrame, *, name: str = "Perception gap chart") -> GraphicFrame:
     """Perception gap (executives minus each other level, points) per area; blind spots highlighted.
 
     ``gaps`` is ``Assessment.perception_gaps`` (``area, group_a, group_b, gap, flagged``).
@@ -445,16 +464,16 @@ def add_gap_chart(slide, box: Box, gaps: pd.DataFrame, *, name: str = "Perceptio
         _fill(series.format, colors[k % len(colors)])
         series.invert_if_negative = False
         _labels(series, '+0.0;−0.0;0.0', XL_LABEL_POSITION.OUTSIDE_END)
-        for i, flagged in enumerate(flags[k]):
-            if flagged:
+        for i, is_flagged in enumerate(flags[k]):
+            if is_flagged:
                 _fill(series.points[i].format, band_rgb("misaligned"))
                 series.points[i].data_label.font.bold = True
                 series.points[i].data_label.font.size = Pt(LABEL_SIZE)
     return frame
 
 
-def add_drift_chart(slide, box: Box, drift: pd.DataFrame, *, previous: str, current: str,
-                    name: str = "Drift chart"):
+def add_drift_chart(slide: Slide, box: Box, drift: pd.DataFrame, *, previous: str, current: str,
+                    name: str = "Drift chart") -> GraphicFrame:
     """Alignment last wave and this wave per area, as paired bars (a dumbbell drawn as bars).
 
     ``drift`` is ``Assessment.drift`` filtered to one metric (``area, previous,
@@ -480,7 +499,7 @@ def add_drift_chart(slide, box: Box, drift: pd.DataFrame, *, previous: str, curr
     return frame
 
 
-def add_benchmark_chart(slide, box: Box, bench: pd.DataFrame, *, name: str = "Benchmark chart"):
+def add_benchmark_chart(slide: Slide, box: Box, bench: pd.DataFrame, *, name: str = "Benchmark chart") -> GraphicFrame:
     """Percentile (0–100) of each area among the firm's other clients, one bar per area."""
     bench = _bottom_up_frame(bench)
     hidden = bench["suppressed"].fillna(False).astype(bool) if "suppressed" in bench else pd.Series(False, bench.index)
@@ -499,7 +518,7 @@ def add_benchmark_chart(slide, box: Box, bench: pd.DataFrame, *, name: str = "Be
     return frame
 
 
-def add_drivers_chart(slide, box: Box, drivers: pd.DataFrame, *, name: str = "Key drivers chart"):
+def add_drivers_chart(slide: Slide, box: Box, drivers: pd.DataFrame, *, name: str = "Key drivers chart") -> GraphicFrame:
     """Each area's relative weight (% of the explained variance of the outcome) with its 90 % interval.
 
     The named top driver (``drivers.attrs["top"]``) takes the accent colour, the others grey, as in the HTML deck.
@@ -527,7 +546,7 @@ def add_drivers_chart(slide, box: Box, drivers: pd.DataFrame, *, name: str = "Ke
     return frame
 
 
-def chart_series(frame) -> dict[str, list[float | None]]:
+def chart_series(frame: GraphicFrame) -> dict[str, list[float | None]]:
     """The values of every series of a chart frame, by series name (what a partner's PowerPoint shows)."""
     return {s.name: list(s.values) for plot in frame.chart.plots for s in plot.series}
 

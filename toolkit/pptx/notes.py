@@ -6,11 +6,15 @@ here as everywhere: a suppressed group is named as suppressed, never with its n.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
 from toolkit.model import AREA_LABELS, AREAS
 from toolkit.slides.content import group_counts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.story import Story
 
 
 def num(value: object, digits: int = 0, suffix: str = "") -> str:
@@ -28,7 +32,7 @@ def n_of(value: object) -> str:
     return f"n = {text}" if text != "–" else "n suppressed"
 
 
-def respondents(story) -> str:
+def respondents(story: Story) -> str:
     """The sentence every note ends with: how many people the deck rests on."""
     oai = story.assessment.oai
     return (f"Respondents: {n_of(oai.get('n'))} interviews, wave {story.client.config.wave}; "
@@ -49,14 +53,14 @@ ALIGNMENT_METHOD = ("Method: alignment = 0.50 perception + 0.25 consistency + 0.
                     "intervals are percentile bootstraps over respondents (B = 1000).")
 
 
-def title_notes(story) -> list[str]:
+def title_notes(story: Story) -> list[str]:
     cfg = story.client.config
     return [f"Operational alignment assessment of {cfg.name}, wave {cfg.wave}.",
             "Scores come from structured interviews (Likert items), coded excerpts and operations KPIs.",
             respondents(story)]
 
 
-def summary_notes(story) -> list[str]:
+def summary_notes(story: Story) -> list[str]:
     oai = story.assessment.oai
     return [f"OAI {num(oai.get('value'))}, 90 % interval {num(oai.get('lo'))}–{num(oai.get('hi'))}, "
             f"{n_of(oai.get('n'))} respondents.",
@@ -66,11 +70,11 @@ def summary_notes(story) -> list[str]:
             respondents(story)]
 
 
-def scorecard_notes(story) -> list[str]:
+def scorecard_notes(story: Story) -> list[str]:
     return [ALIGNMENT_METHOD, *[area_line(row) for _, row in story.assessment.areas.iterrows()], respondents(story)]
 
 
-def weight_notes(story) -> list[str]:
+def weight_notes(story: Story) -> list[str]:
     lines = ["Method: x = the client's strategic weight of the area (normalised to 100 %), y = its alignment; "
              "weighted shortfall = weight × (75 − alignment); the dashed curve joins points whose shortfall equals the "
              "largest one (the principal gap): on or below it = fix first."]
@@ -79,9 +83,9 @@ def weight_notes(story) -> list[str]:
     return lines + [respondents(story)]
 
 
-def area_notes(story, area: str) -> list[str]:
+def area_notes(story: Story, area: str) -> list[str]:
     a = story.assessment
-    row = a.areas.loc[area]
+    row = cast(pd.Series, a.areas.loc[area])  # the area index is unique: a row (pandas-stubs: Series | DataFrame)
     lines = [area_line(row),
              "Method: perception rescales each respondent's mean on the area's items from 1–5 to 0–100; "
              "consistency is the mean item-level r_wg (100 = everyone answers alike, 0 = random); favourable "
@@ -102,7 +106,7 @@ def area_notes(story, area: str) -> list[str]:
     return lines + [respondents(story)]
 
 
-def heatmap_notes(story) -> list[str]:
+def heatmap_notes(story: Story) -> list[str]:
     counts = group_counts(story.assessment.departments, "department")
     return ["Method: perception 0–100 per department and area; cells of groups under "
             f"{story.client.config.privacy.min_group_size} respondents are suppressed, and so is the next-smallest "
@@ -111,7 +115,7 @@ def heatmap_notes(story) -> list[str]:
             respondents(story)]
 
 
-def gap_notes(story) -> list[str]:
+def gap_notes(story: Story) -> list[str]:
     lines = ["Method: gap = perception of executives − perception of the other level, in points; Welch test on "
              "respondent means; a blind spot needs ≥ 10 points and a 95 % interval, Holm-adjusted over every "
              "level-pair × area comparison, that excludes 0 (both groups clear the privacy threshold)."]
@@ -125,8 +129,9 @@ def gap_notes(story) -> list[str]:
     return lines + [respondents(story)]
 
 
-def drivers_notes(story) -> list[str]:
+def drivers_notes(story: Story) -> list[str]:
     d = story.assessment.drivers
+    assert d is not None, "the plan shows the drivers slide only with a drivers table"
     lines = ["Method: relative weights (Johnson, 2000) of the four areas' respondent means on the outcome "
              "questions' mean, via the SVD of the standardised scores; 90 % bootstrap intervals over respondents; "
              "a top driver is named only when it ranks first in at least 90 % of resamples.",
@@ -139,18 +144,19 @@ def drivers_notes(story) -> list[str]:
     return lines + [respondents(story)]
 
 
-def costs_notes(story) -> list[str]:
+def costs_notes(story: Story) -> list[str]:
     lines = ["Method: each cost's severity follows the consistency, KPI attainment and spread of the area "
              "behind it (customer experience, proven processes, unique capabilities)."]
     areas = story.assessment.areas
     for area in AREAS:
         if area in areas.index:
-            lines.append(area_line(areas.loc[area]))
+            lines.append(area_line(cast(pd.Series, areas.loc[area])))  # unique area index: a row
     return lines + [respondents(story)]
 
 
-def drift_notes(story) -> list[str]:
+def drift_notes(story: Story) -> list[str]:
     drift = story.assessment.drift
+    assert drift is not None, "the plan shows the drift slide only with a previous wave"
     lines = [f"Method: alignment now vs wave {story.previous_wave}; a change is called only when its 90 % "
              "bootstrap interval excludes 0."]
     for _, d in drift[drift["metric"].isin(["alignment", "oai"])].iterrows():
@@ -160,8 +166,9 @@ def drift_notes(story) -> list[str]:
     return lines + [respondents(story)]
 
 
-def benchmark_notes(story) -> list[str]:
+def benchmark_notes(story: Story) -> list[str]:
     bench = story.assessment.benchmark
+    assert bench is not None, "the plan shows the benchmark slide only with a benchmark"
     lines = ["Method: percentile of each area's alignment among the firm's other clients (their latest "
              "assessments); only percentiles leave this client's deck, never another client's data."]
     lines += [f"{AREA_LABELS.get(str(b['area']), str(b['area']))}: percentile {num(b.get('percentile'))}, "
@@ -169,7 +176,7 @@ def benchmark_notes(story) -> list[str]:
     return lines + [respondents(story)]
 
 
-def roadmap_notes(story) -> list[str]:
+def roadmap_notes(story: Story) -> list[str]:
     recs = story.findings.recommendations
     lines = ["Method: playbook rules fired by the metrics; ranked by strategic weight × (100 − alignment) of "
              "their area; horizons 30 / 60 / 90 days."]
@@ -177,14 +184,14 @@ def roadmap_notes(story) -> list[str]:
     return lines + [respondents(story)]
 
 
-def method_notes(story) -> list[str]:
+def method_notes(story: Story) -> list[str]:
     p = story.client.config.privacy
     return [ALIGNMENT_METHOD,
             f"Privacy threshold: n = {p.min_group_size} respondents per shown group; quotes need n = "
             f"{p.min_quote_group}.", respondents(story)]
 
 
-def coverage_notes(story) -> list[str]:
+def coverage_notes(story: Story) -> list[str]:
     a = story.assessment
     lines = ["Respondents per department and level (largest n over areas); suppressed groups are not counted here."]
     lines += [f"{name}: " + (f"n = {shown}" if shown != "suppressed" else "suppressed")

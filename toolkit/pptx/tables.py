@@ -7,6 +7,9 @@ grey and never holds a number. The legend under it is a one-row table too.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -14,6 +17,11 @@ from pptx.util import Emu, Pt
 
 from toolkit.model import AREA_LABELS
 from toolkit.pptx.text import EMU_PER_PT, INSET_X, INSET_Y, Box, lines_needed, use_template_table_style
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.shapes.graphfrm import GraphicFrame
+    from pptx.slide import Slide
+    from pptx.table import Table, _Cell
 
 SUPPRESSED_FILL = RGBColor(0xE6, 0xE6, 0xE6)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
@@ -33,7 +41,7 @@ def score_rgb(value: float) -> RGBColor:
 
 def ink_for(fill: RGBColor) -> RGBColor:
     """White or dark text, whichever reads better on ``fill`` (relative luminance)."""
-    def channel(c: int) -> float:
+    def channel(c: float) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
@@ -60,7 +68,7 @@ def heatmap_grid(data: pd.DataFrame, *, row: str = "department", col: str = "are
     return rows, cols, cells
 
 
-def _write(cell, text: str, size: float, *, bold: bool = False, color: RGBColor = DARK,
+def _write(cell: _Cell, text: str, size: float, *, bold: bool = False, color: RGBColor = DARK,
            align: PP_ALIGN = PP_ALIGN.CENTER, italic: bool = False) -> None:
     cell.margin_left = cell.margin_right = Emu(int(INSET_X))
     cell.margin_top = cell.margin_bottom = Emu(int(INSET_Y))
@@ -78,7 +86,7 @@ def _write(cell, text: str, size: float, *, bold: bool = False, color: RGBColor 
     run.font.color.rgb = color
 
 
-def _fill(cell, color: RGBColor | None) -> None:
+def _fill(cell: _Cell, color: RGBColor | None) -> None:
     if color is None:
         cell.fill.background()
     else:
@@ -86,7 +94,7 @@ def _fill(cell, color: RGBColor | None) -> None:
         cell.fill.fore_color.rgb = color
 
 
-def _plain(table) -> None:
+def _plain(table: Table) -> None:
     """No banding, no first-column emphasis: every fill is the data's."""
     table.first_row = True
     table.horz_banding = False
@@ -96,9 +104,9 @@ def _plain(table) -> None:
     table.last_col = False
 
 
-def add_heatmap_table(slide, box: Box, data: pd.DataFrame, *, value: str = "perception", row: str = "department",
+def add_heatmap_table(slide: Slide, box: Box, data: pd.DataFrame, *, value: str = "perception", row: str = "department",
                       corner: str = "Department", blank: str = "suppressed", name: str = "Heatmap",
-                      sizes=(16, 15, 14, 13, 12), first_share: float = 0.28) -> object:
+                      sizes: Sequence[float] = (16, 15, 14, 13, 12), first_share: float = 0.28) -> GraphicFrame:
     """Department × area scores as a native table with cell fills (no legend; see `add_legend_table`).
 
     Parameters
@@ -173,7 +181,7 @@ def add_heatmap_table(slide, box: Box, data: pd.DataFrame, *, value: str = "perc
     return frame
 
 
-def add_legend_table(slide, box: Box, *, name: str = "Heatmap legend", size: float = 12) -> object:
+def add_legend_table(slide: Slide, box: Box, *, name: str = "Heatmap legend", size: float = 12) -> GraphicFrame:
     """The heatmap's legend: one row of swatch cells naming the bands and "suppressed"."""
     frame = slide.shapes.add_table(1, len(LEGEND), Emu(box.left), Emu(box.top), Emu(box.width),
                                    Emu(int(size * 1.2 * EMU_PER_PT + 2 * INSET_Y)))

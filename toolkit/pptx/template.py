@@ -11,9 +11,17 @@ import io
 import os
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.errors import DefinitionError
 from toolkit.run import resources
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.presentation import Presentation
+    from pptx.slide import SlideLayout
+
+#: A template's slide layouts by name (`layouts`).
+Layouts = dict[str, "SlideLayout"]
 
 DEFAULT_TEMPLATE = resources.template("deck", "brand.pptx")
 TEMPLATE_ENV = "ALIGNMENT_PPTX_TEMPLATE"
@@ -63,7 +71,7 @@ def as_presentation_bytes(path: Path) -> bytes:
         raise DefinitionError(f"PPTX template {path} is not a PowerPoint package: {exc}") from exc
 
 
-def open_template(path: Path):
+def open_template(path: Path) -> Presentation:
     """Open the template as an empty presentation (its own sample slides removed).
 
     Raises
@@ -84,14 +92,14 @@ def open_template(path: Path):
     return prs
 
 
-def _drop_slides(prs) -> None:
+def _drop_slides(prs: Presentation) -> None:
     id_list = prs.slides._sldIdLst
     for entry in list(id_list):
         prs.part.drop_rel(entry.rId)
         id_list.remove(entry)
 
 
-def layouts(prs, path: Path | str = "template") -> dict[str, object]:
+def layouts(prs: Presentation, path: Path | str = "template") -> Layouts:
     """The template's layouts by name, checked to hold every layout in `REQUIRED_LAYOUTS`.
 
     Raises
@@ -99,7 +107,7 @@ def layouts(prs, path: Path | str = "template") -> dict[str, object]:
     DefinitionError
         Naming the missing layout(s) and listing the layouts the template has.
     """
-    found: dict[str, object] = {}
+    found: Layouts = {}
     for master in prs.slide_masters:
         for layout in master.slide_layouts:
             found.setdefault(layout.name, layout)

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.shapes.base import BaseShape
+    from pptx.shapes.graphfrm import GraphicFrame
+    from pptx.slide import Slide
+    from pptx.text.text import Font, TextFrame, _Paragraph
 
 EMU_PER_PT = 12700
 EMU_PER_INCH = 914400
@@ -25,6 +32,11 @@ INSET_X = 0.1 * EMU_PER_INCH   # python-pptx / PowerPoint default insets
 INSET_Y = 0.05 * EMU_PER_INCH
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 BASELINES = {"sub": "-25000", "sup": "30000"}  # DrawingML run baseline offsets (thousandths of a percent)
+
+#: One run of a `Para`: ``(text, bold)`` or ``(text, bold, "sub" | "sup")``.
+Run = tuple[str, bool] | tuple[str, bool, str]
+#: A text colour: a theme colour slot or an explicit `RGBColor`.
+Color = MSO_THEME_COLOR | RGBColor
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,7 @@ class Box:
         return self.top + self.height
 
     @classmethod
-    def of(cls, shape) -> Box:
+    def of(cls, shape: BaseShape) -> Box:
         """The box of a shape (placeholders inherit theirs from the layout)."""
         return cls(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
 
@@ -80,10 +92,10 @@ class Box:
 class Para:
     """One paragraph: runs of ``(text, bold)`` or ``(text, bold, "sub" | "sup")``, a bullet kind, a relative size."""
 
-    runs: tuple[tuple, ...]
+    runs: tuple[Run, ...]
     bullet: str = "none"  # none | char | number
     scale: float = 1.0
-    color: MSO_THEME_COLOR | RGBColor | None = None
+    color: Color | None = None
     italic: bool = False
     space_after: float = 0.35  # in lines
 
@@ -92,7 +104,7 @@ class Para:
         return "".join(r[0] for r in self.runs)
 
 
-def para(text: str, *, bold: bool = False, **kwargs) -> Para:
+def para(text: str, *, bold: bool = False, **kwargs: Any) -> Para:
     """A paragraph of one run."""
     return Para(((text, bold),), **kwargs)
 
@@ -136,7 +148,7 @@ def fit_size(paras: Sequence[Para], box: Box, sizes: Iterable[float]) -> float:
     return sizes[-1]
 
 
-def _bullet(paragraph, kind: str, size: float) -> None:
+def _bullet(paragraph: _Paragraph, kind: str, size: float) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     for tag in ("buNone", "buAutoNum", "buChar", "buFont"):
         for old in ppr.findall(f"{{{A_NS}}}{tag}"):
@@ -157,10 +169,10 @@ def _bullet(paragraph, kind: str, size: float) -> None:
         etree.SubElement(ppr, f"{{{A_NS}}}buChar", char="•")
 
 
-_SCHEME: dict = {}
+_SCHEME: dict[MSO_THEME_COLOR, str] = {}
 
 
-def _color(font, color) -> None:
+def _color(font: Font, color: Color | None) -> None:
     """Set a run's colour: an `RGBColor`, or a theme colour written straight as ``a:schemeClr``.
 
     (python-pptx's ``theme_color`` setter costs ~2 ms a run; this is the same XML.)
@@ -173,7 +185,7 @@ def _color(font, color) -> None:
     value = _SCHEME.get(color)
     if value is None:
         value = _SCHEME[color] = MSO_THEME_COLOR.to_xml(color)
-    rpr = font._rPr
+    rpr: etree._Element = font._rPr  # as a plain element: the fill is one
     for old in rpr.findall(f"{{{A_NS}}}solidFill"):
         rpr.remove(old)
     fill = etree.Element(f"{{{A_NS}}}solidFill")
@@ -186,8 +198,8 @@ def _color(font, color) -> None:
         rpr.append(fill)
 
 
-def fill_frame(frame, paras: Sequence[Para], size: float, *, anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
-               align: PP_ALIGN | None = None, color=MSO_THEME_COLOR.TEXT_1) -> None:
+def fill_frame(frame: TextFrame, paras: Sequence[Para], size: float, *, anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+               align: PP_ALIGN | None = None, color: Color = MSO_THEME_COLOR.TEXT_1) -> None:
     """Write ``paras`` into a text frame (replacing its text) with explicit sizes and bullets."""
     frame.clear()
     frame.word_wrap = True
@@ -214,8 +226,8 @@ def fill_frame(frame, paras: Sequence[Para], size: float, *, anchor: MSO_ANCHOR 
             _color(run.font, p.color or color)
 
 
-def add_text(slide, box: Box, paras: Sequence[Para], *, sizes: Iterable[float] = (16, 14, 13, 12, 11),
-             name: str = "Text", **kwargs) -> float:
+def add_text(slide: Slide, box: Box, paras: Sequence[Para], *, sizes: Iterable[float] = (16, 14, 13, 12, 11),
+             name: str = "Text", **kwargs: Any) -> float:
     """Add a text box holding ``paras`` at the largest size that fits; return that size."""
     size = fit_size(paras, box, sizes)
     shape = slide.shapes.add_textbox(Emu(box.left), Emu(box.top), Emu(box.width), Emu(box.height))
@@ -224,8 +236,8 @@ def add_text(slide, box: Box, paras: Sequence[Para], *, sizes: Iterable[float] =
     return size
 
 
-def fill_placeholder(placeholder, paras: Sequence[Para], *, sizes: Iterable[float] = (18, 16, 14, 13, 12, 11),
-                     **kwargs) -> float:
+def fill_placeholder(placeholder: Any, paras: Sequence[Para], *, sizes: Iterable[float] = (18, 16, 14, 13, 12, 11),
+                     **kwargs: Any) -> float:
     """Write ``paras`` into a body placeholder at the largest size that fits it; return the size."""
     size = fit_size(paras, Box.of(placeholder), sizes)
     fill_frame(placeholder.text_frame, paras, size, **kwargs)
@@ -241,16 +253,16 @@ def table_height(rows: Sequence[Sequence[str]], widths: Sequence[int], size: flo
     return total
 
 
-def use_template_table_style(frame) -> None:
+def use_template_table_style(frame: GraphicFrame) -> None:
     """The template's default table style on ``frame`` (see `toolkit.pptx.brand`)."""
     from toolkit.pptx.brand import use_template_table_style as use
 
     use(frame)
 
 
-def add_table(slide, box: Box, header: Sequence[str], rows: Sequence[Sequence[str]], *,
+def add_table(slide: Slide, box: Box, header: Sequence[str], rows: Sequence[Sequence[str]], *,
               shares: Sequence[float], sizes: Iterable[float] = (14, 13, 12, 11, 10),
-              name: str = "Table") -> tuple[object, float]:
+              name: str = "Table") -> tuple[GraphicFrame, float]:
     """Add a real (editable) table in the template's default table style; return it and its font size.
 
     Column widths are ``shares`` of the box width; the font is the largest of

@@ -8,8 +8,13 @@ theme colour slots (``accent1`` ...), which a firm's template recolours.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pptx.opc.package import Part
+    from pptx.slide import SlideMaster
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 NS = {"a": A_NS}
@@ -25,14 +30,28 @@ class ThemeInfo:
     colors: dict[str, str]
 
 
-def theme_part(master):
+def required_child(node: etree._Element, path: str, namespaces: dict[str, str] = NS) -> etree._Element:
+    """``node.find(path, namespaces)`` for an element the DrawingML schema requires.
+
+    Raises
+    ------
+    KeyError
+        When ``node`` lacks it (a broken theme or master).
+    """
+    found = node.find(path, namespaces)
+    if found is None:
+        raise KeyError(f"<{etree.QName(node).localname}> has no {path}")
+    return found
+
+
+def theme_part(master: SlideMaster) -> Part:
     """The theme part of a slide master."""
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
     return master.part.part_related_by(RT.THEME)
 
 
-def theme_of(slide_or_master) -> ThemeInfo:
+def theme_of(slide_or_master: Any) -> ThemeInfo:
     """The theme fonts and colours that apply to ``slide_or_master`` (a slide, layout or master).
 
     Parameters
@@ -51,7 +70,7 @@ def theme_of(slide_or_master) -> ThemeInfo:
     if hasattr(master, "slide_master"):
         master = master.slide_master
     part = theme_part(master)
-    cached = getattr(part, "_toolkit_theme_info", None)
+    cached: ThemeInfo | None = getattr(part, "_toolkit_theme_info", None)
     if cached is not None:
         return cached
     root = etree.fromstring(part.blob)
@@ -71,8 +90,8 @@ def theme_of(slide_or_master) -> ThemeInfo:
     info = ThemeInfo(heading_font=(major.get("typeface") if major is not None else "") or FALLBACK_FONT,
                      body_font=(minor.get("typeface") if minor is not None else "") or FALLBACK_FONT,
                      colors=colors)
-    part._toolkit_theme_info = info  # the theme does not change while a deck is built
+    part._toolkit_theme_info = info  # type: ignore[attr-defined]  # our cache on the part: the theme does not change while a deck is built
     return info
 
 
-__all__ = ["ThemeInfo", "theme_of", "theme_part"]
+__all__ = ["ThemeInfo", "required_child", "theme_of", "theme_part"]

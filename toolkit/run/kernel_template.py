@@ -40,7 +40,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from typing import IO, Any
+from typing import IO, Any, cast
 
 log = logging.getLogger("toolkit")
 
@@ -73,7 +73,7 @@ class KernelTemplate:
         a kernel asked for elsewhere is started the usual way.
     """
 
-    def __init__(self, preload: Sequence[str] = PRELOAD, cwd: str | os.PathLike | None = None) -> None:
+    def __init__(self, preload: Sequence[str] = PRELOAD, cwd: str | os.PathLike[str] | None = None) -> None:
         self._lock = threading.Lock()
         self._ready = False
         self._buffer = b""
@@ -81,7 +81,7 @@ class KernelTemplate:
         # -P: the working directory is not put on sys.path, so `toolkit` is the
         # installed one whatever folder the batch was started from. stderr is
         # shared with the parent, so a kernel's own error output reaches the user.
-        self.process: subprocess.Popen | None = subprocess.Popen(
+        self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-P", "-m", "toolkit.run.kernel_template", *preload], cwd=self.cwd,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_template_env())
 
@@ -90,7 +90,7 @@ class KernelTemplate:
         """The template's pid (None once closed)."""
         return self.process.pid if self.process else None
 
-    def fork(self, argv: Sequence[str], *, cwd: str | os.PathLike | None, env: Mapping[str, str]) -> int | None:
+    def fork(self, argv: Sequence[str], *, cwd: str | os.PathLike[str] | None, env: Mapping[str, str]) -> int | None:
         """Start a kernel: ``argv`` are ipykernel's arguments (``-f CONNECTION_FILE ...``).
 
         Returns
@@ -111,6 +111,7 @@ class KernelTemplate:
                     self._reply(READY_TIMEOUT_S)  # the template says "ready" once its imports are done
                     self._ready = True
                 request = {"argv": list(argv), "cwd": self.cwd, "env": dict(env)}
+                assert self.process.stdin is not None  # started with stdin=PIPE
                 self.process.stdin.write(json.dumps(request).encode() + b"\n")
                 self.process.stdin.flush()
                 reply = self._reply(FORK_TIMEOUT_S)
@@ -144,12 +145,13 @@ class KernelTemplate:
                 raise TimeoutError("the kernel template has exited")
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
-        return json.loads(line)
+        return cast(dict[str, Any], json.loads(line))  # the template writes one JSON object per line
 
     def _close(self) -> None:
         if self.process is None:
             return
         process, self.process = self.process, None
+        assert process.stdin is not None and process.stdout is not None  # started with both as PIPE
         try:
             process.stdin.close()  # EOF: the template exits by itself
             process.wait(2)
@@ -176,7 +178,7 @@ def _template_env() -> dict[str, str]:
     return env
 
 
-def start_template(preload: Sequence[str] = PRELOAD, cwd: str | os.PathLike | None = None) -> KernelTemplate | None:
+def start_template(preload: Sequence[str] = PRELOAD, cwd: str | os.PathLike[str] | None = None) -> KernelTemplate | None:
     """Start this process's template (once); later kernels of `IsolatedKernelManager` fork from it.
 
     ``cwd`` is where the kernels will run (the notebook's folder); see `KernelTemplate`.
@@ -266,7 +268,9 @@ def _become_kernel(request: dict[str, Any], replies: IO[str]) -> None:
         from ipykernel import kernelapp
 
         # What a kernel started by ``python -m ipykernel_launcher -f ...`` would see.
-        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *request["argv"]]
+        spec = importlib.util.find_spec("ipykernel_launcher")
+        assert spec is not None and spec.origin is not None, "ipykernel is installed (it was just imported)"
+        sys.argv = [spec.origin, *request["argv"]]
         # The kernel ends itself if the template (its parent) goes away.
         kernelapp.launch_new_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
         code = 0

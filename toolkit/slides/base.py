@@ -11,6 +11,7 @@ import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -69,7 +70,7 @@ def band_class(band: object) -> str:
 
 
 def chart(draw: Callable[[Axes], object], *, size: tuple[float, float] = CHART_SIZE, alt: str = "chart",
-          rc: dict | None = None) -> str:
+          rc: dict[str, Any] | None = None) -> str:
     """Draw with ``draw(ax)`` in the house theme (plus ``rc``) and return an inline ``<img>``."""
     from toolkit.plots import theme
 

@@ -5,6 +5,8 @@ so charts are drawn without their own title.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from toolkit.deck.plan import PlannedSlide
@@ -12,8 +14,13 @@ from toolkit.findings.wording import interval_text
 from toolkit.model import AREA_LABELS
 from toolkit.slides.base import CHART_SIZE, Slide, caption, chart, esc, section
 
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
-def scorecard_slide(story, spec: PlannedSlide) -> Slide:
+    from toolkit.story import Story
+
+
+def scorecard_slide(story: Story, spec: PlannedSlide) -> Slide:
     """Alignment per area with 90 % intervals, coloured by band."""
     from toolkit.plots import plot_scorecard
 
@@ -24,7 +31,7 @@ def scorecard_slide(story, spec: PlannedSlide) -> Slide:
     return section(spec.title, body, kicker=spec.kicker)
 
 
-def weight_slide(story, spec: PlannedSlide) -> Slide:
+def weight_slide(story: Story, spec: PlannedSlide) -> Slide:
     """Strategic weight against alignment: what to fix first."""
     from toolkit.plots import plot_weight_alignment
 
@@ -34,7 +41,7 @@ def weight_slide(story, spec: PlannedSlide) -> Slide:
     return section(spec.title, body, kicker=spec.kicker)
 
 
-def heatmap_slide(story, spec: PlannedSlide) -> Slide:
+def heatmap_slide(story: Story, spec: PlannedSlide) -> Slide:
     """Perception by department and area; small groups are suppressed, not shown."""
     from toolkit.plots import plot_heatmap
 
@@ -70,7 +77,7 @@ def heatmap_slide(story, spec: PlannedSlide) -> Slide:
     return section(spec.title, body, kicker=spec.kicker)
 
 
-def units_caption(story) -> str:
+def units_caption(story: Story) -> str:
     """Method v2 (DESIGN 2.1): do departments differ (ICC(1), permutation test), the named outlier unit,
     and which department consistencies are too few to judge."""
     a = story.assessment
@@ -91,7 +98,7 @@ def units_caption(story) -> str:
     return f'<p class="oat-caption">{esc(" ".join(parts))}</p>' if parts else ""
 
 
-def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
+def perception_gap_slide(story: Story, spec: PlannedSlide) -> Slide:
     """Executive vs manager / frontline perception gaps per area."""
     from toolkit.plots import plot_perception_gap
 
@@ -105,7 +112,7 @@ def perception_gap_slide(story, spec: PlannedSlide) -> Slide:
     # The blind-spot intervals and the legend take lines: the chart gives up that room so the slide still fits.
     w, h = CHART_SIZE
     size = (w * 0.6, h - 1.0) if len(levels) else (w, h - (1.0 if len(flagged) else 0.4))
-    def draw(ax) -> None:
+    def draw(ax: Axes) -> None:
         plot_perception_gap(gaps, ax=ax, title=None)
         if len(levels):  # the column heading says what the axis measures; the long label would not fit
             ax.set_xlabel("Points")
@@ -164,7 +171,8 @@ def score_table(data: pd.DataFrame, *, row: str, col: str, corner: str, value: s
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
-    from toolkit.plots.heatmap import SCORE_CMAP, ink_on
+    from toolkit.plots.heatmap import ink_on
+    from toolkit.plots.theme import SCORE_CMAP
 
     cmap = colormaps[SCORE_CMAP] if isinstance(SCORE_CMAP, str) else SCORE_CMAP
     rows, cols = list(dict.fromkeys(data[row].astype(str))), list(dict.fromkeys(data[col].astype(str)))
@@ -189,18 +197,19 @@ def score_table(data: pd.DataFrame, *, row: str, col: str, corner: str, value: s
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
-def drivers_slide(story, spec: PlannedSlide) -> Slide:
+def drivers_slide(story: Story, spec: PlannedSlide) -> Slide:
     """Key drivers: each area's relative weight on the outcome, the top one named only when reliable."""
     from toolkit.plots.drivers import plot_drivers
 
     frame = story.assessment.drivers
+    assert frame is not None, "the plan shows this slide only with a drivers table"
     top = frame.attrs.get("top") or None
     body = chart(lambda ax: plot_drivers(frame, top=top, ax=ax, title=None), size=(11.6, 4.0),
                  alt="Key drivers of the outcome")
     return section(spec.title, body + caption(spec.caption), kicker=spec.kicker)
 
 
-def drift_slide(story, spec: PlannedSlide) -> Slide | None:
+def drift_slide(story: Story, spec: PlannedSlide) -> Slide | None:
     """Change since the previous wave, only where there is one."""
     from toolkit.plots import plot_drift
 
@@ -218,7 +227,7 @@ def drift_slide(story, spec: PlannedSlide) -> Slide | None:
     return section(spec.title, body + caption(spec.caption), kicker=spec.kicker)
 
 
-def benchmark_slide(story, spec: PlannedSlide) -> Slide | None:
+def benchmark_slide(story: Story, spec: PlannedSlide) -> Slide | None:
     """Percentile of each area among the firm's other clients (when ≥ 5 exist)."""
     from toolkit.plots import plot_benchmark
 
@@ -230,7 +239,7 @@ def benchmark_slide(story, spec: PlannedSlide) -> Slide | None:
     return section(spec.title, body, kicker=spec.kicker)
 
 
-def how_to_read(story) -> str:
+def how_to_read(story: Story) -> str:
     """The "how to read" strip, where numbers first appear (`toolkit.deck.plan.how_to_read`'s lines)."""
     from toolkit.deck.plan import how_to_read as lines
 
@@ -243,7 +252,7 @@ def score_legend() -> str:
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
-    from toolkit.plots.heatmap import SCORE_CMAP
+    from toolkit.plots.theme import SCORE_CMAP
 
     cmap = colormaps[SCORE_CMAP] if isinstance(SCORE_CMAP, str) else SCORE_CMAP
     stops = [(30, "below 60: misaligned"), (67, "60–74: partly aligned"), (90, "75 and above: aligned")]
@@ -252,7 +261,7 @@ def score_legend() -> str:
     return f'<p class="oat-legend">{items}</p>'
 
 
-def norms_caption(story) -> str:
+def norms_caption(story: Story) -> str:
     """With fewer than 5 other clients of the firm: each area's favourable % against the norm, naming it."""
     from toolkit.findings.context import visible
     from toolkit.model import AREA_LABELS

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -10,10 +11,15 @@ from toolkit.model import AREA_LABELS
 from toolkit.privacy import client_safe_warnings
 from toolkit.slides.base import Slide, band_class, esc, fmt, section, stylesheet, table
 
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.findings.candidates import Finding
+    from toolkit.metrics.assessment import Assessment
+    from toolkit.story import Story
+
 HORIZONS = (30, 60, 90)
 
 
-def title_slide(story, spec: PlannedSlide) -> Slide:
+def title_slide(story: Story, spec: PlannedSlide) -> Slide:
     """Client name, wave, strategy statement; also carries the slides' stylesheet."""
     cfg = story.client.config
     caps = ", ".join(cfg.unique_capabilities)
@@ -31,7 +37,7 @@ def _interviews(n: object) -> str:
     return f" · {fmt(n)} interviews" if fmt(n) != "–" else ""
 
 
-def executive_summary_slide(story, spec: PlannedSlide) -> Slide:
+def executive_summary_slide(story: Story, spec: PlannedSlide) -> Slide:
     """OAI with band and interval, three findings as sentences, the principal gap."""
     oai = story.assessment.oai
     f = story.findings
@@ -48,7 +54,7 @@ def executive_summary_slide(story, spec: PlannedSlide) -> Slide:
     return section(spec.title, body, kicker=spec.kicker)
 
 
-def not_scored_sentence(assessment) -> str:
+def not_scored_sentence(assessment: Assessment) -> str:
     """DESIGN 2.1: the areas that are not scored, in words ("" when every area is scored)."""
     names = [AREA_LABELS[a] for a in getattr(assessment, "not_scored", [])]
     if not names:
@@ -58,7 +64,7 @@ def not_scored_sentence(assessment) -> str:
             "so the Overall Alignment Index is computed over the other areas.")
 
 
-def not_scored_note(assessment) -> str:
+def not_scored_note(assessment: Assessment) -> str:
     text = not_scored_sentence(assessment)
     return f'<p class="oat-note">{esc(text)}</p>' if text else ""
 
@@ -78,7 +84,7 @@ def _component_tiles(row: pd.Series) -> str:
     return '<div class="oat-tiles">' + "".join(out) + "</div>"
 
 
-def area_slide(story, spec: PlannedSlide) -> Slide:
+def area_slide(story: Story, spec: PlannedSlide) -> Slide:
     """One area: its components, item answers, KPIs and the voice of the organisation."""
     a = story.assessment
     area = str(spec.area)
@@ -88,7 +94,7 @@ def area_slide(story, spec: PlannedSlide) -> Slide:
                        f'<p class="oat-lead">{esc(label)} is not scored: no item of this area was answered and no '
                        'operations KPI is mapped to it. It is left out of the Overall Alignment Index, whose weights '
                        'are shared by the other areas.</p>', kicker=f"{label} · not scored")
-    row = a.areas.loc[area]
+    row = cast(pd.Series, a.areas.loc[area])  # the area index is unique: a row (pandas-stubs: Series | DataFrame)
     items = a.items[a.items["area"] == area]
     if "suppressed" in items:
         items = items[~items["suppressed"].fillna(False).astype(bool)]
@@ -126,7 +132,7 @@ def strip_markup(text: str) -> str:
     return " ".join(MARKUP.sub(lambda m: m.group(1) or "", text).split())
 
 
-def slide_finding(story, area: str):
+def slide_finding(story: Story, area: str) -> Finding | None:
     """The highest-priority finding about ``area`` (the one its slide's quote must support), or None."""
     return next((f for f in getattr(story.findings, "candidates", []) if f.area == area), None)
 
@@ -136,7 +142,7 @@ def favourable_split(item: pd.Series) -> tuple[float, float, float] | None:
 
     The shares are of raw answers; for a reverse-keyed item disagreeing is favourable.
     """
-    shares = [item.get(f"share_{k}") for k in range(1, 6)]
+    shares: list[Any] = [item.get(f"share_{k}") for k in range(1, 6)]
     if any(v is None or v != v for v in shares):
         return None
     low, mid, high = shares[0] + shares[1], shares[2], shares[3] + shares[4]
@@ -162,7 +168,7 @@ def item_bars(items: pd.DataFrame) -> str:
     return '<div class="oat-items">' + "".join(rows) + "</div>" + legend
 
 
-def quotes_for(story, area: str, limit: int, finding=None) -> list[tuple[str, str]]:
+def quotes_for(story: Story, area: str, limit: int, finding: Finding | None = None) -> list[tuple[str, str]]:
     """Up to ``limit`` quotes of an area as ``(text, level)`` that support the slide's finding.
 
     Quotes are chosen by area, then by sentiment matching the finding's tone
@@ -204,7 +210,7 @@ def trim(text: str, limit: int = 0) -> str:
     return " ".join(text.split()).strip('"“”\' ')
 
 
-def costs_slide(story, spec: PlannedSlide) -> Slide:
+def costs_slide(story: Story, spec: PlannedSlide) -> Slide:
     """The three costs of misalignment, each with its evidence."""
     cards = []
     for cost in story.findings.costs:
@@ -227,7 +233,7 @@ KPI_HEADER = ("KPI", "Actual vs target", "On target", "Trend")
 MISS_HEADER = ("KPI", "Department", "Average vs target", "On target")
 
 
-def area_kpi_rows(story, area: str, limit: int = 3) -> list[list[str]]:
+def area_kpi_rows(story: Story, area: str, limit: int = 3) -> list[list[str]]:
     """An area's KPIs as plain-text rows of `KPI_HEADER`: actual against target, share on target, trend."""
     from toolkit.findings.wording import trend_text
 
@@ -250,7 +256,7 @@ def miss_sentence(row: list[str]) -> str:
     return f"{dept} misses {kpi[:1].lower() + kpi[1:] if kpi[1:2].islower() else kpi}: {actual}, on target {on_target}."
 
 
-def kpi_misses(story, limit: int = 3, area: str | None = None) -> list[list[str]]:
+def kpi_misses(story: Story, limit: int = 3, area: str | None = None) -> list[list[str]]:
     """The (KPI, department) pairs furthest from target: on target in under 60 % of periods, worst first.
 
     Rows of `MISS_HEADER`; ``area`` keeps only that area's KPIs.
@@ -279,7 +285,7 @@ def kpi_misses(story, limit: int = 3, area: str | None = None) -> list[list[str]
     return rows
 
 
-def roadmap_slide(story, spec: PlannedSlide) -> Slide:
+def roadmap_slide(story: Story, spec: PlannedSlide) -> Slide:
     """One action per finding it answers, by horizon (30/60/90 days), with owner and success KPI.
 
     Only horizons with an action get a lane (no empty horizon); actions are
@@ -311,7 +317,7 @@ METHOD_TEXT = [
 ]
 
 
-def method_slide(story, spec: PlannedSlide) -> Slide:
+def method_slide(story: Story, spec: PlannedSlide) -> Slide:
     """The method in plain words."""
     k = story.client.config.privacy.min_group_size
     body = '<ul class="oat-points">' + "".join(f"<li>{t}</li>" for t in METHOD_TEXT) + "</ul>"
@@ -342,7 +348,7 @@ def _count_rows(frame: pd.DataFrame, key: str) -> list[list[str]]:
             for name, shown in group_counts(frame, key)]
 
 
-def coverage_slide(story, spec: PlannedSlide) -> Slide:
+def coverage_slide(story: Story, spec: PlannedSlide) -> Slide:
     """Respondents by department and by level, and data-quality warnings."""
     a = story.assessment
     by_dept = table(_count_rows(a.departments, "department"), ["Department", "Respondents"], classes="oat-compact")

@@ -7,6 +7,7 @@ displays one output per planned slide, and the HTML export
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from toolkit.deck.plan import PlannedSlide, deck_plan
 from toolkit.slides.base import Slide
@@ -29,12 +30,16 @@ from toolkit.slides.content import (
     title_slide,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.story import Story
+
 #: How each plan key is drawn as HTML (``area:<id>`` slides use `area_slide`).
 RENDERERS: dict[str, Callable[..., Slide]] = {
     "title": title_slide, "executive_summary": executive_summary_slide, "scorecard": scorecard_slide,
     "weight": weight_slide, "heatmap": heatmap_slide, "perception_gap": perception_gap_slide,
     "drivers": drivers_slide,
-    "costs": costs_slide, "drift": drift_slide, "benchmark": benchmark_slide, "roadmap": roadmap_slide,
+    # drift and benchmark return None only when their slide does not apply: deck_plan never asks for them then
+    "costs": costs_slide, "drift": drift_slide, "benchmark": benchmark_slide, "roadmap": roadmap_slide,  # type: ignore[dict-item]
     "method": method_slide, "coverage": coverage_slide,
 }
 
@@ -44,17 +49,17 @@ def renderer(key: str) -> Callable[..., Slide]:
     return area_slide if key.startswith("area:") else RENDERERS[key]
 
 
-def render_slide(story, spec: PlannedSlide) -> Slide:
+def render_slide(story: Story, spec: PlannedSlide) -> Slide:
     """One planned slide as HTML."""
     return renderer(spec.key)(story, spec)
 
 
-def deck_slides(story) -> list[Slide]:
+def deck_slides(story: Story) -> list[Slide]:
     """Every slide of ``story``'s deck plan, rendered."""
     return [render_slide(story, spec) for spec in deck_plan(story)]
 
 
-def show_deck(story) -> None:
+def show_deck(story: Story) -> None:
     """Display every planned slide as its own output (the notebook's one slide cell)."""
     from IPython.display import display
 

@@ -79,19 +79,21 @@ class TrainingData(DataPaths):
     def area_values(self, area: str, *, keyed: bool = True) -> np.ndarray:
         """``(n, J)`` ratings of one area's items (keyed unless ``keyed=False``)."""
         m = self.matrix if keyed else self.unkeyed_matrix
-        return m.values[:, m.area_columns(area)]
+        return np.asarray(m.values[:, m.area_columns(area)])
 
     def item_values(self, question_id: str) -> np.ndarray:
         """Keyed ratings of one item (NaN dropped)."""
         cols = list(self.matrix.items["question_id"])
         v = self.matrix.values[:, cols.index(question_id)]
-        return v[~np.isnan(v)]
+        return np.asarray(v[~np.isnan(v)])
 
     def area_row(self, area: str) -> pd.Series:
         """One row of the raw assessment's ``areas`` table."""
         if area not in AREAS:
             raise KeyError(area)
-        return self.assessment.areas.loc[area]
+        row = self.assessment.areas.loc[area]
+        assert isinstance(row, pd.Series), "areas has one row per area"
+        return row
 
 
 @lru_cache(maxsize=4)

@@ -52,7 +52,8 @@ def write_broken_copy(client_dir: Path, out_dir: Path) -> Path:
     (target / "client.yaml").write_text(config, encoding="utf-8")
 
     wide = pd.read_csv(client_dir / "interviews.csv", dtype=str, keep_default_na=False)
-    wide.loc[3, "CX02"] = wide.loc[3, "CX02"] * 2 if wide.loc[3, "CX02"] else "44"
+    cx02 = str(wide["CX02"].loc[3])
+    wide.loc[3, "CX02"] = cx02 * 2 if cx02 else "44"
     fours = wide.index[wide["PP02"] == "4"]
     wide.loc[fours[1], "PP02"] = "Agree"
     managers = wide.index[wide[LEVEL] == "manager"]

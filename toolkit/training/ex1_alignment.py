@@ -94,13 +94,15 @@ def judge_costs(answer: Any, data: TrainingData) -> CheckResult:
 @exercise("1-principal-gap", "the principal gap of the fictional firm in toy_firm(), as an area id")
 def judge_toy_gap(answer: Any, data: TrainingData) -> CheckResult:
     firm = toy_firm().set_index(AREA)
-    correct = principal_gap(firm["alignment"].to_dict(), firm["weight"].to_dict())
+    weight = {str(a): float(w) for a, w in firm["weight"].items()}
+    alignment = {str(a): float(v) for a, v in firm["alignment"].items()}
+    correct = principal_gap(alignment, weight)
     chosen = area_id(answer)
     if chosen is None:
         return CheckResult("1-principal-gap", "failed", f"{answer!r} is not an area.", "answer with an area id.")
     if chosen == correct:
         return CheckResult("1-principal-gap", "passed", f"{AREA_LABELS[chosen]}: weight x (75 - alignment) "
-                           f"= {firm.loc[chosen, 'weight'] * (75 - firm.loc[chosen, 'alignment']):.1f} is the largest.")
+                           f"= {weight[chosen] * (75 - alignment[chosen]):.1f} is the largest.")
     if chosen == firm["alignment"].idxmin():
         return CheckResult("1-principal-gap", "failed", f"{AREA_LABELS[chosen]} has the lowest alignment, but "
                            "it matters little to this firm's strategy.",

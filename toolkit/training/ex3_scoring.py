@@ -77,7 +77,7 @@ def judge_favourable(answer: object, data: TrainingData) -> CheckResult:
 def judge_rwg(answer: object, data: TrainingData) -> CheckResult:
     v = data.item_values(ITEM3)
     s2, s2_pop = float(np.var(v, ddof=1)), float(np.var(v, ddof=0))
-    correct = float(data.assessment.items.set_index("question_id").loc[ITEM3, "rwg"])
+    correct = float(data.assessment.items.set_index("question_id")["rwg"].loc[ITEM3])
     sigma_hint = "sigma^2 = (A^2 - 1) / 12 = (25 - 1) / 12 = 2 for A = 5 answer options."
     mistakes = [
         Mistake(max(0.0, 1 - s2_pop / SIGMA2_UNIFORM),
@@ -159,7 +159,10 @@ def judge_evidence(answer: object, data: TrainingData) -> CheckResult:
                                                        better=("better", "first")).reset_index()
     dept_met = np.where(dept_means["better"] == "lower", dept_means["value"] <= dept_means["target"],
                         dept_means["value"] >= dept_means["target"])
-    per_kpi = lambda m, frame: float(100 * pd.Series(m, index=frame.index).groupby(frame[KPI]).mean().mean())  # noqa: E731
+
+    def per_kpi(m: object, frame: pd.DataFrame) -> float:
+        return float(100 * pd.Series(m, index=frame.index).groupby(frame[KPI]).mean().mean())
+
     mistakes = [
         Mistake(per_kpi(naive, ops), "you used >= target for every KPI; for a lower-is-better KPI "
                 "(better: lower) an observation meets target when it is <= target",

@@ -64,11 +64,11 @@ def judge_departments(answer: Any, data: TrainingData) -> CheckResult:
     m = data.unkeyed_matrix
     codes, names = m.codes(DEPARTMENT)
     _, unkeyed, _ = group_perception(m.values[:, m.area_columns(AREA4)], codes, len(names))
-    unkeyed = dict(zip(names, unkeyed, strict=True))
+    unkeyed_by = dict(zip(names, unkeyed, strict=True))
     for dept in shown.index:
         value, right = float(given[dept]), float(shown.loc[dept, "perception"])
         if abs(value - right) > TOL:
-            reason = ("you forgot reverse keying" if abs(value - unkeyed[dept]) <= TOL
+            reason = ("you forgot reverse keying" if abs(value - unkeyed_by[dept]) <= TOL
                       else f"it is {abs(value - right):.2f} points {'above' if value > right else 'below'} "
                            "the toolkit's value")
             return CheckResult("4-department-perception", "failed", f"{dept}: {value:.2f} is not right: {reason}.",
@@ -83,18 +83,18 @@ def judge_gap(answer: Any, data: TrainingData) -> CheckResult:
     row = gaps[(gaps[AREA] == GAP_AREA) & (gaps["group_a"] == "executive") & (gaps["group_b"] == "frontline")].iloc[0]
     other = gaps[(gaps[AREA] == GAP_AREA) & (gaps["group_b"] == "manager")].iloc[0]
     levels = data.protected.levels.set_index([AREA, LEVEL])
-    fav = levels.loc[(GAP_AREA, "executive"), "favourable"] - levels.loc[(GAP_AREA, "frontline"), "favourable"]
+    fav = levels["favourable"].loc[(GAP_AREA, "executive")] - levels["favourable"].loc[(GAP_AREA, "frontline")]
     m = data.unkeyed_matrix
     codes, names = m.codes(LEVEL)
     _, unkeyed, _ = group_perception(m.values[:, m.area_columns(GAP_AREA)], codes, len(names))
-    unkeyed = dict(zip(names, unkeyed, strict=True))
+    unkeyed_by = dict(zip(names, unkeyed, strict=True))
     mistakes = [
         Mistake(-float(row["gap"]), "the sign is reversed: the gap is executive minus frontline, so a positive "
                 "gap means executives see things rosier", "P(executive) - P(frontline)."),
         Mistake(float(other["gap"]), "that is the executive-manager gap", "compare executives with frontline staff."),
         Mistake(float(fav), "that is the difference in favourable %, not in perception points",
                 "use perception (respondent means in points), not favourable."),
-        Mistake(float(unkeyed["executive"] - unkeyed["frontline"]), "you forgot reverse keying",
+        Mistake(float(unkeyed_by["executive"] - unkeyed_by["frontline"]), "you forgot reverse keying",
                 "recode reverse-keyed items as 6 - rating first."),
     ]
     return judge_number("4-gap", answer, float(row["gap"]), mistakes, tol=TOL,
@@ -104,13 +104,15 @@ def judge_gap(answer: Any, data: TrainingData) -> CheckResult:
 @exercise("4-changes", "the areas whose alignment changed since the last wave beyond doubt, as a set of area ids")
 def judge_changes(answer: Any, data: TrainingData) -> CheckResult:
     drift = data.protected.drift
+    assert drift is not None, "the training client has a previous wave"
     drift = drift[drift["metric"] == "alignment"].set_index(AREA)
     right = set(drift.index[drift["significant"].to_numpy(dtype=bool)])
     given_raw = [answer] if isinstance(answer, str) else list(answer)
-    given = {area_id(a) for a in given_raw}
-    if None in given:
+    ids = {area_id(a) for a in given_raw}
+    if None in ids:
         return CheckResult("4-changes", "failed", "answer with area ids, e.g. 'management_style'.",
                            "toolkit.model.AREAS lists them.")
+    given = {a for a in ids if a is not None}
     for area in sorted(given - right):
         r = drift.loc[area]
         return CheckResult("4-changes", "failed", f"{AREA_LABELS[area]} moved by {r['difference']:+.1f} points, but "

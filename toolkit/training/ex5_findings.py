@@ -27,7 +27,7 @@ def judge_principal_gap(answer: Any, data: TrainingData) -> CheckResult:
                            "shortfall, weight x (75 - alignment) among areas below 75.")
     if chosen == areas["alignment"].idxmin():
         return CheckResult("5-principal-gap", "failed", f"{AREA_LABELS[chosen]} has the lowest alignment, but "
-                           f"carries only {100 * areas.loc[chosen, 'weight']:.0f}% of the strategic weight.",
+                           f"carries only {100 * areas['weight'].loc[chosen]:.0f}% of the strategic weight.",
                            "the principal gap is the largest weight x (75 - alignment) among areas below 75, not the lowest score.")
     return CheckResult("5-principal-gap", "failed", f"{AREA_LABELS[chosen]} is not the largest weighted shortfall.",
                        "compute weight x (75 - alignment) for each area below 75, from story.assessment.areas.")

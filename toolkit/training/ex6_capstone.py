@@ -19,12 +19,12 @@ TWIST_AREA = "customer_experience"
 def twist_table(data: TrainingData) -> pd.DataFrame:
     """Per department: shown perception and KPI attainment of the twist area, and how far they disagree."""
     deps = data.protected.departments
-    deps = deps[(deps[AREA] == TWIST_AREA) & ~deps["suppressed"]].set_index(DEPARTMENT)["perception"]
+    perception = deps[(deps[AREA] == TWIST_AREA) & ~deps["suppressed"]].set_index(DEPARTMENT)["perception"]
     kpis = data.assessment.kpis
     area_kpis = set(kpis.loc[kpis[AREA] == TWIST_AREA, KPI])
     kd = data.assessment.kpi_departments
     attainment = kd[kd[KPI].isin(area_kpis)].groupby(DEPARTMENT)["attainment"].mean()
-    out = pd.DataFrame({"perception": deps, "attainment": attainment}).dropna()
+    out = pd.DataFrame({"perception": perception, "attainment": attainment}).dropna()
     out["disagreement"] = out["perception"] - out["attainment"]
     return out.sort_values("disagreement", ascending=False)
 
@@ -43,9 +43,9 @@ def judge_twist(answer: Any, data: TrainingData) -> CheckResult:
         return CheckResult("6-twist", "failed", f"{chosen!r} has no visible perception and customer KPIs to compare.",
                            f"candidates: {', '.join(table.index)}.")
     if chosen == table["perception"].idxmin():
-        r = table.loc[chosen]
+        attainment = table["attainment"].loc[chosen]
         return CheckResult("6-twist", "failed", f"{chosen} rates itself lowest while meeting its customer KPI "
-                           f"targets {r['attainment']:.0f}% of the time: staff are harder on themselves than the "
+                           f"targets {attainment:.0f}% of the time: staff are harder on themselves than the "
                            "evidence, which is worth a remark but is not the twist.",
                            "look for a department that rates itself high while its KPIs miss target.")
     return CheckResult("6-twist", "failed", f"in {chosen}, interviews and KPIs tell much the same story.",
