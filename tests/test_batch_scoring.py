@@ -62,3 +62,69 @@ def test_cached_scores_are_reported_too(clients, tmp_path):
     first = _score(clients, tmp_path / "out")
     again = _score(clients, tmp_path / "out")
     assert again == (len(clients), first[1])
+
+
+# --- validated once: phase 1's validation is passed on to the worker -----------------------------------
+
+def _task_for(clients, tmp_path, *, change=None):
+    from toolkit.batch.run import make_task
+    from toolkit.batch.snapshot import build_snapshot, freeze_snapshot
+    from toolkit.report import NOTEBOOK
+
+    _, seen = _score(clients, tmp_path / "out")
+    scores = dict(seen)
+    snapshot = freeze_snapshot(build_snapshot(list(scores.values()), seed=SEED), tmp_path / "out")
+    folder = clients[0]
+    if change is not None:
+        change(folder)
+    return make_task(folder, scores[folder.name], snapshot, notebook=NOTEBOOK, notebook_bytes=NOTEBOOK.read_bytes(),
+                     formats=("html",), parameters={}, code=code_hash(), seed=SEED), scores[folder.name]
+
+
+def test_a_task_for_the_files_phase_1_scored_says_they_are_validated(clients, tmp_path):
+    from toolkit.intake import load_client
+
+    task, score = _task_for(clients, tmp_path)
+    client = load_client(clients[0])
+    assert score.key and score.name == client.config.name and score.wave == client.wave
+    assert task.validated and (task.client_name, task.wave) == (client.config.name, client.wave)
+
+
+def test_a_task_for_files_changed_since_scoring_is_validated_by_the_worker(tmp_path):
+    from toolkit.demo import write_portfolio
+
+    clients = [p.resolve() for p in write_portfolio(tmp_path / "client_data", 3, seed=7)]
+    def append(folder):
+        with open(folder / "client.yaml", "a", encoding="utf-8") as fh:
+            fh.write("\n# edited after scoring\n")
+    task, _ = _task_for(clients, tmp_path, change=append)
+    assert not task.validated and task.client_name == ""
+
+
+class _Stop(Exception):
+    """Raised by a stand-in for the kernel: the task got that far."""
+
+
+def _stop(*args, **kwargs):
+    raise _Stop
+
+
+@pytest.mark.parametrize("validated", [True, False])
+def test_the_worker_loads_the_client_only_when_the_batch_did_not_validate_it(clients, tmp_path, monkeypatch,
+                                                                           validated):
+    import dataclasses
+
+    import toolkit.intake
+    import toolkit.report
+    from toolkit.batch.task import run_task
+
+    task, _ = _task_for(clients, tmp_path)
+    if not validated:
+        task = dataclasses.replace(task, validated=False, client_name="")
+    loads: list[Path] = []
+    real = toolkit.intake.load_client
+    monkeypatch.setattr(toolkit.intake, "load_client", lambda folder, *a, **k: loads.append(folder) or real(folder))
+    monkeypatch.setattr(toolkit.report, "_execute", _stop)
+    output = run_task(task)
+    assert (output.status, output.ename) == ("failed", "_Stop")     # it reached the kernel either way
+    assert len(loads) == (0 if validated else 1)

@@ -12,6 +12,7 @@ from typing import Any
 
 from toolkit.errors import ClientDataError
 from toolkit.model import Problem
+from toolkit.reasons import Reason
 from toolkit.report import is_current, read_run_record, report_dir
 from toolkit.rules import is_wave_id
 from toolkit.run.fingerprint import report_fingerprint
@@ -49,7 +50,7 @@ def discover_clients(client_data: Path, *, only: Sequence[str] | None = None) ->
     """
     root = Path(client_data)
     if not root.is_dir():
-        raise ClientDataError([Problem(str(root), "missing_folder", f"expected a folder of client folders, "
+        raise ClientDataError([Problem(str(root), Reason.missing_folder, f"expected a folder of client folders, "
                                        f"found {'a file' if root.exists() else 'nothing'}",
                                        expected="a folder")], title="bad client data folder")
     if (root / CLIENT_FILE).is_file():
@@ -68,7 +69,7 @@ def discover_clients(client_data: Path, *, only: Sequence[str] | None = None) ->
         for cid in unknown:
             close = difflib.get_close_matches(cid, list(by_id), n=2)
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            problems.append(Problem(str(root), "unknown_client",
+            problems.append(Problem(str(root), Reason.unknown_client,
                                     f"no client folder {cid!r} with a {CLIENT_FILE}{hint}",
                                     found=cid, expected=", ".join(sorted(by_id)) or "a client folder"))
         raise ClientDataError(problems, title="unknown clients")

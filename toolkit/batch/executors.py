@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 from toolkit.batch.worker import init_worker
 
@@ -23,7 +24,7 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def local_executor(workers: int, kernel_cwd: str | os.PathLike | None = None, *,
+def local_executor(workers: int, kernel_cwd: str | os.PathLike[str] | None = None, *,
                    browser: bool = False) -> ProcessPoolExecutor:
     """Return a process pool of ``workers`` spawned workers that die with the batch process.
 
@@ -67,7 +68,8 @@ def dask_executor(address: str) -> Iterator[Executor]:
     """
     from distributed import Client
 
-    client = Client(address)
+    connect: Callable[[str], Any] = Client  # distributed's Client is not annotated: typed as used here
+    client = connect(address)
     try:
         yield client.get_executor(pure=False)
     finally:

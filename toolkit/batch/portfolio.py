@@ -64,7 +64,7 @@ def _lookup(data: Any, path: str) -> Any:
     return data
 
 
-def _first(data: dict, column: str) -> Any:
+def _first(data: dict[str, Any], column: str) -> Any:
     for path in _KEYS[column]:
         value = _lookup(data, path)
         if value is None or isinstance(value, (dict, list)):

@@ -28,10 +28,10 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from toolkit.batch.discover import discover_clients, peek_wave
 from toolkit.batch.executors import default_workers, local_executor, pool_pids
@@ -52,6 +52,9 @@ from toolkit.report import (
 )
 from toolkit.run.fingerprint import report_fingerprint
 from toolkit.run.processes import descendants, terminate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.model import Problem
 
 log = logging.getLogger("toolkit")
 
@@ -178,15 +181,17 @@ def run_batch(
 
     # Phase 1: score the whole portfolio here, freeze the snapshot. When some chosen client will
     # surely be rendered, the local workers start (imports, kernel template) meanwhile.
-    pool, ready = None, []
+    pool: ProcessPoolExecutor | None = None
+    ready: list[Future[int]] = []
     if executor is None and (force or any(_surely_rendered(f, out_dir) for f in folders)):
         pool, ready = _start_pool(min(n_workers, len(folders)), notebook, browser="pdf" in fmts)
     code = code_hash()
     seed = int(params.get("seed", DEFAULT_SEED))
     chosen = {f.name for f in folders}
     scores: dict[str, ClientScore] = {}
-    def scored(folder: Path, score: ClientScore | list) -> None:  # called in portfolio order
-        result = None
+
+    def scored(folder: Path, score: ClientScore | list[Problem]) -> None:  # called in portfolio order
+        result: ClientResult | None = None
         if isinstance(score, ClientScore):
             scores[folder.name] = score
         else:
@@ -230,7 +235,7 @@ def run_batch(
 
     if todo:
         _run_all(todo, scores, snapshot, manifest, emit, executor=executor, pool=pool, workers=workers,
-                 out_dir=out_dir, formats=fmts, parameters=params, notebook=notebook, code=code)
+                 out_dir=out_dir, formats=fmts, parameters=params, notebook=notebook, code=code, seed=seed)
     elif pool is not None:
         pool.shutdown(wait=True)
     manifest.phases["rendering"] = time.perf_counter() - t1
@@ -247,7 +252,7 @@ def run_batch(
 
 def score_portfolio(portfolio: Sequence[Path], out_dir: Path, *, seed: int, code: str,
                     pool: Executor | None, on_score: Callable[[Path, Any], None],
-                    ready: Sequence[Future] = ()) -> int:
+                    ready: Sequence[Future[Any]] = ()) -> int:
     """Score every client (cached ones from ``<out>/.scores/``), sharing the work with a ready local pool.
 
     This process scores the clients from the first on. A local pool (its
@@ -270,7 +275,7 @@ def score_portfolio(portfolio: Sequence[Path], out_dir: Path, *, seed: int, code
             done[folder] = score
     hits = len(done)
     todo = [f for f in portfolio if f not in done]  # this process pops from the front, the pool from the back
-    running: dict[Future, Path] = {}
+    running: dict[Future[ClientScore | list[Problem]], Path] = {}
     reported = 0
 
     def report() -> None:  # every score known so far, in portfolio order
@@ -280,6 +285,8 @@ def score_portfolio(portfolio: Sequence[Path], out_dir: Path, *, seed: int, code
             reported += 1
 
     def land(folder: Path, score: Any) -> None:
+        if isinstance(score, ClientScore):  # remember which files it validated (`make_task`)
+            score = replace(score, key=keys[folder])
         done[folder] = score
         store_score(folder, out_dir, keys[folder], score)
         report()
@@ -357,28 +364,41 @@ def why_rerun(out: Path, fingerprint: dict[str, Any], formats: Sequence[str], *,
     return "toolkit, notebook or options changed"
 
 
-def _invalid(folder: Path, problems: list) -> ClientResult:
+def _invalid(folder: Path, problems: list[Problem]) -> ClientResult:
     """The ``invalid`` result of a client whose data has errors (found while scoring)."""
-    from toolkit.model import Problem, format_problems
+    from toolkit.model import format_problems
+    from toolkit.reasons import Reason
 
     errors = [p for p in problems if p.severity == "error"] or [
-        Problem(folder.name, "unreadable_file", "no usable data")]
+        Problem(folder.name, Reason.unreadable_file, "no usable data")]
     return ClientResult(folder.name, peek_wave(folder), "invalid", why="invalid data",
                         message=format_problems(errors, title="invalid client data"), problems=list(problems))
 
 
 def make_task(folder: Path, score: ClientScore, snapshot: Snapshot, *, notebook: Path, notebook_bytes: bytes,
-              formats: Sequence[str], parameters: dict[str, Any], code: str) -> ClientTask:
-    """Pack one client for a worker: its files, its peer view of the snapshot, the notebook."""
-    return ClientTask(folder.name, score.wave, read_inputs(folder), snapshot.peers(folder.name), notebook_bytes,
+              formats: Sequence[str], parameters: dict[str, Any], code: str, seed: int = DEFAULT_SEED) -> ClientTask:
+    """Pack one client for a worker: its files, its peer view of the snapshot, the notebook.
+
+    Phase 1 validated the client while scoring it. When the bytes read now are
+    the very files it scored (same `toolkit.batch.snapshot.files_key`), the task
+    says so (``validated``) and carries the client's wave and name: the worker
+    then does not load the client again before starting its kernel. Otherwise
+    (the files changed since), the worker validates them itself, as before.
+    The kernel's own load of the client (`toolkit.story.build_story`) is unchanged.
+    """
+    from toolkit.batch.snapshot import files_key
+
+    files = read_inputs(folder)
+    validated = bool(score.key) and bool(score.name) and files_key(files, seed=seed, code=code) == score.key
+    return ClientTask(folder.name, score.wave, files, snapshot.peers(folder.name), notebook_bytes,
                       str(notebook), hashlib.sha256(notebook_bytes).hexdigest(), code, tuple(formats),
-                      dict(parameters))
+                      dict(parameters), client_name=score.name if validated else "", validated=validated)
 
 
 def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, ClientScore], snapshot: Snapshot,
              manifest: Manifest, emit: Callable[[BatchEvent], None], *, executor: Executor | None,
              pool: ProcessPoolExecutor | None, workers: int | None, out_dir: Path, formats: Sequence[str],
-             parameters: dict[str, Any], notebook: Path, code: str) -> None:
+             parameters: dict[str, Any], notebook: Path, code: str, seed: int = DEFAULT_SEED) -> None:
     """Render ``todo`` on the executor, at most ``limit`` at a time; publish each result as it lands.
 
     ``pool`` is a local pool already started during scoring (used when no ``executor`` is given).
@@ -391,9 +411,10 @@ def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, Cli
         executor = pool or _start_pool(limit, notebook, browser="pdf" in formats)[0]
     else:
         limit = workers or len(todo)
+    assert executor is not None  # narrowed: given, or the local pool just started
     notebook_bytes = notebook.read_bytes()
     queue = list(todo)
-    running: dict[Future, tuple[Path, dict[str, Any], str, float]] = {}
+    running: dict[Future[TaskOutput], tuple[Path, dict[str, Any], str, float]] = {}
     interrupted = False
     try:
         while queue or running:
@@ -402,7 +423,7 @@ def _run_all(todo: list[tuple[Path, dict[str, Any], str]], scores: dict[str, Cli
                 try:
                     task = make_task(folder, scores[folder.name], snapshot, notebook=notebook,
                                      notebook_bytes=notebook_bytes, formats=formats, parameters=parameters,
-                                     code=code)
+                                     code=code, seed=seed)
                 except (OSError, ValueError) as exc:  # unreadable, or beyond the size limit
                     result = ClientResult(folder.name, scores[folder.name].wave, "failed", why=why,
                                           message=str(exc), ename=type(exc).__name__)
@@ -454,7 +475,8 @@ def _surely_rendered(folder: Path, out_dir: Path) -> bool:
     return record is None or record.get("status") != "ok" or record.get("inputs") != tree_hashes(folder)
 
 
-def _start_pool(workers: int, notebook: Path, *, browser: bool = False) -> tuple[ProcessPoolExecutor, list[Future]]:
+def _start_pool(workers: int, notebook: Path, *,
+                browser: bool = False) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
     """A local pool of ``workers`` processes, started now: each imports, starts its kernel template (and Chromium).
 
     Returns the pool and one future per worker, done when a worker is ready.
@@ -467,7 +489,7 @@ def _start_pool(workers: int, notebook: Path, *, browser: bool = False) -> tuple
     return pool, [pool.submit(ready) for _ in range(workers)]
 
 
-def _output_of(future: Future, folder: Path, wave: str | None) -> TaskOutput:
+def _output_of(future: Future[TaskOutput], folder: Path, wave: str | None) -> TaskOutput:
     """Return the worker's output; a crashed worker (or lost Dask task) is a failed client."""
     try:
         return future.result()

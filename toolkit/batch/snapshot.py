@@ -29,7 +29,7 @@ import json
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,10 @@ class ClientScore:
     wave: str
     own: dict[str, float | None]
     shown: dict[str, float | None]
+    #: The client's display name (``client.yaml``), as the deck and its PDF name it.
+    name: str = ""
+    #: `score_key` of the exact files scored (and so validated): a worker given the same bytes need not validate them again.
+    key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,16 @@ def score_key(folder: Path, *, seed: int, code: str) -> str:
     """Key of a client's phase-1 score: its files, the toolkit and the seed."""
     from toolkit.run.fingerprint import tree_hashes
 
-    blob = {"inputs": tree_hashes(Path(folder)), "code": code, "seed": seed}
+    return _key(tree_hashes(Path(folder)), seed=seed, code=code)
+
+
+def files_key(files: dict[str, bytes], *, seed: int, code: str) -> str:
+    """`score_key` of a client's files given as bytes (`toolkit.batch.task.read_inputs`), without the folder."""
+    return _key({rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())}, seed=seed, code=code)
+
+
+def _key(inputs: dict[str, str], *, seed: int, code: str) -> str:
+    blob = {"inputs": inputs, "code": code, "seed": seed}
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
 
 
@@ -131,7 +144,8 @@ def score_client(folder: Path, *, seed: int) -> ClientScore | list[Problem]:
     suppressed = shown["suppressed"].to_dict() if "suppressed" in shown.columns else {}
     return ClientScore(client.client_id, client.wave,
                        {str(a): _clean(v) for a, v in own.items()},
-                       {str(a): None if suppressed.get(a) else _published(v) for a, v in shown["alignment"].items()})
+                       {str(a): None if suppressed.get(a) else _published(v) for a, v in shown["alignment"].items()},
+                       name=client.config.name)
 
 
 def _published(value: Any) -> float | None:
@@ -142,9 +156,9 @@ def _published(value: Any) -> float | None:
 
 def cached_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[ClientScore | list[Problem], bool]:
     """Return a client's score (from ``<out>/.scores/`` when its inputs are unchanged) and whether it was cached."""
-    key, score = lookup_score(folder, out_dir, seed=seed, code=code)
-    if score is not None:
-        return score, True
+    key, cached = lookup_score(folder, out_dir, seed=seed, code=code)
+    if cached is not None:
+        return cached, True
     score = score_client(folder, seed=seed)
     store_score(folder, out_dir, key, score)
     return score, False
@@ -157,7 +171,8 @@ def lookup_score(folder: Path, out_dir: Path, *, seed: int, code: str) -> tuple[
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))
         if data.get("key") == key:
-            return key, ClientScore(data["client_id"], data["wave"], data["own"], data["shown"])
+            return key, ClientScore(data["client_id"], data["wave"], data["own"], data["shown"],
+                                    name=str(data.get("name", "")), key=key)
     except (OSError, ValueError, KeyError, AttributeError):
         pass
     return key, None
@@ -171,7 +186,7 @@ def store_score(folder: Path, out_dir: Path, key: str, score: ClientScore | list
         cache = Path(out_dir) / SCORES_DIR / f"{Path(folder).name}.json"
         cache.parent.mkdir(parents=True, exist_ok=True)
         write_json_atomic(cache, {"key": key, "client_id": score.client_id, "wave": score.wave,
-                                  "own": score.own, "shown": score.shown})
+                                  "name": score.name, "own": score.own, "shown": score.shown})
 
 
 def _frame(clients: Sequence[dict[str, Any]]) -> pd.DataFrame:

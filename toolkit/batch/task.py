@@ -36,9 +36,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.report import OUTPUT_FILES, ReportResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.model import Problem
 
 #: Largest total of a client's input files, or of one task's outputs, in bytes.
 MAX_TASK_BYTES = int(os.environ.get("ALIGNMENT_TASK_MAX_BYTES", 256 * 2 ** 20))
@@ -56,8 +59,10 @@ class ClientResult(ReportResult):
         Why it was rendered (``new``, ``data changed``, ``benchmark changed``,
         ``toolkit or options changed``, ``forced``) or skipped.
     timings
-        Seconds per part: ``execute`` (the notebook, including ``pptx`` when
-        asked), ``pptx``, ``html``, ``pdf``, ``transfer``.
+        Seconds per part: ``validate`` (only when the worker had to validate
+        the client itself: files changed since the batch scored them),
+        ``execute`` (the notebook, including ``pptx`` when asked), ``pptx``,
+        ``html``, ``pdf``, ``total``.
     """
 
     why: str = ""
@@ -83,6 +88,11 @@ class ClientTask:
     code_hash: str
     formats: tuple[str, ...]
     parameters: dict[str, Any]
+    #: The client's display name; set with ``validated``.
+    client_name: str = ""
+    #: True when the batch validated exactly these files while scoring them (phase 1): the
+    #: worker trusts ``wave`` and ``client_name`` and does not load the client again.
+    validated: bool = False
 
 
 @dataclass
@@ -99,7 +109,7 @@ class TaskOutput:
     failed_notebook: bytes | None = None
     failed_cell: int | None = None
     ename: str | None = None
-    problems: list = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
     worker: str = ""
 
@@ -209,27 +219,35 @@ def run_task(task: ClientTask) -> TaskOutput:
 
 
 def _render(client_dir: Path, bench: str, notebook: Path, tmp: Path, task: ClientTask) -> TaskOutput:
-    """Validate, execute and export inside ``tmp``; read every output back as bytes."""
+    """Validate (unless the batch already did, `ClientTask.validated`), execute and export inside ``tmp``.
+
+    Returns every output read back as bytes.
+    """
     import platform
 
     from toolkit import report
     from toolkit.intake import load_client
 
-    t = time.perf_counter()
-    client = load_client(client_dir)  # ClientDataError before any kernel
-    timings = {"validate": time.perf_counter() - t}
+    timings: dict[str, float] = {}
+    if task.validated and task.wave and task.client_name:
+        wave, name = task.wave, task.client_name  # the batch validated these very bytes (phase 1)
+    else:  # files that changed since scoring, or a task from elsewhere: validate before any kernel
+        t = time.perf_counter()
+        client = load_client(client_dir)  # ClientDataError
+        timings["validate"] = time.perf_counter() - t
+        wave, name = client.wave, client.config.name
     staging = tmp / "out"
     staging.mkdir()
     executed = staging / "assessment.ipynb"
-    final = tmp / "failed" / client.wave  # a failed run's notebook is kept beside it, then sent back
+    final = tmp / "failed" / wave  # a failed run's notebook is kept beside it, then sent back
     t = time.perf_counter()
     report._execute(notebook, executed, {
         **task.parameters, "client_dir": str(client_dir), "wave": "", "portfolio_dir": bench,
-        "output_dir": str(staging), "formats": ",".join(task.formats)}, final, client.wave)
+        "output_dir": str(staging), "formats": ",".join(task.formats)}, final, wave)
     timings["execute"] = time.perf_counter() - t
     report._check_summary(staging / "summary.json")
     export: dict[str, float] = {}
-    notes = report._export(executed, staging, task.formats, client.config.name, client.wave, export)
+    notes = report._export(executed, staging, task.formats, name, wave, export)
     timings.update({k.replace("export_", ""): v for k, v in export.items()})
     pptx = _cell_seconds(executed, "save_outputs(") if "pptx" in task.formats else None
     if pptx is not None:
@@ -242,17 +260,17 @@ def _render(client_dir: Path, bench: str, notebook: Path, tmp: Path, task: Clien
             total += len(files[path.name])
     if total > MAX_TASK_BYTES:
         raise ValueError(f"the outputs exceed the task size limit of {MAX_TASK_BYTES // 2 ** 20} MiB")
-    return TaskOutput(task.client_id, client.wave, "ok", files=files, timings=timings, notes=notes,
+    return TaskOutput(task.client_id, wave, "ok", files=files, timings=timings, notes=notes,
                       versions=report._versions(), worker=platform.node())
 
 
 def _cell_seconds(executed: Path, marker: str) -> float | None:
     """Seconds papermill recorded for the first code cell containing ``marker`` (None when absent)."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and marker in cell.source:
+    nb = json.loads(executed.read_text(encoding="utf-8"))  # nbformat 4 as papermill wrote it
+    for cell in nb.get("cells", []):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "code" and marker in source:
             duration = cell.get("metadata", {}).get("papermill", {}).get("duration")
             return float(duration) if duration is not None else None
     return None
@@ -269,16 +287,20 @@ def publish(output: TaskOutput, *, out_dir: Path, fingerprint: dict[str, Any], f
     """
     from toolkit import __version__, report
     from toolkit.errors import AlignmentError
+    from toolkit.run.publish import publish as publish_staging
     from toolkit.summary import validate_summary
 
-    common = dict(client_id=output.client_id, wave=output.wave, seconds=seconds, why=why, timings=output.timings)
+    def result(status: str, **extra: Any) -> ClientResult:
+        return ClientResult(output.client_id, output.wave, status, seconds=seconds, why=why,
+                            timings=output.timings, **extra)
+
     if output.status == "invalid":
-        return ClientResult(**common, status="invalid", message=output.message, problems=list(output.problems))
+        return result("invalid", message=output.message, problems=list(output.problems))
     if output.status != "ok" or not output.wave:
         kept = None
         if output.failed_notebook is not None and output.wave:
             kept = _write_failed(out_dir, output.client_id, output.wave, output.failed_notebook)
-        return ClientResult(**common, status="failed", message=output.message, failed_notebook=kept,
+        return result("failed", message=output.message, failed_notebook=kept,
                             failed_cell=output.failed_cell, ename=output.ename, notes=list(output.notes))
     problems = [f"unexpected output {name!r}" for name in output.files if name not in TASK_OUTPUTS]
     problems += [f"missing {OUTPUT_FILES[f]}" for f in formats
@@ -290,7 +312,7 @@ def publish(output: TaskOutput, *, out_dir: Path, fingerprint: dict[str, Any], f
     if sum(len(b) for b in output.files.values()) > MAX_TASK_BYTES:
         problems.append(f"outputs exceed {MAX_TASK_BYTES // 2 ** 20} MiB")
     if problems:
-        return ClientResult(**common, status="failed", ename="BadTaskOutput",
+        return result("failed", ename="BadTaskOutput",
                             message="the worker's outputs were refused: " + "; ".join(problems))
     final = report.report_dir(out_dir, output.client_id, output.wave)
     report.recover_outputs(final)
@@ -308,12 +330,12 @@ def publish(output: TaskOutput, *, out_dir: Path, fingerprint: dict[str, Any], f
             "outputs": sorted([*output.files, "run.json"]),
         }
         (staging / "run.json").write_text(json.dumps(record, indent=2, sort_keys=True), encoding="utf-8")
-        report._publish(staging, final)
+        publish_staging(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(final.parent / f"{output.wave}.failed", ignore_errors=True)
-    return ClientResult(**common, status="ok", out_dir=final, message="published", notes=list(output.notes))
+    return result("ok", out_dir=final, message="published", notes=list(output.notes))
 
 
 def _write_failed(out_dir: Path, client_id: str, wave: str, notebook: bytes) -> Path:

@@ -5,9 +5,12 @@ import argparse
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.rules import ExitCode
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.batch.run import BatchEvent
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
@@ -36,7 +39,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
                                file=sys.stderr)
         return bars[phase]
 
-    def on_event(event) -> None:
+    def on_event(event: BatchEvent) -> None:
         if event.kind == "scored":
             b = bar("scoring")
             b.update(1)
