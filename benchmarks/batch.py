@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"d/b = {ratio:.2f}  [target <= {TARGET_ALL_FORMATS}: "
                   f"{'met' if ratio <= TARGET_ALL_FORMATS else 'MISSED'}]")
         print(f"load (uptime) before: {load_before}; after: {load()}; {os.cpu_count()} cores\n")
-        rows = [("run", "clients", "seconds", "s per client", "scoring s", "rendering s", "ratio")]
+        rows: list[tuple[str, ...]] = [("run", "clients", "seconds", "s per client", "scoring s", "rendering s", "ratio")]
         if a is not None:
             rows.append(("(a) naive papermill + nbconvert CLI loop", str(len(naive)), f"{a:.1f}", f"{a_per:.2f}",
                          "", "", f"a/b = {a_per / (b / n):.2f} per client"))
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("(c) rerun, nothing changed", str(n), f"{c:.2f}", "", "", "", ""))
         print(table(rows))
         print()
-        parts = [("worker seconds per client (median)", *PARTS)]
+        parts: list[tuple[str, ...]] = [("worker seconds per client (median)", *PARTS)]
         for name, folder in (("(b) html", root / "reports"), ("(d) html+pdf+pptx", root / "reports-all")):
             if folder.exists():
                 m = medians(folder)

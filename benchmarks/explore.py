@@ -111,6 +111,7 @@ def bench(client_dir: Path, data_dir: Path, target_ms: float, name: str, reports
     # the default background warm-up: how long until every department and level is cached
     start = time.perf_counter()
     warmed = Explorer(data_dir, client=client_dir.name, reports_dir=reports)
+    assert warmed.prefetcher is not None  # the background warm-up is on by default
     warmed.prefetcher.join()
     warm_up_ms = 1000 * (time.perf_counter() - start)
     del warmed

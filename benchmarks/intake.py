@@ -46,9 +46,9 @@ def make_client(folder: Path, rng: np.random.Generator) -> None:
     kpis = "\n".join(f"  - {{id: kpi_{i:02d}, name: KPI {i}, area: proven_processes, better: higher, target: 50}}"
                      for i in range(N_KPIS))
     csv_dir, xlsx_dir = folder / "bench-csv", folder / "bench-xlsx"
-    for d in (csv_dir, xlsx_dir):
-        d.mkdir()
-        (d / "client.yaml").write_text(CONFIG.format(kpis=kpis))
+    for sub in (csv_dir, xlsx_dir):
+        sub.mkdir()
+        (sub / "client.yaml").write_text(CONFIG.format(kpis=kpis))
     depts = np.array([f"Dept {i:03d}" for i in range(40)])
     levels = np.array(["executive", "manager", "frontline"])
     wide = pd.DataFrame({

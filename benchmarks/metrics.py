@@ -23,7 +23,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.client_config import ClientConfig  # noqa: E402
+from toolkit.client_config import AreaId, ClientConfig, KpiDefinition  # noqa: E402
 from toolkit.metrics import assess  # noqa: E402
 from toolkit.model import ClientData  # noqa: E402
 from toolkit.privacy import protect  # noqa: E402
@@ -50,7 +50,7 @@ def make_client(seed: int = 0) -> ClientData:
         "question_id": questions["question_id"].to_numpy(dtype=object)[q_idx],
         "rating": ratings[r_idx, q_idx]})
     kpi_ids = [f"kpi_{i}" for i in range(8)]
-    areas = ["customer_experience", "management_style", "unique_capabilities", "proven_processes"] * 2
+    areas: list[AreaId] = ["customer_experience", "management_style", "unique_capabilities", "proven_processes"] * 2
     periods = pd.period_range("2024-01", periods=36, freq="M")
     k = rng.integers(0, len(kpi_ids), N_KPI_ROWS)
     p = rng.integers(0, len(periods), N_KPI_ROWS)
@@ -62,7 +62,7 @@ def make_client(seed: int = 0) -> ClientData:
     config = ClientConfig(
         name="Bench Corp", wave="2026-h2", strategy="scale", customer_promise="value",
         management_style="accountability",
-        kpis=[{"id": kid, "name": kid, "area": a, "better": "higher" if i % 2 else "lower", "target": 50}
+        kpis=[KpiDefinition(id=kid, name=kid, area=a, better="higher" if i % 2 else "lower", target=50)
               for i, (kid, a) in enumerate(zip(kpi_ids, areas, strict=True))])
     return ClientData("bench", ROOT, config, questions, tidy,
                       pd.DataFrame(columns=["respondent_id", "area", "theme", "text"]), ops)

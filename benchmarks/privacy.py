@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,7 +34,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.client_config import ClientConfig  # noqa: E402
+from toolkit.client_config import ClientConfig, KpiDefinition  # noqa: E402
 from toolkit.metrics import assess  # noqa: E402
 from toolkit.model import ClientData  # noqa: E402
 from toolkit.privacy import (  # noqa: E402
@@ -42,6 +45,8 @@ from toolkit.privacy import (  # noqa: E402
 from toolkit.privacy import audit as audit_module  # noqa: E402
 from toolkit.privacy.linked import PERCEPTION, Layout, audit_breakdowns, client_cells, measure_cells, verify  # noqa: E402
 from toolkit.privacy.publication import check_publication, summary_of  # noqa: E402
+
+T = TypeVar("T")
 
 N_RESPONDENTS, N_DEPTS = 20_000, 60
 
@@ -66,15 +71,16 @@ def make_client(seed: int = 0) -> ClientData:
                         "period_start": pd.to_datetime(["2026-01-01"]), "value": [1.0]})
     config = ClientConfig(name="Bench Corp", wave="2026-h2", strategy="scale", customer_promise="value",
                           management_style="accountability",
-                          kpis=[{"id": "k1", "name": "k1", "area": "proven_processes", "better": "higher",
-                                 "target": 1}])
+                          kpis=[KpiDefinition(id="k1", name="k1", area="proven_processes", better="higher",
+                                              target=1)])
     return ClientData("bench", ROOT, config, questions, tidy,
                       pd.DataFrame(columns=["respondent_id", "area", "theme", "text"]), ops)
 
 
-def timed(fn, repeat: int = 3) -> tuple[float, object]:
+def timed(fn: Callable[[], T], repeat: int = 3) -> tuple[float, T]:
     """Median wall time of ``fn()`` over ``repeat`` runs, and the last result."""
-    times, out = [], None
+    assert repeat >= 1
+    times: list[float] = []
     for _ in range(repeat):
         start = time.perf_counter()
         out = fn()
@@ -90,6 +96,7 @@ def main() -> None:
     import scipy.optimize  # noqa: F401
     t_import = time.perf_counter() - t0
     cells = client_cells(client)
+    assert cells is not None  # the synthetic client always pivots
     layout = Layout.of(raw.coverage)
     small = int(((raw.coverage["n"] > 0) & (raw.coverage["n"] < k)).sum())
     print(f"client: {client.ratings['respondent_id'].nunique():,} respondents, {len(layout.departments)} departments "
@@ -165,7 +172,7 @@ def solver_ratio() -> None:
         times = {}
         for batched in (False, True):
             audit_module.BATCHED_LP = batched
-            times[batched], out = timed(lambda raw=raw, privacy=privacy, cells=cells: protect(raw, privacy, cells=cells), repeat=3)
+            times[batched], out = timed(partial(protect, raw, privacy, cells=cells), repeat=3)
         audit_module.BATCHED_LP = True
         hidden = int(out.departments[SUPPRESSED].sum() + out.levels[SUPPRESSED].sum())
         print(f"  {name:20s}: per LP {times[False]:6.3f} s   batched {times[True]:6.3f} s   "

@@ -136,9 +136,10 @@ def demo_reports(tmp_path_factory) -> dict[str, Path]:
                                                      if (p / "client.yaml").exists())]
     folders.append(make_hostile_client(clients))
     formats = "html,pdf" if find_test_chromium() else "html"
-    published = {}
+    published: dict[str, Path] = {}
     for folder in folders:
         result = run_report(folder, out_dir=out, formats=formats)
         assert result.status == "ok", result.message
+        assert result.out_dir is not None
         published[folder.name] = result.out_dir
     return published

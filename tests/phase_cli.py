@@ -45,7 +45,9 @@ def main() -> int:
     wrap(report, "_export", "export")
     wrap(report, "_publish", "publish")
     if os.environ.get("PHASE_NOTEBOOK"):
-        report.run_report.__kwdefaults__["notebook"] = Path(os.environ["PHASE_NOTEBOOK"])
+        kwdefaults = report.run_report.__kwdefaults__
+        assert kwdefaults is not None  # run_report has keyword-only parameters
+        kwdefaults["notebook"] = Path(os.environ["PHASE_NOTEBOOK"])
     mark(f"pid {os.getpid()}")
     from toolkit.cli import main as cli
 

@@ -43,15 +43,19 @@ def custom_theme(name: str, data: bytes) -> bytes:
     root = etree.fromstring(data)
     for latin in root.iter(f"{A}latin"):
         latin.set("typeface", CUSTOM_FONT)
-    root.find(f".//{A}clrScheme/{A}dk2/{A}srgbClr").set("val", CUSTOM_TITLE_RGB)
-    root.find(f".//{A}clrScheme/{A}accent1/{A}srgbClr").set("val", CUSTOM_ACCENT_RGB)
+    for slot, rgb in (("dk2", CUSTOM_TITLE_RGB), ("accent1", CUSTOM_ACCENT_RGB)):
+        colour = root.find(f".//{A}clrScheme/{A}{slot}/{A}srgbClr")
+        assert colour is not None, f"theme {name} has no {slot} sRGB colour"
+        colour.set("val", rgb)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def page_count(pdf: Path) -> int:
     if shutil.which("pdfinfo"):
         out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        return int(re.search(r"Pages:\s+(\d+)", out).group(1))
+        pages = re.search(r"Pages:\s+(\d+)", out)
+        assert pages is not None, out
+        return int(pages.group(1))
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
 
 

@@ -294,6 +294,7 @@ def _start_batch(data: Path, out: Path) -> subprocess.Popen:
 def _wait_until_running(proc: subprocess.Popen, out: Path, timeout: float = 180) -> list[int]:
     """Wait for a client to be mid-run (a worker runs a kernel); return the batch's process tree."""
     deadline = time.monotonic() + timeout
+    assert proc.stderr is not None  # _start_batch pipes it
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stderr.read().decode()
         tree = descendants(proc.pid)

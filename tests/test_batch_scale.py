@@ -29,6 +29,7 @@ import threading
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,7 +80,8 @@ class ReleasingInOrder(Executor):
         self.pending: dict[str, tuple[Future, Future]] = {}
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
-        inner, outer = self.pool.submit(fn, *args, **kwargs), Future()
+        inner = self.pool.submit(fn, *args, **kwargs)
+        outer: Future[Any] = Future()
         self.pending[args[0].client_id] = (inner, outer)
         if len(self.pending) == len(self.order):
             threading.Thread(target=self._release, daemon=True).start()

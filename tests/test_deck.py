@@ -26,7 +26,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from toolkit.deck import BrowserNotFound, assets, export_html, export_pdf, find_chromium
-from toolkit.deck.html import footer_text, prepare_slides, render_html
+from toolkit.deck.firm import footer_text
+from toolkit.deck.html import prepare_slides, render_html
 from toolkit.errors import AlignmentError, DefinitionError
 
 SAMPLE = Path(__file__).parent / "files" / "deck_sample.executed.json"  # an executed notebook, kept as test data

@@ -52,7 +52,7 @@ def read_ratings(folder: Path) -> pd.DataFrame:
 
 def respondent_means(tidy: pd.DataFrame) -> pd.DataFrame:
     """Mean aligned answer per respondent and area (the x_i of DESIGN 2.1)."""
-    return tidy.groupby(ID_COLS + ["area"], as_index=False)["aligned"].mean()
+    return tidy.groupby(ID_COLS + ["area"], as_index=False)[["aligned"]].mean()
 
 
 def wave_folders() -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -41,7 +42,7 @@ def explorers(tmp_path_factory) -> dict[str, Explorer]:
 
 
 @pytest.fixture
-def nw(explorers) -> Explorer:
+def nw(explorers) -> Iterator[Explorer]:
     ex = explorers[NORTHWIND]
     yield ex
     ex.department_picker.value = ""
@@ -62,7 +63,7 @@ def expected(client_id: str, *, department: str | None = None, level: str | None
     if level is not None:
         r = r[r["level"] == level]
     ex = ex[ex["respondent_id"].isin(set(r["respondent_id"]))]
-    update = {}
+    update: dict[str, AreaWeights | ComponentWeights] = {}
     if area_weights:
         update["area_weights"] = AreaWeights(**area_weights)
     if component_weights:

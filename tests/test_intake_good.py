@@ -52,7 +52,8 @@ def test_mini_wide_csv_loads_known_values() -> None:
     assert len(data.operations) == 8 and data.operations["value"].sum() == pytest.approx(
         0.82 + 0.78 + 0.71 + 0.75 + 2.5 + 3.5 + 2.8 + 2.9)
     assert data.operations["period_start"].min() == pd.Timestamp("2026-01-01")
-    assert data.excerpts.loc[2, "theme"] == "" and data.excerpts.loc[1, "text"].startswith("Everyone has")
+    text = data.excerpts.loc[1, "text"]
+    assert data.excerpts.loc[2, "theme"] == "" and isinstance(text, str) and text.startswith("Everyone has")
     assert data.roster == ["Ann Smith", "Bob Jones"]
     assert set(data.sources) == {"interviews", "operations", "excerpts", "roster"}
     assert len(data.questions) == 30  # the firm's bank
@@ -83,7 +84,7 @@ def _write_workbook(path: Path, rows: list[list[object]], *, first_sheet_is_help
 
 def test_xlsx_intake_workbook_reads_the_interviews_sheet(client: Path) -> None:
     lines = [l.split(",") for l in (MINI / "interviews.csv").read_text().strip().splitlines()]
-    rows = [lines[0]] + [l[:3] + [int(v) for v in l[3:]] for l in lines[1:]]
+    rows: list[list[object]] = [[*lines[0]], *([*l[:3], *(int(v) for v in l[3:])] for l in lines[1:])]
     rows[3][4] = None  # R03 skipped CX02 -> that answer is missing, not a rating
     (client / "interviews.csv").unlink()
     _write_workbook(client / "interviews.xlsx", rows)
@@ -95,7 +96,7 @@ def test_xlsx_intake_workbook_reads_the_interviews_sheet(client: Path) -> None:
 
 def test_xlsx_rows_are_numbered_as_excel_shows_them(client: Path) -> None:
     lines = [l.split(",") for l in (MINI / "interviews.csv").read_text().strip().splitlines()]
-    rows = [lines[0]] + [l[:3] + [int(v) for v in l[3:]] for l in lines[1:]]
+    rows: list[list[object]] = [[*lines[0]], *([*l[:3], *(int(v) for v in l[3:])] for l in lines[1:])]
     rows[5][5] = 9  # R05 (Excel row 6), MS01
     (client / "interviews.csv").unlink()
     _write_workbook(client / "interviews.xlsx", rows)

@@ -10,6 +10,7 @@ from toolkit.cli import main
 from toolkit.intake import load_client, validate_client
 from toolkit.intake.periods import parse_period
 from toolkit.model import Problem
+from toolkit.reasons import Reason
 from toolkit.report import ReportResult
 
 MINI = Path(__file__).resolve().parent / "data" / "good" / "mini"
@@ -71,8 +72,10 @@ def test_far_away_period_is_a_warning(client: Path) -> None:
 
 
 def test_iso_week_periods() -> None:
-    assert parse_period("1999-W05")[0] == "1999-W05" and parse_period("2026W1")[0] == "2026-W01"
-    assert str(parse_period("2026-W01")[1].date()) == "2025-12-29"  # ISO week 1 starts on the Monday
+    w05, w1, w01 = parse_period("1999-W05"), parse_period("2026W1"), parse_period("2026-W01")
+    assert w05 is not None and w1 is not None and w01 is not None
+    assert w05[0] == "1999-W05" and w1[0] == "2026-W01"
+    assert str(w01[1].date()) == "2025-12-29"  # ISO week 1 starts on the Monday
     assert parse_period("2026-W54") is None
 
 
@@ -137,9 +140,9 @@ def test_validate_prints_full_warning_totals_and_the_client_name(client: Path, c
 
 
 def test_report_prints_warning_totals(monkeypatch, capsys, tmp_path: Path) -> None:
-    warnings = [Problem("acme/interviews.csv", "low_completion", "respondent answered 1 of 9 items", row=2,
+    warnings = [Problem("acme/interviews.csv", Reason.low_completion, "respondent answered 1 of 9 items", row=2,
                         severity="warning"),
-                Problem("acme/interviews.csv", "low_completion", "... and 13,238 more rows", severity="warning",
+                Problem("acme/interviews.csv", Reason.low_completion, "... and 13,238 more rows", severity="warning",
                         count=13238)]
     monkeypatch.setattr("toolkit.report.run_report", lambda *a, **k: ReportResult(
         "acme", "2026-Q1", "ok", tmp_path, 1.0, "published", problems=warnings))

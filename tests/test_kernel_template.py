@@ -13,6 +13,7 @@ from queue import Empty
 import nbformat
 import papermill as pm
 import pytest
+from jupyter_client.provisioning import LocalProvisioner
 from nbformat.v4 import new_code_cell, new_notebook
 
 from toolkit.run.kernel_template import current_template, start_template, stop_template
@@ -133,7 +134,9 @@ def test_interrupt_reaches_a_forked_kernel_and_shutdown_ends_it(template, tmp_pa
         kc = km.client()
         kc.start_channels()
         try:
+            assert isinstance(km.provisioner, LocalProvisioner)  # python3's kernelspec: the plain provisioner
             pid = km.provisioner.pid
+            assert pid is not None  # the kernel has started
             was_forked = parent_pid(pid) == template.pid
             await kc.wait_for_ready(timeout=60)
             msg_id = kc.execute("import time\nprint('running', flush=True)\ntime.sleep(60)")

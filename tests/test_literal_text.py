@@ -69,6 +69,7 @@ def test_real_deck_with_dollar_and_latex_text_renders(tmp_path, chromium_path) -
     result = run_report(client, out_dir=tmp_path / "reports", formats="html,pdf,pptx")
     assert result.status == "ok", result.message
     out = result.out_dir
+    assert out is not None
     html = (out / "deck.html").read_text(encoding="utf-8")
     assert "Harbor $2M Concierge $1M" in html  # escaped HTML keeps the dollars as written
     with zipfile.ZipFile(out / "deck.pptx") as deck:

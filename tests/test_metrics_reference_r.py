@@ -114,7 +114,7 @@ def test_alpha_interval_matches_psych_feldt_on_complete_data(r_results) -> None:
     m = _alpha_data()["alpha_full"]
     res = cronbach_alpha(m)
     lo, hi = feldt_interval(res.alpha, m.shape[0], m.shape[1])
-    assert (res.lo, res.hi) == (pytest.approx(lo), pytest.approx(hi))
+    assert (res.lo, res.hi) == pytest.approx((lo, hi))
     assert lo == pytest.approx(r_results[("alpha_full", "lower")], abs=1e-9)
     assert hi == pytest.approx(r_results[("alpha_full", "upper")], abs=1e-9)
 

@@ -420,15 +420,22 @@ def test_shipped_firm_file_is_neutral():
 
 # --- LibreOffice renders every slide, laid out like the HTML deck ------------------------------------------
 
+def _coord(element: etree._Element, name: str) -> float:
+    """A numeric attribute of a pdftotext -bbox element (every page and word carries its box)."""
+    value = element.get(name)
+    assert value is not None, f"a pdftotext -bbox element has no {name}"
+    return float(value)
+
+
 def _words(pdf: Path) -> list[tuple[float, float, list[tuple[str, float, float, float, float]]]]:
     """Per page: width, height and its words with their boxes (pdftotext -bbox)."""
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     root = etree.fromstring(out.encode("utf-8"), etree.XMLParser(recover=True))
     pages = []
     for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
-        words = [(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
+        words = [(w.text or "", _coord(w, "xMin"), _coord(w, "yMin"), _coord(w, "xMax"), _coord(w, "yMax"))
                  for w in page.iter("{http://www.w3.org/1999/xhtml}word")]
-        pages.append((float(page.get("width")), float(page.get("height")), words))
+        pages.append((_coord(page, "width"), _coord(page, "height"), words))
     return pages
 
 

@@ -87,6 +87,7 @@ class Insider:
         lo = linprog(g, A_eq=self.a, b_eq=self.b, bounds=box, method="highs")
         hi = linprog(-g, A_eq=self.a, b_eq=self.b, bounds=box, method="highs")
         n_g = float(g @ self.n)
+        assert lo.fun is not None and hi.fun is not None, (lo.message, hi.message)
         return lo.fun / n_g, -hi.fun / n_g
 
 
@@ -192,6 +193,7 @@ def _unique_hidden_counts(safe, raw, k=3) -> list[tuple[str, str]]:
         e = np.eye(len(hidden))[i]
         lo = linprog(e, A_eq=np.array(a), b_eq=b, bounds=box, method="highs", integrality=1)
         hi = linprog(-e, A_eq=np.array(a), b_eq=b, bounds=box, method="highs", integrality=1)
+        assert lo.fun is not None and hi.fun is not None, (lo.message, hi.message)
         if round(lo.fun) == round(-hi.fun):
             out.append((hidden.loc[i, "department"], hidden.loc[i, "level"]))
     return out
@@ -311,6 +313,7 @@ def test_final_summary_is_audited_again_and_a_leak_blocks_publication():
 
 def client_cells_of_client(client, cell) -> float:
     c = client_cells(client)
+    assert c is not None
     row = c.loc[(c["department"] == cell[0]) & (c["level"] == cell[1]) & (c["area"] == AREA) & (c["measure"] == "perception")]
     return float(row["sum"].iloc[0] / row["n"].iloc[0])
 
@@ -514,6 +517,7 @@ def _published_count_solutions(raw, safe, k=3) -> dict[tuple[str, str], tuple[in
         e = np.eye(len(hidden))[i]
         lo = linprog(e, A_eq=np.array(a), b_eq=b, bounds=box, method="highs", integrality=1)
         hi = linprog(-e, A_eq=np.array(a), b_eq=b, bounds=box, method="highs", integrality=1)
+        assert lo.fun is not None and hi.fun is not None, (lo.message, hi.message)
         out[c] = (round(lo.fun), round(-hi.fun))
     return out
 

@@ -100,6 +100,7 @@ class FavourableInsider:
                      method="highs")
         hi = linprog(-g, A_eq=self.a if len(self.a) else None, b_eq=b if len(self.a) else None, bounds=box,
                      method="highs")
+        assert lo.fun is not None and hi.fun is not None, (lo.message, hi.message)
         return (-hi.fun - lo.fun) / float(g @ self.ratings)
 
     def small_groups(self, k: int = 3) -> list[list[tuple[str, str]]]:

@@ -12,7 +12,8 @@ import pytest
 from conftest import CLIENT_DATA
 from toolkit.cli import main
 from toolkit.errors import ClientDataError, RunError
-from toolkit.report import NOTEBOOK, _publish, check_parameters, is_current, parse_formats, recover_outputs, run_report
+from toolkit.report import NOTEBOOK, check_parameters, is_current, parse_formats, recover_outputs, run_report
+from toolkit.run.publish import publish as _publish
 
 pytestmark = pytest.mark.notebook
 CLIENT = "harbor-concierge"
@@ -31,6 +32,7 @@ def published(tmp_path_factory) -> tuple[Path, Path]:
     shutil.copytree(CLIENT_DATA / CLIENT, client)
     result = run_report(client, out_dir=out, formats="html")
     assert result.status == "ok"
+    assert result.out_dir is not None
     return client, result.out_dir
 
 
