@@ -28,7 +28,8 @@ SLOW_FILES = frozenset({
     "test_batch_scoring.py", "test_explore.py", "test_explore_compare.py", "test_explore_fixes.py",
     "test_explore_share.py", "test_hardening.py", "test_metrics_reference_r.py", "test_metrics_simulation.py",
     "test_metrics_stories.py", "test_onboarding.py", "test_pptx_native.py", "test_privacy.py",
-    "test_privacy_linked.py", "test_privacy_publication.py", "test_storyline.py", "test_structure.py",
+    "test_privacy_linked.py", "test_privacy_measures.py", "test_privacy_publication.py", "test_storyline.py",
+    "test_structure.py",
 })
 
 

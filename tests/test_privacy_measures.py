@@ -13,6 +13,7 @@ LP on sums read from the published figures and the raw ratings).
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -289,8 +290,10 @@ def test_export_view_passes_a_protected_view_and_audits_it_with_earlier_exports(
 
 # --- property: random org charts, random explorer exports, random second waves ---------------------
 
+# no shrinking: one example costs seconds. In CI the examples are derandomized (the same ten each run), as
+# Hypothesis recommends there; locally they are fresh each run, which is how the case below was found.
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-          phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking: one example costs seconds
+          phases=[Phase.explicit, Phase.reuse, Phase.generate], derandomize=bool(os.environ.get("CI")))
 @given(sizes=st.dictionaries(st.tuples(st.sampled_from("ABC"), st.sampled_from(["executive", "manager",
                                                                                  "frontline"])),
                              st.integers(0, 5), min_size=2, max_size=9),
@@ -306,6 +309,15 @@ def test_insider_with_random_exports_and_waves_never_pins_a_small_group(sizes, s
         return
     with favourable_audit():
         _random_exports_and_waves(sizes, seed, picks, change)
+
+
+@pytest.mark.xfail(strict=True, reason="KNOWN BUG (fails safe): three departments all in one level; a count hidden only "
+                   "to protect the one-person department is pinned by its department's shown total, so publication "
+                   "is blocked (exit 1) rather than the count shown. Found by the property test; strict: passes once fixed.")
+def test_one_level_org_chart_publishes_its_head_counts():
+    with favourable_audit():
+        _random_exports_and_waves({("B", "frontline"): 3, ("A", "frontline"): 5, ("C", "frontline"): 1}, 673,
+                                  [43, 13, 38, 23], 2)
 
 
 def _random_exports_and_waves(sizes, seed, picks, change):
