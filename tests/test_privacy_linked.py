@@ -94,6 +94,13 @@ class Insider:
 _CELL_VALUES: dict[int, dict] = {}
 
 
+def small_cell_groups(sizes: dict[tuple[str, str], int], k: int = 3) -> list[list[tuple[str, str]]]:
+    """Every cell, and every pair of cells, holding fewer than ``k`` people: what the insider attacks."""
+    cells = list(sizes)
+    small = [[c] for c in cells if sizes[c] < k]
+    return small + [[a, b] for i, a in enumerate(cells) for b in cells[i + 1:] if sizes[a] + sizes[b] < k]
+
+
 def client_cells_of(raw) -> dict[tuple[str, str], tuple[float, float]]:
     """(department, level) -> (mean, n) of the area, from the test's own record of the data."""
     return _CELL_VALUES[id(raw)]
@@ -279,9 +286,7 @@ def test_insider_never_pins_a_small_group(sizes, seed, extreme):
     if bool(safe.areas.loc[AREA, "suppressed"]):
         return
     insider = Insider(safe, raw)
-    small = [[c] for c, n in sizes.items() if n < 3]
-    small += [[a, b] for i, a in enumerate(sizes) for b in list(sizes)[i + 1:] if sizes[a] + sizes[b] < 3]
-    for g in small:
+    for g in small_cell_groups(sizes):
         assert not insider.solves(g), g
         lo, hi = insider.bounds(g)
         assert hi - lo >= 50 - 1e-6, g

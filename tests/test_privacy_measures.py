@@ -321,7 +321,7 @@ def test_one_level_org_chart_publishes_its_head_counts():
 
 
 def _random_exports_and_waves(sizes, seed, picks, change):
-    from test_privacy_linked import AREA, Insider, _assess
+    from test_privacy_linked import AREA, Insider, _assess, small_cell_groups
     from toolkit.explore.engine import ExploreEngine
     from toolkit.explore.export import scenario_dict
     from toolkit.explore.scenario import Filters
@@ -347,9 +347,7 @@ def _random_exports_and_waves(sizes, seed, picks, change):
             frame = full.departments if col == "department" else full.levels
             assert not frame.loc[frame[col] == name, "suppressed"].any()
     favourable = FavourableInsider(full, client, AREA, views)
-    small = [[c] for c, n in sizes.items() if n < 3]
-    small += [[a, b] for i, a in enumerate(sizes) for b in list(sizes)[i + 1:] if sizes[a] + sizes[b] < 3]
-    for g in small:
+    for g in small_cell_groups(sizes):
         assert not perception.solves(g), g
         lo, hi = perception.bounds(g)
         assert hi - lo >= 50 - 1e-6, g
