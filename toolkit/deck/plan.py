@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from toolkit.model import AREA_LABELS, AREAS
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from toolkit.findings.candidates import Finding
 
 MAX_TITLE_WORDS = 15
@@ -185,10 +187,12 @@ def heatmap_title(story: Any) -> list[str] | str:
     return f"No department is a significant outlier; the widest spread in one area is {_r(spread)} points"
 
 
-def _department_consistency(story: Any) -> bool:
-    """True when some department is large enough to judge its agreement (its consistency is shown)."""
-    depts = story.assessment.departments
-    return bool("consistency" in depts and depts["consistency"].notna().any())
+def consistency_judged(departments: pd.DataFrame) -> bool:
+    """True when some department is large enough to judge its agreement (its consistency is shown).
+
+    One rule for the plan's kicker and both renderers' consistency grid.
+    """
+    return bool("consistency" in departments and departments["consistency"].notna().any())
 
 
 def levels_title(story: Any) -> list[str] | str:
@@ -330,7 +334,7 @@ RULES: tuple[SlideRule, ...] = (
               "Dashed curves join equal weighted shortfalls, weight × (75 − alignment); shaded: the largest."),
     *(SlideRule(f"area:{a}", area_title(a), f"{AREA_LABELS[a]} · deep dive", area=a) for a in AREAS),
     SlideRule("heatmap", heatmap_title, lambda s: "Departments × areas · perception"
-              + (" and consistency" if _department_consistency(s) else ""),
+              + (" and consistency" if consistency_judged(s.assessment.departments) else ""),
               lambda s: ("Perception 0–100 by department and area. "
                          f"Cells marked “suppressed” hide groups of fewer than {s.client.config.privacy.min_group_size} "
                          "respondents, or groups hidden so a small one cannot be recovered by subtraction."),

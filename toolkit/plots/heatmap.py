@@ -36,6 +36,24 @@ def ink_on(rgba: tuple[float, float, float, float]) -> str:
     return "white" if luminance < 0.30 else TEXT_COLOR
 
 
+def heatmap_grid(data: pd.DataFrame, *, row: str = "department", col: str = "area", value: str = "perception",
+                 blank: str = "suppressed") -> tuple[list[str], list[str], dict[tuple[str, str], float | str]]:
+    """Rows (first-seen order), columns (areas in method order, others first-seen) and each cell's value.
+
+    A cell privacy hid reads "suppressed"; a cell with no value reads ``blank``
+    (e.g. "too few" for a consistency the method does not judge). The deck's
+    grid tables (HTML and PPTX) read their cells here.
+    """
+    rows = list(dict.fromkeys(data[row].astype(str)))
+    cols = order_areas(data[col].astype(str))
+    hidden = data["suppressed"].fillna(False).astype(bool) if "suppressed" in data else pd.Series(False, data.index)
+    cells: dict[tuple[str, str], float | str] = {}
+    for r, c, v, h in zip(data[row].astype(str), data[col].astype(str), pd.to_numeric(data[value], errors="coerce"),
+                          hidden, strict=True):
+        cells[(r, c)] = "suppressed" if h else blank if pd.isna(v) else float(v)
+    return rows, cols, cells
+
+
 def plot_heatmap(data: pd.DataFrame, *, row: str = "department", col: str = "area",
                  value: str = "perception", suppressed: str | None = "suppressed",
                  area_labels: bool = True, fmt: str = "{:.0f}", cbar: bool = False,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.util import Emu, Inches
 
-from toolkit.deck.plan import PlannedSlide, how_to_read
+from toolkit.deck.plan import PlannedSlide, consistency_judged, how_to_read
 from toolkit.pptx import native_charts as nc
 from toolkit.pptx import notes, tables
 from toolkit.pptx.base import add_caption, chart_with_caption, new_page, set_notes
@@ -49,7 +49,7 @@ def heatmap(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlid
     page = new_page(prs, layouts["Title and Content"], spec.title, kicker=spec.kicker)
     depts = story.assessment.departments
     table_box, rest = page.body.cut_bottom(int(Inches(1.15)), gap=int(Inches(0.12)))
-    judged = "consistency" in depts and depts["consistency"].notna().any()
+    judged = consistency_judged(depts)
     if judged:
         # Perception above consistency, each full width so area names never break inside a word; with
         # too many departments for two tables' height, side by side.

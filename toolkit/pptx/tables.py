@@ -49,25 +49,6 @@ def ink_for(fill: RGBColor) -> RGBColor:
     return WHITE if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.28 else DARK
 
 
-def heatmap_grid(data: pd.DataFrame, *, row: str = "department", col: str = "area", value: str = "perception",
-                 blank: str = "suppressed") -> tuple[list[str], list[str], dict[tuple[str, str], float | str]]:
-    """Rows (first-seen order), area columns (method order) and each cell's value.
-
-    A cell privacy hid reads "suppressed"; a cell with no value reads ``blank``
-    (e.g. "too few" for a consistency the method does not judge).
-    """
-    from toolkit.plots.base import order_areas
-
-    rows = list(dict.fromkeys(data[row].astype(str)))
-    cols = order_areas(data[col].astype(str))
-    hidden = data["suppressed"].fillna(False).astype(bool) if "suppressed" in data else pd.Series(False, data.index)
-    cells: dict[tuple[str, str], float | str] = {}
-    for r, c, v, h in zip(data[row].astype(str), data[col].astype(str), pd.to_numeric(data[value], errors="coerce"),
-                          hidden, strict=True):
-        cells[(r, c)] = "suppressed" if h else blank if pd.isna(v) else float(v)
-    return rows, cols, cells
-
-
 def _write(cell: _Cell, text: str, size: float, *, bold: bool = False, color: RGBColor = DARK,
            align: PP_ALIGN = PP_ALIGN.CENTER, italic: bool = False) -> None:
     cell.margin_left = cell.margin_right = Emu(int(INSET_X))
@@ -135,6 +116,8 @@ def add_heatmap_table(slide: Slide, box: Box, data: pd.DataFrame, *, value: str 
     GraphicFrame
         The table's frame.
     """
+    from toolkit.plots.heatmap import heatmap_grid
+
     rows, cols, cells = heatmap_grid(data, row=row, value=value, blank=blank)
     header = [corner] + [AREA_LABELS.get(c, c) for c in cols]
     first_w = int(box.width * first_share)
@@ -198,4 +181,4 @@ def add_legend_table(slide: Slide, box: Box, *, name: str = "Heatmap legend", si
     return frame
 
 
-__all__ = ["LEGEND", "add_heatmap_table", "add_legend_table", "heatmap_grid", "ink_for", "score_rgb"]
+__all__ = ["LEGEND", "add_heatmap_table", "add_legend_table", "ink_for", "score_rgb"]

@@ -5,24 +5,25 @@
 """
 from toolkit.slides.base import Slide
 from toolkit.slides.charts import (
-                                   benchmark_slide,
-                                   drift_slide,
-                                   heatmap_slide,
-                                   perception_gap_slide,
-                                   scorecard_slide,
-                                   weight_slide,
+    benchmark_slide,
+    drift_slide,
+    drivers_slide,
+    heatmap_slide,
+    perception_gap_slide,
+    scorecard_slide,
+    weight_slide,
 )
 from toolkit.slides.content import (
-                                   area_slide,
-                                   costs_slide,
-                                   coverage_slide,
-                                   executive_summary_slide,
-                                   method_slide,
-                                   roadmap_slide,
-                                   title_slide,
+    area_slide,
+    costs_slide,
+    coverage_slide,
+    executive_summary_slide,
+    method_slide,
+    roadmap_slide,
+    title_slide,
 )
 from toolkit.slides.deck import deck_slides, render_slide, show_deck
 
 __all__ = ["Slide", "area_slide", "benchmark_slide", "costs_slide", "coverage_slide", "deck_slides", "drift_slide",
-           "executive_summary_slide", "heatmap_slide", "method_slide", "perception_gap_slide", "render_slide",
-           "roadmap_slide", "scorecard_slide", "show_deck", "title_slide", "weight_slide"]
+           "drivers_slide", "executive_summary_slide", "heatmap_slide", "method_slide", "perception_gap_slide",
+           "render_slide", "roadmap_slide", "scorecard_slide", "show_deck", "title_slide", "weight_slide"]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from toolkit.deck.plan import PlannedSlide
+from toolkit.deck.plan import PlannedSlide, consistency_judged
 from toolkit.findings.wording import interval_text
 from toolkit.model import AREA_LABELS
 from toolkit.slides.base import CHART_SIZE, Slide, caption, chart, esc, section
@@ -54,14 +54,13 @@ def heatmap_slide(story: Story, spec: PlannedSlide) -> Slide:
     height = min(4.6, 1.4 + 0.42 * n_depts) - (0.9 if units else 0.0)
     k = story.client.config.min_consistency_group
     judged = department_consistency(depts)
-    if judged.empty:
+    if judged.empty:  # nobody to judge: the perception heatmap alone, full width
         body = chart(lambda ax: plot_heatmap(depts, ax=ax, title=None), size=(11.6, height),
                      alt="Department by area heatmap")
     else:
         # Perception (what each department rates) beside consistency (how far its people agree).
         # Two grids side by side: as tables, so area names wrap cleanly in half the width.
-        labelled = depts.assign(area=depts["area"].map(lambda a: AREA_LABELS.get(a, a)))
-        perception = score_table(labelled, row="department", col="area", corner="Department", fixed=True)
+        perception = score_table(judged, row="department", col="area", corner="Department", fixed=True)
         table = score_table(judged, row="department", col="area", corner="Department", value="consistency",
                             blank="too few", fixed=True)
         body = (f'<div class="oat-cols"><div class="oat-col-half"><h3>Perception</h3>{perception}</div>'
@@ -144,19 +143,18 @@ def level_grid(levels: pd.DataFrame) -> pd.DataFrame:
     """``Assessment.levels`` for the levels x areas grid: areas by label in method order, levels top down."""
     if levels is None or levels.empty or "level" not in levels:
         return pd.DataFrame()
-    from toolkit.model import AREAS
+    from toolkit.model import AREAS, LEVELS
 
-    order = {"executive": 0, "manager": 1, "frontline": 2}
     out = levels.assign(_a=levels["area"].map({a: i for i, a in enumerate(AREAS)}),
-                        _o=levels["level"].map(order).fillna(len(order)))
+                        _o=levels["level"].map({lv: i for i, lv in enumerate(LEVELS)}).fillna(len(LEVELS)))
     out = out.sort_values(["_a", "_o"], kind="mergesort").drop(columns=["_a", "_o"])
     return out.assign(level=out["level"].astype(str).str.capitalize(),
                       area=out["area"].map(lambda a: AREA_LABELS.get(a, a)))
 
 
 def department_consistency(depts: pd.DataFrame) -> pd.DataFrame:
-    """Departments x areas consistency with area labels, or empty when no department has enough people."""
-    if depts.empty or "consistency" not in depts or not depts["consistency"].notna().any():
+    """Departments x areas with area labels, or empty when no department has enough people to judge."""
+    if depts.empty or not consistency_judged(depts):
         return pd.DataFrame()
     return depts.assign(area=depts["area"].map(lambda a: AREA_LABELS.get(a, a)))
 
@@ -171,16 +169,11 @@ def score_table(data: pd.DataFrame, *, row: str, col: str, corner: str, value: s
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
-    from toolkit.plots.heatmap import ink_on
+    from toolkit.plots.heatmap import heatmap_grid, ink_on
     from toolkit.plots.theme import SCORE_CMAP
 
     cmap = colormaps[SCORE_CMAP] if isinstance(SCORE_CMAP, str) else SCORE_CMAP
-    rows, cols = list(dict.fromkeys(data[row].astype(str))), list(dict.fromkeys(data[col].astype(str)))
-    hidden = data["suppressed"].fillna(False).astype(bool) if "suppressed" in data else pd.Series(False, data.index)
-    cells: dict[tuple[str, str], float | str] = {
-        (str(r), str(c)): ("suppressed" if h else blank if pd.isna(v) else float(v))
-        for r, c, v, h in zip(data[row], data[col], pd.to_numeric(data[value], errors="coerce"), hidden,
-                              strict=True)}
+    rows, cols, cells = heatmap_grid(data, row=row, col=col, value=value, blank=blank)
     body = []
     for r in rows:
         tds = []
