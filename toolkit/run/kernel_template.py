@@ -47,10 +47,15 @@ log = logging.getLogger("toolkit")
 #: Imported by the template before it serves: what every assessment kernel needs (the story, its
 #: findings, charts and privacy audit, the summary) and what a kernel asked for ``deck.pptx`` needs
 #: (python-pptx and the native charts): about a second of CPU per client saved (measured with
-#: ``benchmarks/batch.py``). Libraries only: nothing here reads a client's data.
+#: ``benchmarks/batch.py``). Libraries only: nothing here reads a client's data. It holds every
+#: sizeable module a kernel still imported lazily while running the real notebook (compare
+#: ``sys.modules`` before and after): the privacy audit's SciPy solver alone is half a second per kernel.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "matplotlib.figure", "matplotlib.backends.backend_svg",
+           "scipy.optimize", "scipy.sparse",
            "toolkit.story", "toolkit.slides", "toolkit.deck.outputs", "toolkit.findings.build", "toolkit.plots",
-           "toolkit.privacy.final", "toolkit.privacy.linked", "toolkit.summary", "toolkit.voice",
+           "toolkit.plots.drivers", "toolkit.norms", "toolkit.batch.snapshot",
+           "toolkit.privacy.final", "toolkit.privacy.linked", "toolkit.privacy.audit", "toolkit.summary",
+           "toolkit.voice",
            "pptx", "pptx.chart.data", "toolkit.pptx.build", "toolkit.pptx.charts", "toolkit.pptx.content",
            "toolkit.pptx.native_charts", "toolkit.pptx.tables", "toolkit.pptx.brand", "toolkit.pptx.template")
 #: Seconds to wait for the template to be ready (its imports) and for each fork.
@@ -219,6 +224,7 @@ def serve(preload: Sequence[str], requests: IO[str], replies: IO[str]) -> None:
             importlib.import_module(name)
         except Exception as exc:  # the kernel will import it again and report properly
             print(f"kernel template: cannot preload {name}: {exc}", file=sys.stderr)
+    _freeze_heap()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps ended kernels: no zombies
     _send(replies, {"ready": True})
     for line in requests:
@@ -233,6 +239,22 @@ def serve(preload: Sequence[str], requests: IO[str], replies: IO[str]) -> None:
         if pid == 0:
             _become_kernel(request, replies)  # never returns
         _send(replies, {"pid": pid})
+
+
+def _freeze_heap() -> None:
+    """Move everything imported so far out of the garbage collector's reach in every forked kernel.
+
+    Python's advice for a fork server (`gc.freeze`): without it each kernel's
+    full collections walk the template's few hundred thousand objects (the
+    libraries) and write to every one of them, copying nearly all of the
+    template's memory page by page; a kernel that allocates a lot (the PPTX
+    build) paid about a third of a second for that. The frozen objects are
+    libraries, alive for the kernel's whole life anyway.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _send(replies: IO[str], message: dict[str, Any]) -> None:
