@@ -28,6 +28,7 @@ PROBE = [
     "print('secret' in globals(), 'pandas' in sys.modules)\nsecret = 'client A data'",
     "import json\nprint(json.dumps(sorted(k for k in os.environ if k.startswith('OAT_TEST'))))",
     "print(os.path.basename(sys.argv[0]), sys.argv[1], sys.argv[2].endswith('.json'))",
+    "import gc\nprint(gc.get_freeze_count() > 0, 'scipy.optimize' in sys.modules)",
 ]
 CHART = [
     "import os\nprint(os.getppid())",
@@ -78,6 +79,8 @@ def test_each_run_gets_a_fresh_kernel_forked_from_the_template(template, tmp_pat
     assert first[1] == second[1] == "False True"
     assert first[2] == '["OAT_TEST_ONLY_IN_THIS_RUN"]' and second[2] == "[]"
     assert first[3] == "ipykernel_launcher.py -f True"     # as if started by ipykernel_launcher
+    # the template's heap is frozen (kernels' collections skip it) and the audit's SciPy is preloaded
+    assert first[4] == second[4] == "True True"
     # both kernels have ended and been reaped: nothing new remains below us
     assert template.pid in before
     deadline = time.monotonic() + 5

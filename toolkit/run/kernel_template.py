@@ -23,8 +23,10 @@ Protocol: one JSON line per request on the template's stdin (``argv``, ``cwd``,
 
 Differences from an ordinary kernel, none of which changes a notebook's results:
 its parent is the template (a kernel ends if the template dies), ``ps`` shows
-the template's command line, and kernels of one template share Python's string
-hash seed (each gets its own `random` and NumPy global random state).
+the template's command line, kernels of one template share Python's string
+hash seed (each gets its own `random` and NumPy global random state), and the
+objects the template imported are frozen (`gc.freeze`): never collected, as
+modules are not.
 """
 from __future__ import annotations
 
