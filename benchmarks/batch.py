@@ -20,8 +20,9 @@ snapshot, then rendering); their times are printed, and for (d) the median
 seconds per format per client read from the run records.
 
 Prints a, b, c, d, the ratios a/b (per client; target >= 5) and d/b (target
-<= 1.6), c (target < 1 s), the machine's core count and its load (``uptime``)
-before and after, then one table of every run and the median seconds per
+<= 1.6; also as busy CPU seconds of the machine, ``cpu d/b``, which a
+neighbour sharing the cores disturbs less), c (target < 1 s), the machine's
+core count and its load (``uptime``) before and after, then one table of every run and the median seconds per
 client of each part (validate, execute, the PPTX cell, html, pdf) read from
 the run records: ``execute`` with pptx minus without is what the PPTX costs
 inside the kernel. On 2 cores the parallel part of the gain is at most 2x,
@@ -81,6 +82,27 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def busy_cpu() -> float | None:
+    """CPU seconds this machine has spent busy (all processes, from ``/proc/stat``), or None off Linux.
+
+    Steadier than wall time when the cores are shared with other machines
+    (virtual machines on one host): a run slowed down by a neighbour takes
+    longer, but not much more CPU. Anything else running on this machine counts too.
+    """
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_between(start: float | None) -> float | None:
+    """`busy_cpu` seconds since ``start`` (None when unknown)."""
+    end = busy_cpu()
+    return None if start is None or end is None else end - start
+
+
 def table(rows: list[tuple[str, ...]]) -> str:
     """A Markdown table (first row the header)."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -136,21 +158,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(a) naive CLI loop (papermill + nbconvert --to slides), {len(naive)} clients: {a:8.1f} s "
                   f"({a_per:.2f} s per client)")
 
-        t = time.perf_counter()
+        t, cpu0 = time.perf_counter(), busy_cpu()
         first = run_batch(root / "client_data", out_dir=root / "reports", workers=args.workers,
                           formats=("html",), notebook=args.notebook)
-        b = time.perf_counter() - t
+        b, b_cpu = time.perf_counter() - t, cpu_between(cpu0)
         print(f"(b) run_batch, html, {first.workers} workers:              {b:8.1f} s "
               f"({b / len(clients):.2f} s per client; {phases(first)})")
         if not first.ok:
             print(format_batch_table(first.results))
 
-        d = None
+        d = d_cpu = None
         if not args.skip_all_formats:
-            t = time.perf_counter()
+            t, cpu0 = time.perf_counter(), busy_cpu()
             every = run_batch(root / "client_data", out_dir=root / "reports-all", workers=args.workers,
                               formats=("html", "pdf", "pptx"), notebook=args.notebook)
-            d = time.perf_counter() - t
+            d, d_cpu = time.perf_counter() - t, cpu_between(cpu0)
             print(f"(d) run_batch, html+pdf+pptx, {every.workers} workers:    {d:8.1f} s "
                   f"({d / len(clients):.2f} s per client; {phases(every)})"
                   f"{'' if every.ok else '  [some clients failed]'}")
@@ -206,17 +228,23 @@ def main(argv: list[str] | None = None) -> int:
             ratio = d / b
             print(f"d/b = {ratio:.2f}  [target <= {TARGET_ALL_FORMATS}: "
                   f"{'met' if ratio <= TARGET_ALL_FORMATS else 'MISSED'}]")
+            if b_cpu and d_cpu:
+                print(f"cpu d/b = {d_cpu / b_cpu:.2f}  (busy CPU seconds of this machine: {d_cpu:.0f} / {b_cpu:.0f}; "
+                      "steadier than wall time when a neighbour shares the cores)")
         print(f"load (uptime) before: {load_before}; after: {load()}; {os.cpu_count()} cores\n")
-        rows: list[tuple[str, ...]] = [("run", "clients", "seconds", "s per client", "scoring s", "rendering s", "ratio")]
+        rows: list[tuple[str, ...]] = [("run", "clients", "seconds", "s per client", "scoring s", "rendering s",
+                                        "CPU s", "ratio")]
+        cpu = lambda x: "" if x is None else f"{x:.0f}"  # noqa: E731
         if a is not None:
             rows.append(("(a) naive papermill + nbconvert CLI loop", str(len(naive)), f"{a:.1f}", f"{a_per:.2f}",
-                         "", "", f"a/b = {a_per / (b / n):.2f} per client"))
+                         "", "", "", f"a/b = {a_per / (b / n):.2f} per client"))
         rows.append(("(b) batch, html", str(n), f"{b:.1f}", f"{b / n:.2f}", f"{first.phases['scoring']:.1f}",
-                     f"{first.phases['rendering']:.1f}", "1.00"))
+                     f"{first.phases['rendering']:.1f}", cpu(b_cpu), "1.00"))
         if d is not None:
             rows.append(("(d) batch, html+pdf+pptx", str(n), f"{d:.1f}", f"{d / n:.2f}",
-                         f"{every.phases['scoring']:.1f}", f"{every.phases['rendering']:.1f}", f"d/b = {d / b:.2f}"))
-        rows.append(("(c) rerun, nothing changed", str(n), f"{c:.2f}", "", "", "", ""))
+                         f"{every.phases['scoring']:.1f}", f"{every.phases['rendering']:.1f}", cpu(d_cpu),
+                         f"d/b = {d / b:.2f}" + (f", CPU {d_cpu / b_cpu:.2f}" if b_cpu and d_cpu else "")))
+        rows.append(("(c) rerun, nothing changed", str(n), f"{c:.2f}", "", "", "", "", ""))
         print(table(rows))
         print()
         parts: list[tuple[str, ...]] = [("worker seconds per client (median)", *PARTS)]
