@@ -393,7 +393,7 @@ def test_published_notebook_has_no_absolute_path(tmp_path):
     reports = tmp_path / "reports"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(f'client_dir = "{client}"\noutput_dir = "{staging}"\n'
-                                          f'portfolio_dir = "{reports}"', metadata={"tags": ["injected-parameters"]}),
+                                          f'benchmark_path = "{reports}"', metadata={"tags": ["injected-parameters"]}),
                 nbformat.v4.new_code_cell("print(story)")]
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"loaded {client}/ratings.csv\n"),
                            nbformat.v4.new_output("display_data", data={"image/png": "iVBO+/home/x=="})]
@@ -404,13 +404,13 @@ def test_published_notebook_has_no_absolute_path(tmp_path):
     nbformat.write(nb, path)
     before = path.read_text()
     assert str(client) in before and ".staging-" in before
-    scrub_paths(path, relative_map(client, staging, {"portfolio_dir": reports}))
+    scrub_paths(path, relative_map(client, staging, {"benchmark_path": reports}))
     after = path.read_text()
     assert str(tmp_path) not in after and ".staging-" not in after and "4242" not in after
     assert "/work/repo" not in after
     back = nbformat.read(path, as_version=4)
     assert 'client_dir = "."' in back.cells[0].source and 'output_dir = "."' in back.cells[0].source
-    assert 'portfolio_dir = "../../../../reports"' in back.cells[0].source
+    assert 'benchmark_path = "../../../../reports"' in back.cells[0].source
     assert back.metadata["papermill"]["parameters"]["client_dir"] == "."
     assert back.cells[1].outputs[1]["data"]["image/png"] == "iVBO+/home/x=="  # images untouched
 
