@@ -266,10 +266,10 @@ def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):
 
 
 def test_failed_export_leaves_nothing(nw, tmp_path, monkeypatch):
-    import toolkit.explore.charts as charts
+    import toolkit.explore.figures as figures
 
     nw.reports_dir = tmp_path
-    monkeypatch.setattr(charts, "render_png", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr(figures, "render_png", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
     nw.export_button.click()
     assert "Export failed" in nw.status.value and "disk full" in nw.status.value
     assert list((tmp_path / NORTHWIND / "2026-h1").iterdir()) == []
