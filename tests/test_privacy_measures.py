@@ -294,7 +294,8 @@ def test_export_view_passes_a_protected_view_and_audits_it_with_earlier_exports(
        seed=st.integers(0, 10_000), picks=st.lists(st.integers(0, 50), max_size=4),
        change=st.integers(0, 3))
 # three people, one of whom rated fewer management-style items: the area's overall favourable pinned the
-# other two (found by this test); the audit now hides such an area whole
+# other two (found by this test); the audit now blanks that share (and hides an area whole when its
+# overall perception pins a group: `test_an_area_whose_overall_figure_alone_pins_a_small_group_is_hidden_whole`)
 @example(sizes={("B", "manager"): 2, ("B", "executive"): 1}, seed=4482, picks=[22, 3], change=0)
 def test_insider_with_random_exports_and_waves_never_pins_a_small_group(sizes, seed, picks, change):
 
