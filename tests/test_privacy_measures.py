@@ -385,6 +385,7 @@ def test_explorer_views_show_a_share_only_where_the_deck_does():
     department x level cell's share, and every view exported with the deck passes the publication check."""
     from toolkit.explore.engine import ExploreEngine
     from toolkit.explore.export import scenario_dict
+    from toolkit.explore.panels import area_html
     from toolkit.explore.scenario import Filters
     from toolkit.privacy.publication import check_publication, summary_of
 
@@ -406,6 +407,8 @@ def test_explorer_views_show_a_share_only_where_the_deck_does():
             assert np.isnan(got[area]) == np.isnan(share), (name, area)
             if not np.isnan(share):
                 assert got[area] == pytest.approx(share)
+            elif not np.isnan(view.assessment.areas.loc[area, "perception"]):  # the panel says why it is blank
+                assert "Favourable (%)</td><td><b>suppressed</b>" in area_html(view, area)
         breakdown = view.assessment.levels if col == "department" else view.assessment.departments
         assert len(breakdown) and breakdown["favourable"].isna().all()  # its rows are cells: no share
         views.append(scenario_dict(view, created=WHEN))
