@@ -172,7 +172,7 @@ def area_html(view: View, area: str) -> str:
     hidden = bool(r.get(SUPPRESSED, False)) or view.hidden
     one_dept = view.filters.department is not None
     # a share exists wherever perception does: a blank one beside a shown perception is the privacy audit's
-    share_blank = pd.notna(r["perception"]) and pd.isna(r["favourable"])
+    share_blank = bool(pd.notna(r["perception"]) and pd.isna(r["favourable"]))
     facts = [
         ("Alignment", with_interval(r["alignment"], r["alignment_lo"], r["alignment_hi"], hidden), "Alignment"),
         ("Perception", with_interval(r["perception"], r["perception_lo"], r["perception_hi"], hidden),
