@@ -160,9 +160,14 @@ def test_general_case_union_of_small_cells_is_not_derivable():
 # --- 2. the explorer's level view -----------------------------------------------------------
 
 def test_level_view_does_not_list_the_secondary_suppressed_department():
-    from toolkit.explore import ExploreEngine
-    from toolkit.explore.scenario import Filters
+    from datetime import datetime
 
+    from toolkit.explore import ExploreEngine
+    from toolkit.explore.export import scenario_dict
+    from toolkit.explore.scenario import Filters
+    from toolkit.privacy.publication import check_publication, summary_of
+
+    WHEN = datetime(2026, 1, 1)
     client = make_client(people=_people(DEPT_IS_LEVEL, 1))
     engine = ExploreEngine(n_boot=5)
     full = engine.view(client, Filters()).assessment
@@ -170,7 +175,13 @@ def test_level_view_does_not_list_the_secondary_suppressed_department():
     view = engine.view(client, Filters(level="executive"))
     shown_x = view.assessment.departments.loc[(view.assessment.departments["department"] == "X")
                                               & ~view.assessment.departments["suppressed"].astype(bool)]
-    assert view.hidden or shown_x.empty
+    if not (view.hidden or shown_x.empty):
+        # X is the whole executive level here: its row may be listed only because it tells nothing new
+        # (it is the executive row the deck shows), and the small department S stays unpinned
+        execs = full.levels.loc[(full.levels["level"] == "executive") & ~full.levels["suppressed"].astype(bool)]
+        assert dict(zip(shown_x["area"], shown_x["perception"], strict=True)) == pytest.approx(
+            dict(zip(execs["area"], execs["perception"], strict=True)))
+    assert check_publication(summary_of(full), client, [scenario_dict(view, created=WHEN)]) == []
 
 
 # --- 3. head counts ----------------------------------------------------------------------------
