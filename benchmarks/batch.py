@@ -119,7 +119,7 @@ def naive_loop(clients: list[Path], out: Path, notebook: Path) -> float:
         target.mkdir()
         executed = target / "assessment.ipynb"
         subprocess.run([str(BIN / "papermill"), str(notebook), str(executed), "--cwd", str(notebook.parent),
-                        "-p", "client_dir", str(client), "-p", "portfolio_dir", str(out),
+                        "-p", "client_dir", str(client), "-p", "benchmark_path", str(out),
                         "-p", "output_dir", str(target), "--no-progress-bar", "--log-level", "WARNING"],
                        check=True, capture_output=True)
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "slides", "--no-input", str(executed),

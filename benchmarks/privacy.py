@@ -5,8 +5,8 @@ departments, 3 levels and the 180 department x level cells (the explorer's
 one-filter and two-filter views), for each of the four areas, plus the head
 counts. Executives are rare (1 %), so many executive cells hold 0-5 people.
 
-The audit is run with favourable audited beside perception
-(``AUDIT_FAVOURABLE``, two tables per area) and without (the default). The publication check
+The audit is run with favourable audited beside perception (the default:
+two tables per area) and with perception alone. The publication check
 (`check_publication`: ratings re-audited and head counts re-checked over the
 deck's summary plus *every* explorer view exported -- 60 department, 3 level
 and every department x level view) is timed too.
@@ -39,7 +39,6 @@ from toolkit.metrics import assess  # noqa: E402
 from toolkit.model import ClientData  # noqa: E402
 from toolkit.privacy import (  # noqa: E402
     SUPPRESSED,
-    linked,  # noqa: E402
     protect,
 )
 from toolkit.privacy import audit as audit_module  # noqa: E402
@@ -113,9 +112,7 @@ def main() -> None:
     t_verify, problems = timed(lambda: verify(new.areas, new.departments, new.levels, final, k, cells=cells))
     perception = measure_cells(cells, PERCEPTION)
     t_perc, _ = timed(lambda: audit_breakdowns(old.areas, old.departments, old.levels, flagged, k, cells=perception))
-    linked.AUDIT_FAVOURABLE = True
     t_fav, _ = timed(lambda: audit_breakdowns(old.areas, old.departments, old.levels, flagged, k, cells=cells))
-    linked.AUDIT_FAVOURABLE = False
     views = every_view(new)
     summary = summary_of(new)
     t_pub, pub_problems = timed(lambda: check_publication(summary, client, views))

@@ -51,7 +51,7 @@ def compute_once(client: Path) -> float:
     from toolkit.story import build_story
 
     t = time.perf_counter()
-    story = build_story(client, portfolio_dir=None)
+    story = build_story(client, benchmark_path=None)
     slides.deck_slides(story)  # every slide of the deck plan, as the notebook's one slide cell draws them
     return time.perf_counter() - t
 
@@ -61,7 +61,7 @@ def naive_once(client: Path, work: Path) -> float:
     out_nb = work / "naive.ipynb"
     t = time.perf_counter()
     subprocess.run([str(BIN / "papermill"), str(ROOT / "notebooks" / "assessment.ipynb"), str(out_nb),
-                    "-p", "client_dir", str(client), "-p", "portfolio_dir", "", "--cwd", str(ROOT / "notebooks")],
+                    "-p", "client_dir", str(client), "-p", "benchmark_path", "", "--cwd", str(ROOT / "notebooks")],
                    check=True, capture_output=True)
     subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "slides", "--no-input", str(out_nb)],
                    check=True, capture_output=True)

@@ -28,7 +28,7 @@ from toolkit.model import AREA_LABELS, AREAS
 from toolkit.privacy import protect
 from toolkit.privacy.audit import audit_reason
 from toolkit.privacy.linked import client_cells
-from toolkit.privacy.views import hide_cross_cells
+from toolkit.privacy.views import hide_cross_cells, hide_shares
 
 NORTHWIND = "northwind-logistics"
 DEMO_CLIENTS = ["harbor-concierge", NORTHWIND, "swiftmart"]
@@ -76,7 +76,8 @@ def expected(client_id: str, *, department: str | None = None, level: str | None
                   linked_audit=not filtered)
     if (department is None) != (level is None):  # a one-filter view hides what the full coverage hides
         full = protect(assess(client, n_boot=n_boot), client.config.privacy, cells=client_cells(client))
-        out = hide_cross_cells(out, full, Filters(department=department, level=level))
+        out = hide_shares(hide_cross_cells(out, full, Filters(department=department, level=level)), full,
+                          Filters(department=department, level=level))
     return out
 
 
@@ -266,10 +267,10 @@ def test_export_writes_pngs_and_the_scenario_atomically(nw, tmp_path):
 
 
 def test_failed_export_leaves_nothing(nw, tmp_path, monkeypatch):
-    import toolkit.explore.charts as charts
+    import toolkit.explore.figures as figures
 
     nw.reports_dir = tmp_path
-    monkeypatch.setattr(charts, "render_png", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr(figures, "render_png", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
     nw.export_button.click()
     assert "Export failed" in nw.status.value and "disk full" in nw.status.value
     assert list((tmp_path / NORTHWIND / "2026-h1").iterdir()) == []
@@ -281,8 +282,7 @@ def test_charts_show_the_view(nw):
     assert [t.get_text() for t in ax.get_yticklabels()] == [AREA_LABELS[a] for a in AREAS]
     assert [p.get_width() for p in ax.patches] == pytest.approx(list(areas["alignment"]))
     # heatmap: the deck's suppression (Customs Brokerage and its secondary, Finance) reads "suppressed"
-    # (with `toolkit.privacy.linked.AUDIT_FAVOURABLE` on, Warehousing and Customer Service in Unique
-    # Capabilities too: 10)
+    # (the favourable audit blanks shares only, never a perception cell)
     heat = nw.figure("heatmap").axes[0]
     assert [t.get_text() for t in heat.texts].count("suppressed") == 8  # 2 departments x 4 areas
     assert len([p for p in heat.patches if p.get_gid() == "suppressed"]) == 8

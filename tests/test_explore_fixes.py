@@ -17,8 +17,8 @@ from PIL import Image
 
 from conftest import CLIENT_DATA, ROOT
 from toolkit.explore import ExploreEngine, Explorer, Filters
-from toolkit.explore.charts import CHARTS, render_png
 from toolkit.explore.export import export_stamp
+from toolkit.explore.figures import CHARTS, render_png
 from toolkit.explore.lab import scrub_on_save
 from toolkit.explore.panels import LEGEND, area_html, scorecard_html, with_interval
 from toolkit.model import AREAS

@@ -125,7 +125,7 @@ def test_sigkill_of_the_cli_takes_a_busy_kernel_with_it(good, tmp_path) -> None:
     client, out, final = good
     before = _digest(final)
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell('client_dir = ""\nwave = ""\nportfolio_dir = ""\noutput_dir = ""\n'
+    nb.cells = [nbformat.v4.new_code_cell('client_dir = ""\nwave = ""\nbenchmark_path = ""\noutput_dir = ""\n'
                                           'formats = "html"\nseed = 1', metadata={"tags": ["parameters"]}),
                 # one long C loop holding the GIL: ipykernel's own parent poller cannot run
                 nbformat.v4.new_code_cell('print("busy", flush=True)\nsum(range(10**12))')]

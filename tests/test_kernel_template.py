@@ -32,7 +32,7 @@ PROBE = [
 ]
 CHART = [
     "import os\nprint(os.getppid())",
-    "import hashlib, io\nfrom toolkit.slides.base import chart\n"
+    "import hashlib, io\nfrom toolkit.slides.html_parts import chart\n"
     "html = chart(lambda ax: ax.bar(['a', 'b', 'c'], [3, 1, 2]), alt='probe')\n"
     "print(hashlib.sha256(html.encode()).hexdigest())",
     "import numpy as np\nprint(repr(float(np.random.rand())))",

@@ -56,7 +56,7 @@ def test_crosswalk_without_a_source_is_refused(tmp_path):
 
 @pytest.mark.slow
 def test_scorecard_names_the_norm_for_a_first_client():
-    from toolkit.slides.charts import norms_caption
+    from toolkit.slides.chart_slides import norms_caption
     from toolkit.story import build_story
 
     text = norms_caption(build_story(ROOT / "client_data" / "swiftmart"))

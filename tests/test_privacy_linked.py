@@ -160,9 +160,14 @@ def test_general_case_union_of_small_cells_is_not_derivable():
 # --- 2. the explorer's level view -----------------------------------------------------------
 
 def test_level_view_does_not_list_the_secondary_suppressed_department():
-    from toolkit.explore import ExploreEngine
-    from toolkit.explore.scenario import Filters
+    from datetime import datetime
 
+    from toolkit.explore import ExploreEngine
+    from toolkit.explore.export import scenario_dict
+    from toolkit.explore.scenario import Filters
+    from toolkit.privacy.publication import check_publication, summary_of
+
+    WHEN = datetime(2026, 1, 1)
     client = make_client(people=_people(DEPT_IS_LEVEL, 1))
     engine = ExploreEngine(n_boot=5)
     full = engine.view(client, Filters()).assessment
@@ -170,7 +175,13 @@ def test_level_view_does_not_list_the_secondary_suppressed_department():
     view = engine.view(client, Filters(level="executive"))
     shown_x = view.assessment.departments.loc[(view.assessment.departments["department"] == "X")
                                               & ~view.assessment.departments["suppressed"].astype(bool)]
-    assert view.hidden or shown_x.empty
+    if not (view.hidden or shown_x.empty):
+        # X is the whole executive level here: its row may be listed only because it tells nothing new
+        # (it is the executive row the deck shows), and the small department S stays unpinned
+        execs = full.levels.loc[(full.levels["level"] == "executive") & ~full.levels["suppressed"].astype(bool)]
+        assert dict(zip(shown_x["area"], shown_x["perception"], strict=True)) == pytest.approx(
+            dict(zip(execs["area"], execs["perception"], strict=True)))
+    assert check_publication(summary_of(full), client, [scenario_dict(view, created=WHEN)]) == []
 
 
 # --- 3. head counts ----------------------------------------------------------------------------
@@ -393,7 +404,7 @@ def test_published_notebook_has_no_absolute_path(tmp_path):
     reports = tmp_path / "reports"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(f'client_dir = "{client}"\noutput_dir = "{staging}"\n'
-                                          f'portfolio_dir = "{reports}"', metadata={"tags": ["injected-parameters"]}),
+                                          f'benchmark_path = "{reports}"', metadata={"tags": ["injected-parameters"]}),
                 nbformat.v4.new_code_cell("print(story)")]
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"loaded {client}/ratings.csv\n"),
                            nbformat.v4.new_output("display_data", data={"image/png": "iVBO+/home/x=="})]
@@ -404,13 +415,13 @@ def test_published_notebook_has_no_absolute_path(tmp_path):
     nbformat.write(nb, path)
     before = path.read_text()
     assert str(client) in before and ".staging-" in before
-    scrub_paths(path, relative_map(client, staging, {"portfolio_dir": reports}))
+    scrub_paths(path, relative_map(client, staging, {"benchmark_path": reports}))
     after = path.read_text()
     assert str(tmp_path) not in after and ".staging-" not in after and "4242" not in after
     assert "/work/repo" not in after
     back = nbformat.read(path, as_version=4)
     assert 'client_dir = "."' in back.cells[0].source and 'output_dir = "."' in back.cells[0].source
-    assert 'portfolio_dir = "../../../../reports"' in back.cells[0].source
+    assert 'benchmark_path = "../../../../reports"' in back.cells[0].source
     assert back.metadata["papermill"]["parameters"]["client_dir"] == "."
     assert back.cells[1].outputs[1]["data"]["image/png"] == "iVBO+/home/x=="  # images untouched
 

@@ -79,17 +79,24 @@ def test_an_export_of_a_view_the_deck_hides_is_caught_naming_the_group_not_its_v
 
 
 def test_merge_views_adds_shown_views_only():
-    summary = {"departments": [{"department": "A", "area": "x", "perception": None, "suppressed": True}],
+    summary = {"departments": [{"department": "A", "area": "x", "perception": None, "suppressed": True},
+                               {"department": "B", "area": "x", "perception": 70.0, "favourable": None,
+                                "n": 9, "suppressed": False}],
                "levels": [], "coverage": [{"department": "A", "level": "m", "suppressed": True}]}
     views = [{"suppressed": False, "filters": {"department": "A", "level": None},
-              "areas": [{"area": "x", "perception": 61.0, "n": 4, "suppressed": False}]},
+              "areas": [{"area": "x", "perception": 61.0, "favourable": 75.0, "n": 4, "suppressed": False}]},
+             {"suppressed": False, "filters": {"department": "B", "level": None},  # a share the deck left blank
+              "areas": [{"area": "x", "perception": 70.0, "favourable": 80.0, "n": 9, "suppressed": False}]},
              {"suppressed": False, "filters": {"department": "A", "level": "m"}, "areas": []},
              {"suppressed": True, "filters": {"department": None, "level": "f"},
               "areas": [{"area": "x", "perception": None, "suppressed": True}]}]
     out = merge_views(summary, views)
-    assert out["departments"] == [{"department": "A", "area": "x", "perception": 61.0, "n": 4, "suppressed": False}]
+    assert out["departments"] == [
+        {"department": "A", "area": "x", "perception": 61.0, "favourable": 75.0, "n": 4, "suppressed": False},
+        {"department": "B", "area": "x", "perception": 70.0, "favourable": 80.0, "n": 9, "suppressed": False}]
     assert out["coverage"] == [{"department": "A", "level": "m", "suppressed": False}]
     assert out["levels"] == [] and summary["departments"][0]["suppressed"]  # the input is not modified
+    assert summary["departments"][1]["favourable"] is None
 
 
 def _deck_text(story, tmp_path) -> tuple[list[str], list[str]]:

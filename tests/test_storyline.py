@@ -184,7 +184,7 @@ def _grid(html: str, heading: str) -> dict[tuple[str, str], str]:
 @pytest.mark.parametrize("client", CLIENTS)
 def test_levels_grid_beside_the_gaps_shows_each_level_as_the_summary(stories, client):
     from toolkit.model import AREA_LABELS
-    from toolkit.slides.charts import perception_gap_slide
+    from toolkit.slides.chart_slides import perception_gap_slide
 
     story = stories[client]
     (spec,) = [p for p in deck_plan(story) if p.key == "perception_gap"]
@@ -204,7 +204,7 @@ def test_department_consistency_is_shown_beside_perception_only_when_departments
     from toolkit.demo.planted import planted_client
     from toolkit.model import AREA_LABELS
     from toolkit.pptx import build_pptx
-    from toolkit.slides.charts import heatmap_slide
+    from toolkit.slides.chart_slides import heatmap_slide
 
     # harbor: every department is under 10 people, so the slide says why there is no consistency grid;
     # swiftmart: two departments of 10 are judged, the others read "too few"

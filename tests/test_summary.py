@@ -7,6 +7,8 @@ import json
 import logging
 import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -205,3 +207,29 @@ def test_skipped_summaries_log_only_at_debug_and_name_no_client(tmp_path, caplog
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     text = " ".join(r.getMessage() for r in caplog.records)
     assert "secret" not in text and str(tmp_path) not in text
+
+
+VALIDATE_AND_REPORT = """
+import json, sys
+{before}
+from toolkit.summary import SummaryError, validate_summary
+try:
+    validate_summary({{}})
+except SummaryError as exc:
+    problems = str(exc).count("is a required property")
+import jsonschema
+print(json.dumps({{"rfc3987": "rfc3987_syntax" in sys.modules, "problems": problems,
+                  "iri": "iri" in jsonschema.FormatChecker().checkers}}))
+"""
+
+
+@pytest.mark.parametrize(("before", "expected"), [
+    ("", {"rfc3987": False, "iri": False}),  # validation alone skips the costly grammar
+    ("import nbformat", {"rfc3987": True, "iri": True}),  # jsonschema already loaded: left as it was
+])
+def test_validation_skips_the_iri_grammar_only_when_it_loads_jsonschema(before, expected):
+    out = subprocess.run([sys.executable, "-c", VALIDATE_AND_REPORT.format(before=before)],
+                         capture_output=True, text=True, check=True).stdout
+    seen = json.loads(out)
+    assert seen["problems"] > 10  # the schema still rejects an empty summary, every missing key listed
+    assert {k: seen[k] for k in expected} == expected

@@ -46,7 +46,7 @@ RUN_SCHEMA_VERSION = "1.0"
 OUTPUT_FILES = {"html": "deck.html", "pdf": "deck.pdf", "pptx": "deck.pptx"}
 EXECUTION_TIMEOUT_S = 600  # per cell: a hung cell fails the run instead of hanging a batch
 # Parameters the report sets itself; a user may not override them.
-RESERVED_PARAMETERS = frozenset({"client_dir", "wave", "portfolio_dir", "output_dir", "formats"})
+RESERVED_PARAMETERS = frozenset({"client_dir", "wave", "benchmark_path", "output_dir", "formats"})
 
 
 @dataclass
@@ -287,7 +287,7 @@ def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fm
                 started: float, timings: dict[str, float]) -> ReportResult:
     """The part of `run_report` that runs under the client-wave lock."""
     recover_outputs(final, locked=True)
-    benchmark, portfolio = _benchmark_source(out_dir)
+    benchmark, benchmark_path = _benchmark_source(out_dir)
     fingerprint = report_fingerprint(client_dir, notebook=notebook, parameters=params, formats=fmts, wave=wave,
                                      benchmark=benchmark.get("hash", ""))
     if skip_unchanged and is_current(final, fingerprint["input_hash"], fmts):
@@ -303,7 +303,7 @@ def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fm
         t = time.perf_counter()
         _execute(notebook, executed, {
             **params, "client_dir": str(client_dir), "wave": wave or "",
-            "portfolio_dir": portfolio, "output_dir": str(staging), "formats": ",".join(fmts)},
+            "benchmark_path": benchmark_path, "output_dir": str(staging), "formats": ",".join(fmts)},
             final, client.wave)
         timings["execute"] = time.perf_counter() - t
         raise_if_interrupted()
@@ -314,7 +314,7 @@ def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fm
         from toolkit.privacy.paths import relative_map, scrub_paths
 
         scrub_paths(executed, relative_map(client_dir, staging,  # no absolute path is published (DESIGN 2.2)
-                                           {"portfolio_dir": out_dir, "notebook": notebook.parent}))
+                                           {"benchmark_path": out_dir, "notebook": notebook.parent}))
         record = {
             "schema_version": RUN_SCHEMA_VERSION, "client_id": client.client_id, "wave": client.wave,
             "status": "ok", "toolkit_version": __version__, **fingerprint,
@@ -343,7 +343,7 @@ def _run_locked(client: Any, client_dir: Path, final: Path, *, out_dir: Path, fm
 def _benchmark_source(out_dir: Path) -> tuple[dict[str, Any], str]:
     """Where one client's benchmark comes from: the latest batch snapshot, else the published summaries.
 
-    Returns the ``benchmark`` record for ``run.json`` and the notebook's ``portfolio_dir``.
+    Returns the ``benchmark`` record for ``run.json`` and the notebook's ``benchmark_path``.
     """
     from toolkit.batch.snapshot import latest_snapshot
 

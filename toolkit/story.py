@@ -109,20 +109,20 @@ def deck_wave_changes(client: ClientData,
     return membership_changes(client, previous, int(client.config.privacy.min_group_size))
 
 
-def load_others(portfolio_dir: str | Path | None, *, exclude: str) -> Any:
+def load_others(benchmark_path: str | Path | None, *, exclude: str) -> Any:
     """Other clients' results for benchmark percentiles, or None.
 
-    ``portfolio_dir`` is a reports folder of published ``summary.json`` files or
+    ``benchmark_path`` is a reports folder of published ``summary.json`` files or
     a frozen benchmark snapshot file (`toolkit.batch.snapshot`).
     """
     from toolkit.summary import load_portfolio
 
-    if portfolio_dir and Path(portfolio_dir).is_file():
+    if benchmark_path and Path(benchmark_path).is_file():
         from toolkit.batch.snapshot import snapshot_others
 
-        return snapshot_others(Path(portfolio_dir), exclude=exclude)
-    if portfolio_dir and Path(portfolio_dir).exists():
-        return load_portfolio(Path(portfolio_dir), exclude=exclude)
+        return snapshot_others(Path(benchmark_path), exclude=exclude)
+    if benchmark_path and Path(benchmark_path).exists():
+        return load_portfolio(Path(benchmark_path), exclude=exclude)
     return None
 
 
@@ -157,7 +157,7 @@ def find(protected: Assessment, waves: Waves) -> Findings:
 
 
 def build_story(client_dir: str | Path, *, wave: str | None = None,
-                portfolio_dir: str | Path | None = None, seed: int = DEFAULT_SEED,
+                benchmark_path: str | Path | None = None, seed: int = DEFAULT_SEED,
                 n_boot: int = DEFAULT_BOOT) -> Story:
     """Load a client and compute everything its deck shows.
 
@@ -171,7 +171,7 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
         The client folder.
     wave
         An earlier wave to assess instead of the current one ("" or None: current).
-    portfolio_dir
+    benchmark_path
         The reports folder holding other clients' ``summary.json`` (for benchmarks),
         or a benchmark snapshot file (``benchmark-<hash>.json`` or a client's peer view).
     seed
@@ -189,7 +189,7 @@ def build_story(client_dir: str | Path, *, wave: str | None = None,
 
     waves = load_waves(client_dir, wave)
     client = waves.client
-    others = load_others(portfolio_dir, exclude=client.client_id)
+    others = load_others(benchmark_path, exclude=client.client_id)
     assessment = protect_waves(assess_waves(waves, others=others, seed=seed, n_boot=n_boot), waves)
     findings = find(assessment, waves)
     voice = analyse_voice(client, privacy=client.config.privacy)

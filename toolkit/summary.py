@@ -177,9 +177,35 @@ def build_summary(assessment: Assessment, findings: Findings, voice: Any = None,
     return d
 
 
+def _import_jsonschema() -> Any:
+    """``jsonschema``, imported without its optional ``iri`` format check when nothing loaded it yet.
+
+    On import jsonschema registers an ``iri`` format check if ``rfc3987_syntax``
+    is installed, and that package compiles a Lark grammar on import (~1.2 s CPU).
+    Formats are never asserted here (no format checker; the schema has no
+    ``format``), and nbformat and papermill use no format checker either, so
+    the batch coordinator, which validates every deck's summary but runs no
+    notebook itself, skips that import. A process that imported jsonschema
+    before (nbformat in `toolkit.report`) keeps its full set of format checks.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules:
+        return sys.modules["jsonschema"]
+    skip = "rfc3987_syntax" not in sys.modules
+    if skip:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # documented: import raises ImportError
+    try:
+        import jsonschema
+    finally:
+        if skip:
+            del sys.modules["rfc3987_syntax"]  # a later, explicit import of it still works
+    return jsonschema
+
+
 @lru_cache(maxsize=1)
 def _validator() -> Any:
-    import jsonschema  # deferred: importing it costs seconds (rfc3987 grammar)
+    jsonschema = _import_jsonschema()  # deferred: importing it costs time (see there)
 
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)

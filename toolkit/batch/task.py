@@ -242,7 +242,7 @@ def _render(client_dir: Path, bench: str, notebook: Path, tmp: Path, task: Clien
     final = tmp / "failed" / wave  # a failed run's notebook is kept beside it, then sent back
     t = time.perf_counter()
     report._execute(notebook, executed, {
-        **task.parameters, "client_dir": str(client_dir), "wave": "", "portfolio_dir": bench,
+        **task.parameters, "client_dir": str(client_dir), "wave": "", "benchmark_path": bench,
         "output_dir": str(staging), "formats": ",".join(task.formats)}, final, wave)
     timings["execute"] = time.perf_counter() - t
     report._check_summary(staging / "summary.json")

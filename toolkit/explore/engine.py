@@ -8,7 +8,7 @@ explorer shows has passed through ``protect``.
 Confidentiality of filters (DESIGN 2.2) is decided by the privacy engine,
 `toolkit.privacy.views`: a view of a group the full client hides is wholly
 suppressed (`suppress_all`), and a one-filter view hides the department x level
-cells the full client hides (`hide_cross_cells`).
+cells the full client hides (`hide_cross_cells`) and favourable shares its audit blanks (`hide_shares`).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from toolkit.metrics.assessment import Assessment
 from toolkit.metrics.score import DEFAULT_BOOT, DEFAULT_SEED
 from toolkit.model import DEPARTMENT, LEVEL, ClientData
 from toolkit.privacy import SUPPRESSED, SUPPRESSED_REASON, protect
-from toolkit.privacy.views import cross_hidden_cells, group_hidden_reason, hide_cross_cells, suppress_all
+from toolkit.privacy.views import cross_hidden_cells, group_hidden_reason, hide_cross_cells, hide_shares, suppress_all
 
 log = logging.getLogger("toolkit")
 
@@ -163,7 +163,7 @@ class ExploreEngine:
             assessment = protect(raw, client.config.privacy, cells=client_cells(sub) if full is None else None,
                                  linked_audit=full is None, wave_changes=changes)
             if full is not None:
-                assessment = hide_cross_cells(assessment, full, filters)
+                assessment = hide_shares(hide_cross_cells(assessment, full, filters), full, filters)
         view = View(sub, filters, weights, self.n_boot_for(client), assessment, reason, source=client, full=full)
         with self._lock:
             self._views[key] = view

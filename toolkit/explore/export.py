@@ -169,7 +169,7 @@ def export_view(view: View, figures: Mapping[str, Figure], reports_dir: str | Pa
     Path
         The published folder.
     """
-    from toolkit.explore.charts import stamped_png
+    from toolkit.explore.figures import stamped_png
 
     now = now or datetime.now(UTC)
     parent = Path(reports_dir) / view.assessment.client_id / view.assessment.wave

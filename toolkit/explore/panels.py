@@ -171,11 +171,13 @@ def area_html(view: View, area: str) -> str:
     r = a.areas.loc[area]
     hidden = bool(r.get(SUPPRESSED, False)) or view.hidden
     one_dept = view.filters.department is not None
+    # a share exists wherever perception does: a blank one beside a shown perception is the privacy audit's
+    share_blank = bool(pd.notna(r["perception"]) and pd.isna(r["favourable"]))
     facts = [
         ("Alignment", with_interval(r["alignment"], r["alignment_lo"], r["alignment_hi"], hidden), "Alignment"),
         ("Perception", with_interval(r["perception"], r["perception_lo"], r["perception_hi"], hidden),
          "Perception"),
-        ("Favourable (%)", number(r["favourable"], hidden), None),
+        ("Favourable (%)", number(r["favourable"], hidden or share_blank), None),
         ("Consistency", with_interval(r["consistency"], r["consistency_lo"], r["consistency_hi"], hidden),
          "Consistency"),
         ("Within-department consistency", NOT_APPLICABLE_TEXT if one_dept and not hidden

@@ -25,9 +25,9 @@ from matplotlib.figure import Figure
 from pydantic import ValidationError
 
 from toolkit.errors import AlignmentError
-from toolkit.explore.charts import CHARTS, render_png
 from toolkit.explore.engine import ExploreEngine, View
 from toolkit.explore.export import export_view, zip_bytes
+from toolkit.explore.figures import CHARTS, render_png
 from toolkit.explore.panels import (
     ALL,
     area_html,

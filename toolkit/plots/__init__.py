@@ -1,6 +1,6 @@
 """House-style charts: ``plot_x(data, *, columns..., ax=None, **kwargs) -> Axes``; theming via `theme`."""
-from toolkit.plots.base import AREA_ORDER, area_label
 from toolkit.plots.benchmark import plot_benchmark
+from toolkit.plots.conventions import AREA_ORDER, area_label
 from toolkit.plots.drift import plot_drift
 from toolkit.plots.gaps import plot_perception_gap
 from toolkit.plots.heatmap import plot_heatmap

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from toolkit.plots.base import (
+from toolkit.plots.conventions import (
     area_label,
     area_sort_key,
     as_frame,

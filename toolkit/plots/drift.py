@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
-from toolkit.plots.base import (
+from toolkit.plots.conventions import (
     area_label,
     area_sort_key,
     as_frame,

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from toolkit.plots.base import (
+from toolkit.plots.conventions import (
     area_label,
     area_sort_key,
     as_frame,

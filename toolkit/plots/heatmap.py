@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
-from toolkit.plots.base import (
+from toolkit.plots.conventions import (
     SUPPRESSED_HATCH,
     area_label,
     as_frame,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from toolkit.plots.base import (
+from toolkit.plots.conventions import (
     MISSING_TEXT,
     as_frame,
     check_columns,

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from toolkit.plots.base import (
+from toolkit.plots.conventions import (
     as_frame,
     categorical_ticks,
     check_columns,

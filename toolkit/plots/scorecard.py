@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from toolkit.plots.base import (
+from toolkit.plots.conventions import (
     as_frame,
     categorical_ticks,
     check_columns,

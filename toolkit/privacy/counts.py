@@ -9,6 +9,12 @@ known. `protect_counts` hides further shown cells (smallest first, in the
 pinned cell's department or level) until every hidden count has at least two
 solutions.
 
+Only a count below the threshold is a small group: the final check
+(`toolkit.privacy.final.count_problems`) blocks publication for those alone.
+A cell of ``k`` or more whose *ratings* the audit hides has its count hidden
+with it, and the totals may pin that count (a department all of one level
+*is* its one cell): that tells nothing a shown count would not.
+
 Bands can pin counts that no extra hiding frees: five departments with one
 executive each, shown as "fewer than 3", and an executive total of 5 leave
 one solution (every cell is 1) whatever else is hidden. `choose_counts` then
@@ -26,7 +32,8 @@ import numpy as np
 
 def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
                  row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None,
-                 first_unique: bool = False, banded: bool = True) -> dict[tuple[int, int], tuple[int, int]]:
+                 first_unique: bool = False, banded: bool = True, targets: np.ndarray | None = None
+                 ) -> dict[tuple[int, int], tuple[int, int]]:
     """Integer range (LP bounds rounded inwards) of each hidden cell's count.
 
     Parameters
@@ -46,11 +53,13 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
         Whether hidden cells show their band (1 to k-1, or at least k); without
         bands every combination is listed, so a hidden cell (empty ones
         included) is known only to hold 0 or more.
+    targets
+        ``(D, L)`` the cells whose range is wanted (default every hidden cell).
 
     Returns
     -------
     dict
-        ``(d, l) -> (min, max)`` for each hidden non-empty cell.
+        ``(d, l) -> (min, max)`` for each hidden non-empty target cell.
     """
     n = np.asarray(n, dtype=float)
     hidden = np.asarray(hidden, dtype=bool) & (n > 0) if banded else np.asarray(hidden, dtype=bool) | (n <= 0)
@@ -58,12 +67,14 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
     big = float(n.sum())
     low = np.where(primary, 1.0, float(k)) if banded else np.zeros(n.shape)
     high = np.where(primary, k - 1.0, big) if banded else np.full(n.shape, big)
-    return hidden_count_ranges(n, hidden, low, high, row_shown, col_shown, first_unique=first_unique)
+    return hidden_count_ranges(n, hidden, low, high, row_shown, col_shown, first_unique=first_unique,
+                               targets=targets)
 
 
 def hidden_count_ranges(n: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: np.ndarray,
                         row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None, *,
-                        first_unique: bool = False) -> dict[tuple[int, int], tuple[int, int]]:
+                        first_unique: bool = False, targets: np.ndarray | None = None
+                        ) -> dict[tuple[int, int], tuple[int, int]]:
     """Integer range of each hidden cell's count given the shown totals and what each cell's label says.
 
     Parameters
@@ -78,11 +89,14 @@ def hidden_count_ranges(n: np.ndarray, hidden: np.ndarray, low: np.ndarray, high
         Whether each department's and each level's total is known (default all); the overall total always is.
     first_unique
         Stop after the first cell with a single solution.
+    targets
+        ``(D, L)`` the cells whose range is wanted (default every hidden cell);
+        the other hidden cells are unknowns of the reader all the same.
 
     Returns
     -------
     dict
-        ``(d, l) -> (min, max)`` for each hidden cell (LP bounds rounded inwards).
+        ``(d, l) -> (min, max)`` for each hidden target cell (LP bounds rounded inwards).
     """
     from toolkit.privacy.audit import lp_minima
 
@@ -114,14 +128,17 @@ def hidden_count_ranges(n: np.ndarray, hidden: np.ndarray, low: np.ndarray, high
     b.append(float(n[hidden].sum()))
     bounds = [(float(low[c]), float(high[c])) for c in cells]
     a_eq, b_eq, box = np.array(a), np.array(b, dtype=float), np.array(bounds, dtype=float)
+    wanted = cells if targets is None else [c for c in cells if bool(np.asarray(targets, dtype=bool)[c])]
+    if not wanted:
+        return {}
     problems = []
-    for c in cells:
+    for c in wanted:
         obj = np.zeros(len(cells))
         obj[pos[c]] = 1.0
         problems += [(obj, a_eq, b_eq, box), (-obj, a_eq, b_eq, box)]
     minima = lp_minima(problems)  # every cell's two ends in one HiGHS call
     out = {}
-    for j, c in enumerate(cells):
+    for j, c in enumerate(wanted):
         lo_end, hi_end = minima[2 * j], minima[2 * j + 1]
         ends = (float(n[c]) if lo_end is None else lo_end, float(n[c]) if hi_end is None else -hi_end)
         out[c] = (math.ceil(ends[0] - 1e-7), math.floor(ends[1] + 1e-7))
@@ -138,26 +155,35 @@ def unique_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int
     return [c for c, (lo, hi) in ranges.items() if lo >= hi]
 
 
-def choose_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int) -> tuple[np.ndarray, bool]:
+def choose_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int, *,
+                  row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, bool]:
     """Extra cells to hide, and whether the hidden cells may show their band ("fewer than k").
 
     Bands are kept when extra hiding leaves no hidden count with one
     solution; otherwise they are dropped (see the module docstring) and the
-    extra cells are chosen for the band-free reading.
+    extra cells are chosen for the band-free reading. ``row_shown`` and
+    ``col_shown`` say which department and level totals are published (a
+    department hidden in every area publishes no total; default all): a
+    reader who is shown fewer totals pins fewer counts, and assuming every
+    total shown can leave nothing to hide that frees a count (one level: each
+    department's total *is* its cell).
 
     Returns
     -------
     (numpy.ndarray, bool)
         ``(D, L)`` cells to hide in addition to ``hidden``, and ``banded``.
     """
-    extra = protect_counts(n, hidden, primary, k)
-    if not unique_counts(n, np.asarray(hidden, dtype=bool) | extra, primary, k, first_unique=True):
+    extra = protect_counts(n, hidden, primary, k, row_shown=row_shown, col_shown=col_shown)
+    if not unique_counts(n, np.asarray(hidden, dtype=bool) | extra, primary, k, first_unique=True,
+                         row_shown=row_shown, col_shown=col_shown):
         return extra, True
-    return protect_counts(n, hidden, primary, k, banded=False), False
+    return protect_counts(n, hidden, primary, k, banded=False, row_shown=row_shown, col_shown=col_shown), False
 
 
 def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int, *,
-                   banded: bool = True) -> np.ndarray:
+                   banded: bool = True, row_shown: np.ndarray | None = None,
+                   col_shown: np.ndarray | None = None) -> np.ndarray:
     """Extra cells to hide so that no hidden count is uniquely solvable.
 
     Returns
@@ -173,7 +199,8 @@ def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: in
     hidden = np.asarray(hidden, dtype=bool).copy()
     extra = np.zeros_like(hidden)
     for _ in range(hidden.size):
-        pinned = unique_counts(n, hidden, primary, k, first_unique=True, banded=banded)
+        pinned = unique_counts(n, hidden, primary, k, first_unique=True, banded=banded, row_shown=row_shown,
+                               col_shown=col_shown)
         if not pinned:
             break
         d, lv = pinned[0]
@@ -193,6 +220,7 @@ def protect_counts(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: in
     for c in sorted((tuple(map(int, c)) for c in np.argwhere(extra)), key=lambda c: (-n[c], c)):
         trial = hidden.copy()
         trial[c] = False
-        if not unique_counts(n, trial, primary, k, first_unique=True, banded=banded):
+        if not unique_counts(n, trial, primary, k, first_unique=True, banded=banded, row_shown=row_shown,
+                             col_shown=col_shown):
             hidden, extra[c] = trial, False
     return extra

@@ -42,11 +42,11 @@ def check_summary(summary: Mapping[str, Any], client: ClientData) -> list[str]:
     Ratings first (`toolkit.privacy.linked.verify`), then head counts (`count_problems`).
     """
     k = int(client.config.privacy.min_group_size)
-    areas = _frame(summary.get("areas", []), [AREA, "n", "perception"]).set_index(AREA)
+    areas = _frame(summary.get("areas", []), [AREA, "n", "perception", "favourable"]).set_index(AREA)
     if bool(summary.get("oai", {}).get(SUPPRESSED, False)):
         areas[SUPPRESSED] = True
-    departments = _frame(summary.get("departments", []), [DEPARTMENT, AREA, "n", "perception"])
-    levels = _frame(summary.get("levels", []), [LEVEL, AREA, "n", "perception"])
+    departments = _frame(summary.get("departments", []), [DEPARTMENT, AREA, "n", "perception", "favourable"])
+    levels = _frame(summary.get("levels", []), [LEVEL, AREA, "n", "perception", "favourable"])
     shown = _frame(summary.get("coverage", []), [DEPARTMENT, LEVEL, "n"])
     hidden = {(str(d), str(lv)) for d, lv, s in zip(shown[DEPARTMENT], shown[LEVEL], shown[SUPPRESSED], strict=True) if s}
     people = client.respondents
@@ -68,7 +68,7 @@ def count_problems(summary: Mapping[str, Any], client: ClientData) -> list[str]:
     (at least k: only cells of k or more are hidden for a sibling or by the
     audit). A department x level combination the summary does not list is
     known to be empty when it is; a non-empty one it omits is unknown (0 or
-    more). One line per pinned cell, naming it, never its count.
+    more). One line per pinned cell below ``k``, naming it, never its count.
     """
     k = int(client.config.privacy.min_group_size)
     people = client.respondents
@@ -98,8 +98,9 @@ def count_problems(summary: Mapping[str, Any], client: ClientData) -> list[str]:
     hidden |= ~listed & (n > 0)  # omitted but not empty: unknown, 0 or more
     row_shown = np.array([_total_shown(summary, "departments", DEPARTMENT, d) for d in depts], dtype=bool)
     col_shown = np.array([_total_shown(summary, "levels", LEVEL, lv) for lv in levels], dtype=bool)
-    ranges = hidden_count_ranges(n, hidden, low, high, row_shown, col_shown)
-    return [f"head count of {depts[i]} x {levels[j]}: a hidden count (below {k} or protecting one) has a "
+    # Only a count below k is a small group: a larger one that the totals pin says nothing a shown count would not.
+    ranges = hidden_count_ranges(n, hidden, low, high, row_shown, col_shown, targets=(n > 0) & (n < k))
+    return [f"head count of {depts[i]} x {levels[j]}: a hidden count below {k} has a "
             "single solution from the shown totals" for (i, j), (lo, hi) in sorted(ranges.items()) if lo >= hi]
 
 

@@ -35,11 +35,12 @@ SUPPRESSED_REASON = "suppressed_reason"
 CELL_COLUMNS = [DEPARTMENT, LEVEL, AREA, "n", "sum"]
 #: The measures of a cells frame (`client_cells`): a mean per respondent, and a share of ratings.
 PERCEPTION, FAVOURABLE = "perception", "favourable"
-#: Audit favourable beside perception (`area_tables`). Off by default for now: on near-unanimous areas
-#: (95 % favourable and more) it hides whole breakdowns -- harbor's Unique Capabilities departments and
-#: levels, planted clients' strengths -- and the storyline's recall test drops from >= 90 % to 77 %.
-#: Whether the DESIGN 2.2 interval rule applies to a share of ratings is the lead's call (see the report).
-AUDIT_FAVOURABLE = False
+
+
+def favourable_reason(min_group_size: int) -> str:
+    """Why a shown result's favourable share is blank (its perception stays): see `audit_breakdowns`."""
+    return (f"favourable share hidden so that no group of fewer than {min_group_size} respondents can be "
+            "derived from the published shares (linked-table audit)")
 
 
 def count_withheld_reason(min_group_size: int) -> str:
@@ -173,6 +174,8 @@ class AuditResult:
     """What the audit hid: ``(kind, group, area)`` -> reason, and what (if anything) it could not fix."""
 
     hidden: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: ``(kind, group, area)`` whose favourable share alone is hidden (kind "overall": the area's own share).
+    favourable_hidden: dict[tuple[str, str, str], str] = field(default_factory=dict)
     cells_hidden: set[tuple[str, str]] = field(default_factory=set)
     counts_hidden: set[tuple[str, str]] = field(default_factory=set)
     #: Whether hidden head counts may read "fewer than k" (False: one band-free reason, every combination listed).
@@ -205,27 +208,48 @@ def area_tables(layout: Layout, area: str, n: np.ndarray, sums: np.ndarray | Non
     * perception -- the mean of respondents' 0-100 area scores (linear);
     * favourable -- the share of the area's *ratings* in the agreeing half,
       a mean of 0/100 per rating (linear; ``people`` counts the respondents),
-      when ``cells`` has the `FAVOURABLE` measure and `AUDIT_FAVOURABLE` is set.
+      when ``cells`` has the `FAVOURABLE` measure.
 
-    Both are published on the same rows (a department's, level's or cell's
-    record shows both or neither), so one choice of rows serves both.
+    Perception decides which rows are shown at all; favourable is then
+    audited on the rows left, and where it would pin a group only the share
+    is hidden (`favourable_rows`), the row's perception stays. No output
+    publishes a department x level cell's favourable share (`cell_rows`).
     Consistency (item-level r_wg, floored at 0 and averaged over items) is
     not linear in the answers and is not a table here: it is published only
-    on rows that also show perception and favourable -- the same row hides
-    all three (`toolkit.privacy.suppression`), and an explorer view shows it
-    only when its group is shown -- so it is shown only for groups that pass
-    this audit. Combining two groups' consistency does not isolate a third:
-    r_wg of a union depends on the item means of its parts, which no output
+    on rows that also show perception -- the same row hides both
+    (`toolkit.privacy.suppression`), and an explorer view shows it only when
+    its group is shown -- so it is shown only for groups that pass this
+    audit. Combining two groups' consistency does not isolate a third: r_wg
+    of a union depends on the item means of its parts, which no output
     publishes per group, and the floor at 0 discards the variance.
     """
     tables = [Table(n, sums, layout.rows, scale[0], scale[1], layout.labels())]
-    if AUDIT_FAVOURABLE and cells is not None and sums is not None:
+    if cells is not None and sums is not None:
         fav = measure_cells(cells, FAVOURABLE)
         fav = fav.loc[(fav[AREA] == area).to_numpy(dtype=bool)]
         if len(fav):
             tables.append(Table(layout.grid(fav, "n"), layout.grid(fav, "sum"), layout.rows, 0.0, 100.0,
                                 layout.labels(), people=layout.grid(fav, "people")))
     return tables
+
+
+def cell_rows(layout: Layout) -> np.ndarray:
+    """Which rows of the layout are department x level cells (no output publishes their favourable share)."""
+    return np.array([kind == "cell" for kind, _, _ in layout.keys], dtype=bool)
+
+
+def favourable_rows(table: Table, shown: np.ndarray, k: int, fixed: np.ndarray) -> np.ndarray:
+    """Rows whose favourable share must be blank so that no small group is pinned by the shares.
+
+    ``shown`` are the rows that publish a share (perception shown, cells
+    excluded). The greedy choice and the give-back pass are the ones used for
+    whole rows; when hiding every share but the overall one is not enough,
+    the overall share is hidden too (returned in ``fixed``'s position).
+    """
+    extra, left = choose_suppression(table, shown, k, fixed=fixed)
+    if left:
+        return shown.copy()
+    return give_back(table, shown, extra, k)
 
 
 def choose_rows(tables: Sequence[Table], shown: np.ndarray, k: int, fixed: np.ndarray
@@ -285,7 +309,10 @@ def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd
     # audit below does not spend suppression on what the counts hide anyway.
     if head is not None:
         grid = head.reshape(len(layout.departments), len(layout.levels))
-        more, result.count_bands = choose_counts(grid, cov_hidden.reshape(grid.shape), (grid > 0) & (grid < k), k)
+        more, result.count_bands = choose_counts(
+            grid, cov_hidden.reshape(grid.shape), (grid > 0) & (grid < k), k,
+            row_shown=totals_shown(departments, DEPARTMENT, layout.departments),
+            col_shown=totals_shown(levels, LEVEL, layout.levels))
         for i, j in np.argwhere(more):
             result.counts_hidden.add((layout.departments[i], layout.levels[j]))
         cov_hidden |= more.ravel()
@@ -296,21 +323,43 @@ def _audit_breakdowns(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd
         if bool(areas.loc[area, SUPPRESSED]):
             continue
         n, sums, shown = _area_inputs(layout, area, areas, departments, levels, cells, head, cov_hidden, scale)
-        tables = area_tables(layout, str(area), n, sums, cells, scale)
-        extra, left = choose_rows(tables, shown & ~hidden_before, k, fixed)
+        perception, *shares = area_tables(layout, str(area), n, sums, cells, scale)
+        extra, left = choose_rows([perception], shown & ~hidden_before, k, fixed)
         hidden = (extra | (shown & hidden_before))
         if not left:
-            hidden = give_back(tables, shown, hidden, k)
+            hidden = give_back(perception, shown, hidden, k)
         hidden_before |= hidden
         for r in np.flatnonzero(hidden):
             kind, a, b2 = layout.keys[r]
             if kind == "cell":
                 result.cells_hidden.add((a, b2))
-            result.hidden[(kind, a if kind != "cell" else f"{a} x {b2}", str(area))] = reason
+            result.hidden[(kind, _group(kind, a, b2), str(area))] = reason
         result.unresolved += [(str(area), br) for br in left]
-    log.debug("privacy audit: %d figures, %d cells, %d counts hidden; %d unresolved", len(result.hidden),
-              len(result.cells_hidden), len(result.counts_hidden), len(result.unresolved))
+        for share in shares:
+            blank = favourable_rows(share, shown & ~hidden & ~cell_rows(layout), k, fixed)
+            for r in np.flatnonzero(blank):
+                kind, a, b2 = layout.keys[r]
+                result.favourable_hidden[(kind, _group(kind, a, b2), str(area))] = favourable_reason(k)
+    log.debug("privacy audit: %d figures, %d cells, %d counts, %d favourable shares hidden; %d unresolved",
+              len(result.hidden), len(result.cells_hidden), len(result.counts_hidden),
+              len(result.favourable_hidden), len(result.unresolved))
     return result
+
+
+def _group(kind: str, a: str, b: str) -> str:
+    """The name of a layout row's group in `AuditResult` keys ("" for overall, "D x L" for a cell)."""
+    return f"{a} x {b}" if kind == "cell" else a
+
+
+def totals_shown(frame: pd.DataFrame, column: str, groups: Sequence[str]) -> np.ndarray:
+    """Whether each group's head count is published: some record of it (any area) is shown with its ``n``.
+
+    Hiding later (the ratings audit, the sibling rule again) only hides more,
+    so counts protected against these totals stay protected.
+    """
+    shown = ~frame[SUPPRESSED].to_numpy(dtype=bool) & frame["n"].notna().to_numpy(dtype=bool)
+    names = {str(g) for g, s in zip(frame[column], shown, strict=True) if s}
+    return np.array([g in names for g in groups], dtype=bool)
 
 
 def give_back(table: Table | Sequence[Table], shown: np.ndarray, hidden: np.ndarray, k: int) -> np.ndarray:
@@ -366,15 +415,33 @@ def _verify(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame
         if bool(areas.loc[area, SUPPRESSED]):
             continue
         n, sums, shown = _area_inputs(layout, area, areas, departments, levels, cells, head, cov_hidden, scale)
+        with_share = _shares_shown(layout, str(area), areas, departments, levels) & shown
         for measure, table in zip((PERCEPTION, FAVOURABLE), area_tables(layout, str(area), n, sums, cells, scale),
                                   strict=False):
             what = f"area {area}" if measure == PERCEPTION else f"area {area} ({measure})"
-            for br in audit(table, shown, k):
+            for br in audit(table, shown if measure == PERCEPTION else with_share, k):
                 names = " + ".join(layout.labels()[c] for c in br.cells)
                 how = "derivable exactly" if br.kind == "span" else "bounded to less than half the scale"
                 problems.append(f"{what}: the group {names} (fewer than {k} respondents) is {how} "
                                 "from the published figures")
     return problems
+
+
+def _shares_shown(layout: Layout, area: str, areas: pd.DataFrame, departments: pd.DataFrame,
+                  levels: pd.DataFrame) -> np.ndarray:
+    """Rows of the layout whose favourable share is published for ``area`` (a frame without the column: all)."""
+    out = ~cell_rows(layout)
+    if "favourable" in areas.columns and area in areas.index:
+        out[0] = not np.isnan(float(areas["favourable"].to_numpy(dtype=float)[list(areas.index).index(area)]))
+    for frame, kind, col in ((departments, "department", DEPARTMENT), (levels, "level", LEVEL)):
+        if "favourable" not in frame.columns:
+            continue
+        sub = frame.loc[(frame[AREA] == area).to_numpy(dtype=bool)]
+        blank = {str(g) for g, f in zip(sub[col], sub["favourable"], strict=True) if pd.isna(f)}
+        for r, (k2, a, _) in enumerate(layout.keys):
+            if k2 == kind and a in blank:
+                out[r] = False
+    return out
 
 
 def client_cells(client: ClientData) -> pd.DataFrame | None:

@@ -17,6 +17,7 @@ TOTAL_SMALL = "privacy.total_small"
 VIEW_SUPPRESSED = "privacy.view_suppressed"
 CROSS_CELLS = "privacy.cross_cells"
 LINKED_AUDIT = "privacy.linked_audit"
+FAVOURABLE_BLANK = "privacy.favourable_blank"
 #: Codes given to metric sentences that arrive as plain strings.
 METRIC = "metric"
 METRIC_AREA = "metric.area"

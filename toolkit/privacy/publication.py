@@ -34,8 +34,9 @@ SUMMARY_FILE = "summary.json"
 def merge_views(summary: Mapping[str, Any], scenarios: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """A summary whose department, level and coverage records include the exported views' figures.
 
-    A view's area ``perception`` joins the group's record (an already shown
-    record keeps its value; a hidden one becomes shown with the view's value).
+    A view's area ``perception`` and ``favourable`` join the group's record
+    (an already shown record keeps its values, but takes a share it left
+    blank; a hidden one becomes shown with the view's values).
     A two-filter view that is shown marks its department x level cell shown.
     Suppressed views add nothing.
     """
@@ -62,10 +63,13 @@ def merge_views(summary: Mapping[str, Any], scenarios: Iterable[Mapping[str, Any
                 continue
             rec = next((r for r in frame if r.get(col) == name and r.get("area") == area["area"]), None)
             if rec is None:
-                frame.append({col: name, "area": area["area"], "n": area.get("n"),
-                              "perception": area["perception"], SUPPRESSED: False})
+                frame.append({col: name, "area": area["area"], "n": area.get("n"), "perception": area["perception"],
+                              "favourable": area.get("favourable"), SUPPRESSED: False})
             elif rec.get(SUPPRESSED):
-                rec.update(perception=area["perception"], n=area.get("n"), **{SUPPRESSED: False})
+                rec.update(perception=area["perception"], n=area.get("n"), favourable=area.get("favourable"),
+                           **{SUPPRESSED: False})
+            elif rec.get("favourable") is None:
+                rec["favourable"] = area.get("favourable")
     return out
 
 

@@ -21,7 +21,7 @@ department row or level column has exactly one hidden cell among several.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -36,6 +36,7 @@ from toolkit.metrics.perception import between_group_sd
 from toolkit.model import AREA, DEPARTMENT, LEVEL, Problem
 from toolkit.privacy.audit import audit_reason
 from toolkit.privacy.notices import (
+    FAVOURABLE_BLANK,
     HIDDEN_GROUPS,
     LINKED_AUDIT,
     METRIC_RATING_COUNT,
@@ -309,12 +310,14 @@ def _without_bands(coverage: pd.DataFrame, k: int) -> pd.DataFrame:
 
 def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.DataFrame, coverage: pd.DataFrame,
                  raw_coverage: pd.DataFrame, k: int, cells: pd.DataFrame | None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int, set[str]]:
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int, set[str], dict[tuple[str, str, str], str]]:
     """Run the linked-table audit and hide what it chooses.
 
-    Returns the frames, the number hidden and the areas whose *overall*
+    Returns the frames, the number hidden, the areas whose *overall*
     figure the audit had to hide (only when nothing else frees a small group:
-    e.g. three respondents in all, one of whom rated fewer items).
+    e.g. three respondents in all, one of whom rated fewer items) and the
+    favourable shares it blanks (`toolkit.privacy.linked.AuditResult`; the
+    department and level ones are already blank in the frames).
     """
     from toolkit.privacy.linked import audit_breakdowns, counts_reason
 
@@ -339,7 +342,34 @@ def _apply_audit(areas: pd.DataFrame, departments: pd.DataFrame, levels: pd.Data
         cov = _without_bands(cov, k)
     n_hidden = len(result.hidden) + len(result.cells_hidden | result.counts_hidden)
     whole = {area for kind, _, area in result.hidden if kind == "overall"}
-    return out[0], out[1], cov, n_hidden, whole
+    shares = result.favourable_hidden
+    out = [_blank_shares(frame, kind, col, shares) for frame, kind, col in
+           ((out[0], "department", DEPARTMENT), (out[1], "level", LEVEL))]
+    return out[0], out[1], cov, n_hidden, whole, shares
+
+
+def _blank_shares(frame: pd.DataFrame, kind: str, column: str, shares: Mapping[tuple[str, str, str], str]
+                  ) -> pd.DataFrame:
+    """``frame`` with the favourable share blank on the shown rows the audit names (perception stays)."""
+    blank = np.array([(kind, str(g), str(a)) in shares for g, a in zip(frame[column], frame[AREA], strict=True)],
+                     dtype=bool) & ~frame[SUPPRESSED].to_numpy(dtype=bool)
+    if not blank.any():
+        return frame
+    out = frame.copy()
+    out["favourable"] = np.where(blank, np.nan, out["favourable"].to_numpy(dtype=float))
+    return out
+
+
+def _share_blank(kind: str, group: str, area: str, areas: pd.DataFrame, departments: pd.DataFrame,
+                 levels: pd.DataFrame) -> bool:
+    """Whether a share the audit blanked belongs to a result that is still shown (so the blank is news)."""
+    if kind == "overall":
+        return area in {str(a) for a in areas.index[~areas[SUPPRESSED].to_numpy(dtype=bool)]}
+    if kind not in ("department", "level"):
+        return False
+    frame, col = (departments, DEPARTMENT) if kind == "department" else (levels, LEVEL)
+    rows = (frame[col].astype(str) == group).to_numpy(dtype=bool) & (frame[AREA].astype(str) == area).to_numpy(dtype=bool)
+    return bool((rows & ~frame[SUPPRESSED].to_numpy(dtype=bool)).any())
 
 
 def _hide_areas(areas: pd.DataFrame, oai: dict[str, Any], gap: str, departments: pd.DataFrame,
@@ -432,12 +462,17 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
             else:
                 levels = frame
         areas = department_spread(areas, departments, areas[SUPPRESSED].to_numpy(dtype=bool))
-    n_audit = 0
+    n_audit = n_shares = 0
     if linked_audit and not oai[SUPPRESSED]:
-        departments, levels, coverage, n_audit, whole = _apply_audit(areas, departments, levels, coverage,
-                                                                     assessment.coverage, k, cells)
+        departments, levels, coverage, n_audit, whole, shares = _apply_audit(areas, departments, levels, coverage,
+                                                                             assessment.coverage, k, cells)
         if whole:
             areas, oai, gap, departments, levels = _hide_areas(areas, oai, gap, departments, levels, whole, k)
+        blank_overall = {a for kind, _, a in shares if kind == "overall"}
+        if blank_overall:
+            areas = areas.copy()
+            areas.loc[[a for a in areas.index if str(a) in blank_overall], "favourable"] = np.nan
+        n_shares = sum(1 for kind, g, a in shares if _share_blank(kind, g, a, areas, departments, levels))
         areas = department_spread(areas, departments, areas[SUPPRESSED].to_numpy(dtype=bool))
     gaps = _protect_gaps(assessment.perception_gaps, levels, k)
     drift = _protect_drift(assessment.drift, areas, oai, k)
@@ -457,6 +492,10 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
         warnings.append(Notice(f"{n_audit} of the hidden figure{'s are' if n_audit != 1 else ' is'} hidden so that no "
                                f"group of fewer than {k} respondents can be derived by combining published "
                                "figures.", LINKED_AUDIT))
+    if n_shares:
+        warnings.append(Notice(f"{n_shares} favourable share{'s are' if n_shares != 1 else ' is'} left blank (the "
+                               f"result's perception is shown) so that no group of fewer than {k} respondents can "
+                               "be derived from the published shares.", FAVOURABLE_BLANK))
     if oai[SUPPRESSED]:
         warnings.append(Notice(f"Fewer than {k} respondents in total: every ratings result is hidden.", TOTAL_SMALL))
     log.debug("protected %s: %d groups suppressed", assessment.client_id, hidden_groups)

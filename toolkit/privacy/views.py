@@ -14,6 +14,10 @@ only when the full protected ``coverage`` shows that cell
 (`cross_hidden_cells`, `hide_cross_cells`); the spread of department means is
 then recomputed over the departments still shown.
 
+Favourable shares follow the full audit too (`hide_shares`): no view shows
+a department x level cell's share, and a department's or level's view shows
+its share only where the deck does.
+
 The filters are any object with ``department`` and ``level`` attributes
 (``None`` = not filtered), e.g. `toolkit.explore.scenario.Filters`.
 """
@@ -164,6 +168,43 @@ def hide_cross_cells(view: Assessment, full: Assessment, filters: GroupFilter) -
         "hidden in this selection because the full client's department x level breakdown hides "
         f"{'them' if n_hidden != 1 else 'it'}.", CROSS_CELLS)]
     return replace(view, warnings=warnings, **changes)  # type: ignore[arg-type]
+
+
+def hide_shares(view: Assessment, full: Assessment, filters: GroupFilter) -> Assessment:
+    """A filtered view whose favourable shares are blank where the full client's audit allows none.
+
+    A department x level cell's share is never published (the audit checks
+    shares over departments, levels and the whole client only): a two-filter
+    view's areas, and a one-filter view's breakdown rows, show no share. A
+    one-filter view shows its group's share per area only where the full
+    protected assessment shows it. Perception is untouched. The inputs are
+    not modified.
+    """
+    if filters.department is None and filters.level is None:
+        return view
+    changes: dict[str, pd.DataFrame] = {}
+    areas = view.areas.copy()
+    if filters.department is not None and filters.level is not None:
+        areas["favourable"] = np.nan
+        changes["departments"] = _no_share(view.departments)
+        changes["levels"] = _no_share(view.levels)
+    else:
+        own, col, name = ((full.departments, DEPARTMENT, filters.department) if filters.department is not None
+                          else (full.levels, LEVEL, filters.level))
+        rows = own.loc[(own[col] == name).to_numpy(dtype=bool, na_value=False)]
+        blank = {str(a) for a, f in zip(rows["area"], rows["favourable"], strict=True) if pd.isna(f)}
+        areas["favourable"] = [np.nan if str(a) in blank else f for a, f in zip(areas.index, areas["favourable"],
+                                                                               strict=True)]
+        breakdown, same = ("levels", "departments") if filters.department is not None else ("departments", "levels")
+        changes[breakdown] = _no_share(getattr(view, breakdown))
+        group = getattr(view, same)
+        changes[same] = group.assign(favourable=[np.nan if str(a) in blank else f for a, f in
+                                                 zip(group["area"], group["favourable"], strict=True)])
+    return replace(view, areas=areas, **changes)  # type: ignore[arg-type]
+
+
+def _no_share(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(favourable=np.nan) if "favourable" in frame.columns else frame
 
 
 def suppress_all(raw: Assessment, privacy: Privacy, reason: str) -> Assessment:

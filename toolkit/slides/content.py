@@ -9,7 +9,7 @@ import pandas as pd
 from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
 from toolkit.privacy import client_safe_warnings
-from toolkit.slides.base import Slide, band_class, esc, fmt, section, stylesheet, table
+from toolkit.slides.html_parts import Slide, band_class, esc, fmt, section, stylesheet, table
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.findings.candidates import Finding

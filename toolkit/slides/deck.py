@@ -10,8 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from toolkit.deck.plan import PlannedSlide, deck_plan
-from toolkit.slides.base import Slide
-from toolkit.slides.charts import (
+from toolkit.slides.chart_slides import (
     benchmark_slide,
     drift_slide,
     drivers_slide,
@@ -29,6 +28,7 @@ from toolkit.slides.content import (
     roadmap_slide,
     title_slide,
 )
+from toolkit.slides.html_parts import Slide
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.story import Story

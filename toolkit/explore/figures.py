@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from toolkit.explore.engine import View
 from toolkit.model import AREA, KPI
 from toolkit.plots import plot_heatmap, plot_kpi_attainment, plot_perception_gap, plot_scorecard, theme
-from toolkit.plots.base import area_label
+from toolkit.plots.conventions import area_label
 
 #: Screen sizes: smaller type than the slide theme, no constrained layout (it doubles the draw time).
 SCREEN_RC = {

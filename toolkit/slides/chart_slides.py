@@ -12,7 +12,7 @@ import pandas as pd
 from toolkit.deck.plan import PlannedSlide, consistency_judged
 from toolkit.findings.wording import interval_text
 from toolkit.model import AREA_LABELS
-from toolkit.slides.base import CHART_SIZE, Slide, caption, chart, esc, section
+from toolkit.slides.html_parts import CHART_SIZE, Slide, caption, chart, esc, section
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

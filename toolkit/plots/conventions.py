@@ -1,4 +1,4 @@
-"""What every chart shares: column checks, area names and order, suppression marks.
+"""The conventions every chart follows: column checks, area names and order, suppression marks.
 
 Nothing here draws a chart; the chart modules call these so that every chart
 checks its columns, orders areas and marks suppressed values the same way.
