@@ -259,3 +259,31 @@ def test_area_kpis_show_actual_against_target_trend_and_the_unit_that_misses(sto
     hits = round(dubai["attainment"] * dubai["n_obs"] / 100)
     assert (f"Dubai Desk misses guest satisfaction: {dubai['mean']:.1f} vs ≥ 85 score, on target {hits} of "
             f"{dubai['n_obs']} months.") in html.replace("&#x27;", "'")
+
+
+def test_coverage_warnings_are_whole_fit_half_a_column_and_count_the_rest(stories):
+    from dataclasses import replace
+
+    from toolkit.privacy import client_safe_warnings
+    from toolkit.slides.content import WARNINGS_CHARS, coverage_warnings
+
+    story = stories["northwind-logistics"]
+    own = client_safe_warnings(story.client.warnings, story.client.config.privacy)
+    assert own  # Customs Brokerage's small-group warning
+
+    def listed(warnings):
+        return coverage_warnings(replace(story, assessment=replace(story.assessment, warnings=warnings)))
+
+    long = [f"Warning {i}: " + "x" * 150 for i in range(9)]  # 161 characters each
+    shown = listed(long)
+    assert shown[:3] == long[:3] and sum(map(len, shown[:3])) <= WARNINGS_CHARS < sum(map(len, long[:4]))
+    assert shown[3:] == [f"{9 - 3 + len(own)} more warnings are listed in summary.json."]
+    alone = replace(story, client=replace(story.client, warnings=[]),
+                    assessment=replace(story.assessment, warnings=long[:4]))
+    assert coverage_warnings(alone) == long[:3] + ["1 more warning is listed in summary.json."]
+    assert listed([]) == own  # short ones: all whole, nothing counted
+    # the demo deck: every line but the count is one whole warning, in the summary's order
+    real = coverage_warnings(story)
+    everything = [" ".join(str(w).split()) for w in story.assessment.warnings] + own
+    body = [w for w in real if not w.endswith("listed in summary.json.")]
+    assert body == everything[:len(body)] and len(body) >= 1

@@ -25,11 +25,11 @@ from toolkit.slides.content import (
     KPI_HEADER,
     MISS_HEADER,
     area_kpi_rows,
+    coverage_warnings,
     group_counts,
     kpi_misses,
     miss_sentence,
     quotes_for,
-    trim,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -240,8 +240,6 @@ def method(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide
 
 
 def coverage(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSlide) -> None:
-    from toolkit.privacy import client_safe_warnings
-
     a = story.assessment
     page = new_page(prs, layouts["Two Content"], spec.title, kicker=spec.kicker)
     left, right = (page.boxes[0], page.boxes[1]) if len(page.boxes) > 1 else page.body.split(0.5, GAP)
@@ -250,9 +248,7 @@ def coverage(prs: Presentation, layouts: Layouts, story: Story, spec: PlannedSli
     levels = [list(r) for r in group_counts(a.levels, "level")]
     frame, _ = add_table(page.slide, right.cut_top(int(Inches(1.9)))[0], ["Level", "Respondents"], levels,
                          shares=(3, 1.4), sizes=(14, 13, 12, 11), name="Levels")
-    warnings = list(a.warnings) + client_safe_warnings(story.client.warnings, story.client.config.privacy)
-    shown = [trim(w) for w in warnings[:6]] + (
-        [f"{len(warnings) - 6} more warnings are listed in summary.json."] if len(warnings) > 6 else [])
+    shown = coverage_warnings(story)
     top = frame.top + frame.height + int(Inches(0.3))
     box = Box(right.left, top, right.width, right.bottom - top)
     add_text(page.slide, box, [para("Data-quality warnings", bold=True, scale=1.15, color=MSO_THEME_COLOR.TEXT_2)]

@@ -348,14 +348,36 @@ def _count_rows(frame: pd.DataFrame, key: str) -> list[list[str]]:
             for name, shown in group_counts(frame, key)]
 
 
+#: The coverage slide's warnings: at most this many, and this many characters in all (half a slide's column).
+WARNINGS_SHOWN, WARNINGS_CHARS = 6, 620
+
+
+def coverage_warnings(story: Story) -> list[str]:
+    """The data-quality warnings the coverage slide lists (HTML and PPTX alike), whole, in order.
+
+    Warnings are taken while they fit `WARNINGS_SHOWN` and `WARNINGS_CHARS`;
+    the rest are counted in a last line pointing to ``summary.json``, where
+    every warning is kept.
+    """
+    warnings = [trim(w) for w in list(story.assessment.warnings)
+                + client_safe_warnings(story.client.warnings, story.client.config.privacy)]
+    shown: list[str] = []
+    for w in warnings:
+        if len(shown) == WARNINGS_SHOWN or sum(map(len, shown)) + len(w) > WARNINGS_CHARS:
+            break
+        shown.append(w)
+    rest = len(warnings) - len(shown)
+    if rest:
+        shown.append(f"{rest} more warning{'s are' if rest != 1 else ' is'} listed in summary.json.")
+    return shown
+
+
 def coverage_slide(story: Story, spec: PlannedSlide) -> Slide:
     """Respondents by department and by level, and data-quality warnings."""
     a = story.assessment
     by_dept = table(_count_rows(a.departments, "department"), ["Department", "Respondents"], classes="oat-compact")
     by_level = table(_count_rows(a.levels, "level"), ["Level", "Respondents"], classes="oat-compact")
-    warnings = list(a.warnings) + client_safe_warnings(story.client.warnings, story.client.config.privacy)
-    warn = "".join(f"<li>{esc(trim(w))}</li>" for w in warnings[:6])
-    more = f"<li>{len(warnings) - 6} more warnings are listed in summary.json.</li>" if len(warnings) > 6 else ""
+    warn = "".join(f"<li>{esc(w)}</li>" for w in coverage_warnings(story))
     body = (f'<div class="oat-cols"><div class="oat-col-half">{by_dept}</div><div class="oat-col-half">{by_level}'
-            f'<h3>Data-quality warnings</h3><ul class="oat-small">{warn + more or "<li>None.</li>"}</ul></div></div>')
+            f'<h3>Data-quality warnings</h3><ul class="oat-small">{warn or "<li>None.</li>"}</ul></div></div>')
     return section(spec.title, body, kicker=spec.kicker)
