@@ -92,12 +92,13 @@ def set_kicker(slide: Slide, kicker: str) -> None:
 
 def renderers() -> dict[str, Renderer]:
     """How each plan key is drawn in PowerPoint (``area:<id>`` keys use the area renderer)."""
-    from toolkit.pptx import charts, content
+    from toolkit.pptx import chart_slides, content
 
     return {"title": content.title, "executive_summary": content.executive_summary,
-            "scorecard": charts.scorecard, "weight": charts.weight, "heatmap": charts.heatmap,
-            "perception_gap": charts.perception_gap, "drivers": charts.drivers, "costs": content.costs, "drift": charts.drift,
-            "benchmark": charts.benchmark, "roadmap": content.roadmap, "method": content.method,
+            "scorecard": chart_slides.scorecard, "weight": chart_slides.weight, "heatmap": chart_slides.heatmap,
+            "perception_gap": chart_slides.perception_gap, "drivers": chart_slides.drivers, "costs": content.costs,
+            "drift": chart_slides.drift, "benchmark": chart_slides.benchmark, "roadmap": content.roadmap,
+            "method": content.method,
             "coverage": content.coverage}
 
 

@@ -18,8 +18,8 @@ from pptx.util import Inches
 from toolkit.deck.plan import PlannedSlide
 from toolkit.model import AREA_LABELS
 from toolkit.pptx import native_charts, notes
-from toolkit.pptx.base import GAP, Page, add_panel, body_placeholders, new_page, set_notes, write_in_shape
 from toolkit.pptx.notes import num
+from toolkit.pptx.page import GAP, Page, add_panel, body_placeholders, new_page, set_notes, write_in_shape
 from toolkit.pptx.text import Box, Para, Run, add_table, add_text, fill_frame, fill_placeholder, fit_size, para
 from toolkit.slides.content import (
     KPI_HEADER,

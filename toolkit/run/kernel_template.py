@@ -58,7 +58,7 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "matplotlib.fi
            "toolkit.plots.drivers", "toolkit.norms", "toolkit.batch.snapshot",
            "toolkit.privacy.final", "toolkit.privacy.linked", "toolkit.privacy.audit", "toolkit.summary",
            "toolkit.voice",
-           "pptx", "pptx.chart.data", "toolkit.pptx.build", "toolkit.pptx.charts", "toolkit.pptx.content",
+           "pptx", "pptx.chart.data", "toolkit.pptx.build", "toolkit.pptx.chart_slides", "toolkit.pptx.content",
            "toolkit.pptx.native_charts", "toolkit.pptx.tables", "toolkit.pptx.brand", "toolkit.pptx.template")
 #: Seconds to wait for the template to be ready (its imports) and for each fork.
 READY_TIMEOUT_S, FORK_TIMEOUT_S = 60.0, 10.0

@@ -14,7 +14,7 @@ from pptx.util import Emu, Inches
 from toolkit.deck.plan import PlannedSlide, consistency_judged, how_to_read
 from toolkit.pptx import native_charts as nc
 from toolkit.pptx import notes, tables
-from toolkit.pptx.base import add_caption, chart_with_caption, new_page, set_notes
+from toolkit.pptx.page import add_caption, chart_with_caption, new_page, set_notes
 from toolkit.pptx.text import Box, Para, add_text, para
 
 if TYPE_CHECKING:  # pragma: no cover
