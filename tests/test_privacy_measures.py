@@ -415,3 +415,21 @@ def test_explorer_views_show_a_share_only_where_the_deck_does():
     cell = engine.view(client, Filters(department=blank["department"].iloc[0], level="frontline"))
     assert cell.hidden or cell.assessment.areas["favourable"].isna().all()
     assert check_publication(summary_of(full), client, views) == []
+
+
+def test_a_share_the_overall_figure_alone_pins_blanks_every_share_of_the_area():
+    from toolkit.privacy.audit import Table
+    from toolkit.privacy.linked import favourable_rows
+
+    # cells: D1 (2 people, 10 ratings) and D2 (1 person, 5 ratings); rows: overall, D1, D2.
+    # Every rating favourable: the overall 100 % alone pins both groups at 100 %.
+    rows = np.array([[True, True], [True, False], [False, True]])
+    unanimous = Table(np.array([10.0, 5.0]), np.array([1000.0, 500.0]), rows, 0.0, 100.0, ["D1", "D2"],
+                      people=np.array([2.0, 1.0]))
+    fixed = np.array([True, False, False])
+    shown = np.array([True, False, False])  # the departments' rows are hidden already (both below 3)
+    assert favourable_rows(unanimous, shown, 3, fixed).tolist() == [True, False, False]
+    # half favourable in each: the overall 50 % leaves each group anywhere in a wide range, nothing blank
+    split = Table(np.array([10.0, 5.0]), np.array([500.0, 250.0]), rows, 0.0, 100.0, ["D1", "D2"],
+                  people=np.array([2.0, 1.0]))
+    assert favourable_rows(split, shown, 3, fixed).tolist() == [False, False, False]

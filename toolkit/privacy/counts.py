@@ -32,8 +32,7 @@ import numpy as np
 
 def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
                  row_shown: np.ndarray | None = None, col_shown: np.ndarray | None = None,
-                 first_unique: bool = False, banded: bool = True, targets: np.ndarray | None = None
-                 ) -> dict[tuple[int, int], tuple[int, int]]:
+                 first_unique: bool = False, banded: bool = True) -> dict[tuple[int, int], tuple[int, int]]:
     """Integer range (LP bounds rounded inwards) of each hidden cell's count.
 
     Parameters
@@ -53,13 +52,11 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
         Whether hidden cells show their band (1 to k-1, or at least k); without
         bands every combination is listed, so a hidden cell (empty ones
         included) is known only to hold 0 or more.
-    targets
-        ``(D, L)`` the cells whose range is wanted (default every hidden cell).
 
     Returns
     -------
     dict
-        ``(d, l) -> (min, max)`` for each hidden non-empty target cell.
+        ``(d, l) -> (min, max)`` for each hidden non-empty cell.
     """
     n = np.asarray(n, dtype=float)
     hidden = np.asarray(hidden, dtype=bool) & (n > 0) if banded else np.asarray(hidden, dtype=bool) | (n <= 0)
@@ -67,8 +64,7 @@ def count_ranges(n: np.ndarray, hidden: np.ndarray, primary: np.ndarray, k: int,
     big = float(n.sum())
     low = np.where(primary, 1.0, float(k)) if banded else np.zeros(n.shape)
     high = np.where(primary, k - 1.0, big) if banded else np.full(n.shape, big)
-    return hidden_count_ranges(n, hidden, low, high, row_shown, col_shown, first_unique=first_unique,
-                               targets=targets)
+    return hidden_count_ranges(n, hidden, low, high, row_shown, col_shown, first_unique=first_unique)
 
 
 def hidden_count_ranges(n: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: np.ndarray,

@@ -241,10 +241,11 @@ def cell_rows(layout: Layout) -> np.ndarray:
 def favourable_rows(table: Table, shown: np.ndarray, k: int, fixed: np.ndarray) -> np.ndarray:
     """Rows whose favourable share must be blank so that no small group is pinned by the shares.
 
-    ``shown`` are the rows that publish a share (perception shown, cells
-    excluded). The greedy choice and the give-back pass are the ones used for
-    whole rows; when hiding every share but the overall one is not enough,
-    the overall share is hidden too (returned in ``fixed``'s position).
+    ``shown`` are the rows that would publish a share (perception shown,
+    cells excluded). The greedy choice and the give-back pass are the ones
+    used for whole rows. ``fixed`` rows (the overall one) are never chosen;
+    when blanking every other share is not enough, every share of the area is
+    blank, the overall one included.
     """
     extra, left = choose_suppression(table, shown, k, fixed=fixed)
     if left:
