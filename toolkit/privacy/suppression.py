@@ -360,16 +360,11 @@ def _blank_shares(frame: pd.DataFrame, kind: str, column: str, shares: Mapping[t
     return out
 
 
-def _share_blank(kind: str, group: str, area: str, areas: pd.DataFrame, departments: pd.DataFrame,
-                 levels: pd.DataFrame) -> bool:
-    """Whether a share the audit blanked belongs to a result that is still shown (so the blank is news)."""
-    if kind == "overall":
-        return area in {str(a) for a in areas.index[~areas[SUPPRESSED].to_numpy(dtype=bool)]}
-    if kind not in ("department", "level"):
-        return False
-    frame, col = (departments, DEPARTMENT) if kind == "department" else (levels, LEVEL)
-    rows = (frame[col].astype(str) == group).to_numpy(dtype=bool) & (frame[AREA].astype(str) == area).to_numpy(dtype=bool)
-    return bool((rows & ~frame[SUPPRESSED].to_numpy(dtype=bool)).any())
+def count_blank_shares(frame: pd.DataFrame) -> int:
+    """Shown results whose favourable share is blank: a share exists wherever perception does, so a blank
+    one beside a shown perception is the audit's."""
+    shown = ~frame[SUPPRESSED].to_numpy(dtype=bool) & frame["perception"].notna().to_numpy(dtype=bool)
+    return int((shown & frame["favourable"].isna().to_numpy(dtype=bool)).sum())
 
 
 def _hide_areas(areas: pd.DataFrame, oai: dict[str, Any], gap: str, departments: pd.DataFrame,
@@ -472,7 +467,7 @@ def protect(assessment: Assessment, privacy: Privacy, *, cells: pd.DataFrame | N
         if blank_overall:
             areas = areas.copy()
             areas.loc[[a for a in areas.index if str(a) in blank_overall], "favourable"] = np.nan
-        n_shares = sum(1 for kind, g, a in shares if _share_blank(kind, g, a, areas, departments, levels))
+        n_shares = count_blank_shares(areas) + count_blank_shares(departments) + count_blank_shares(levels)
         areas = department_spread(areas, departments, areas[SUPPRESSED].to_numpy(dtype=bool))
     gaps = _protect_gaps(assessment.perception_gaps, levels, k)
     drift = _protect_drift(assessment.drift, areas, oai, k)
